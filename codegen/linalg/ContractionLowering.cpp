@@ -1,0 +1,237 @@
+// matmul, conv and conv_transpose -> linalg. Conv is a linalg.generic over
+// (n, group, out-channel, out-spatial..., in-channel, kernel...) so that groups and
+// depthwise convolutions need no special case.
+#include "codegen/linalg/GraphToLinalg.h"
+#include "codegen/linalg/LoweringUtils.h"
+#include "dialects/Graph/GraphDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace dlc;
+using namespace dlc::graph;
+
+namespace {
+
+Value mulAdd(OpBuilder &b, Location loc, Value acc, Value x, Value y) {
+  if (isa<FloatType>(acc.getType()))
+    return b.create<arith::AddFOp>(loc, acc, b.create<arith::MulFOp>(loc, x, y));
+  return b.create<arith::AddIOp>(loc, acc, b.create<arith::MulIOp>(loc, x, y));
+}
+
+struct MatMulLowering : OpConversionPattern<MatMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type elem = resultType.getElementType();
+    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+    SmallVector<int64_t> a(cast<RankedTensorType>(lhs.getType()).getShape());
+    SmallVector<int64_t> bs(cast<RankedTensorType>(rhs.getType()).getShape());
+    if (a.size() == 1) {
+      a.insert(a.begin(), 1);
+      lhs = reshapeTensor(rewriter, loc, lhs, a);
+    }
+    if (bs.size() == 1) {
+      bs.push_back(1);
+      rhs = reshapeTensor(rewriter, loc, rhs, bs);
+    }
+    int64_t m = a[a.size() - 2], k = a.back(), n = bs.back();
+    SmallVector<int64_t> batch;
+    broadcastShapes({ArrayRef<int64_t>(a).drop_back(2), ArrayRef<int64_t>(bs).drop_back(2)}, batch);
+    SmallVector<int64_t> outShape(batch);
+    outShape.append({m, n});
+    auto outType = RankedTensorType::get(outShape, elem);
+    Value init = filledTensor(rewriter, loc, outType, scalarConstant(rewriter, loc, elem, 0));
+
+    Value result;
+    if (a.size() == 2 && bs.size() == 2) {
+      result = rewriter.create<linalg::MatmulOp>(loc, TypeRange{outType}, ValueRange{lhs, rhs}, ValueRange{init})
+                   .getResult(0);
+    } else {
+      MLIRContext *ctx = rewriter.getContext();
+      unsigned nb = batch.size(), dims = nb + 3;
+      auto batchExprs = [&](ArrayRef<int64_t> shape) {
+        SmallVector<AffineExpr> e;
+        auto bshape = shape.drop_back(2);
+        size_t off = nb - bshape.size();
+        for (size_t i = 0; i < bshape.size(); ++i)
+          e.push_back(bshape[i] == 1 && batch[i + off] != 1 ? getAffineConstantExpr(0, ctx)
+                                                             : getAffineDimExpr(i + off, ctx));
+        return e;
+      };
+      AffineExpr dm = getAffineDimExpr(nb, ctx), dn = getAffineDimExpr(nb + 1, ctx),
+                 dk = getAffineDimExpr(nb + 2, ctx);
+      auto le = batchExprs(a), re = batchExprs(bs);
+      le.append({dm, dk});
+      re.append({dk, dn});
+      SmallVector<AffineExpr> oe;
+      for (unsigned i = 0; i < nb; ++i)
+        oe.push_back(getAffineDimExpr(i, ctx));
+      oe.append({dm, dn});
+      SmallVector<AffineMap> maps{AffineMap::get(dims, 0, le, ctx), AffineMap::get(dims, 0, re, ctx),
+                                  AffineMap::get(dims, 0, oe, ctx)};
+      auto iters = parallelIterators(dims);
+      iters.back() = utils::IteratorType::reduction;
+      result = rewriter
+                   .create<linalg::GenericOp>(loc, TypeRange{outType}, ValueRange{lhs, rhs}, ValueRange{init},
+                                              maps, iters,
+                                              [&](OpBuilder &b, Location l, ValueRange args) {
+                                                b.create<linalg::YieldOp>(l, mulAdd(b, l, args[2], args[0], args[1]));
+                                              })
+                   .getResult(0);
+    }
+    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, result, resultType.getShape()));
+    return success();
+  }
+};
+
+/// Pads the spatial axes (negative pads crop).
+Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> lo, ArrayRef<int64_t> hi,
+                 Value padValue) {
+  SmallVector<int64_t> l{0, 0}, h{0, 0};
+  l.append(lo.begin(), lo.end());
+  h.append(hi.begin(), hi.end());
+  return padTensor(b, loc, x, l, h, padValue);
+}
+
+/// conv of `x` (already padded) with `w` (M x C/g x K...), stride and dilation, plus bias.
+Value buildConv(OpBuilder &b, Location loc, Value x, Value w, Value bias, ArrayRef<int64_t> strides,
+                ArrayRef<int64_t> dilations, int64_t group, RankedTensorType resultType) {
+  MLIRContext *ctx = b.getContext();
+  auto xs = cast<RankedTensorType>(x.getType()).getShape();
+  auto ws = cast<RankedTensorType>(w.getType()).getShape();
+  auto ys = resultType.getShape();
+  Type elem = resultType.getElementType();
+  int64_t s = xs.size() - 2, mg = ws[0] / group, cg = ws[1];
+  SmallVector<int64_t> xg{xs[0], group, cg}, wg{group, mg, cg}, yg{ys[0], group, mg};
+  xg.append(xs.begin() + 2, xs.end());
+  wg.append(ws.begin() + 2, ws.end());
+  yg.append(ys.begin() + 2, ys.end());
+  Value xv = reshapeTensor(b, loc, x, xg), wv = reshapeTensor(b, loc, w, wg);
+  auto outType = RankedTensorType::get(yg, elem);
+  Value init;
+  if (bias) {
+    SmallVector<int64_t> bshape{group, mg};
+    bshape.append(s, 1);
+    Value bv = reshapeTensor(b, loc, bias, bshape);
+    init = buildElementwise(b, loc, outType, ValueRange{bv},
+                            [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+  } else {
+    init = filledTensor(b, loc, outType, scalarConstant(b, loc, elem, 0));
+  }
+  // Loop dims: n, g, m, o_1..o_s, c, k_1..k_s.
+  unsigned dims = 3 + s + 1 + s;
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> xe{d(0), d(1), d(3 + s)}, we{d(1), d(2), d(3 + s)}, ye{d(0), d(1), d(2)};
+  for (int64_t i = 0; i < s; ++i) {
+    xe.push_back(d(3 + i) * strides[i] + d(4 + s + i) * dilations[i]);
+    we.push_back(d(4 + s + i));
+    ye.push_back(d(3 + i));
+  }
+  SmallVector<AffineMap> maps{AffineMap::get(dims, 0, xe, ctx), AffineMap::get(dims, 0, we, ctx),
+                              AffineMap::get(dims, 0, ye, ctx)};
+  SmallVector<utils::IteratorType> iters(3 + s, utils::IteratorType::parallel);
+  iters.append(1 + s, utils::IteratorType::reduction);
+  Value y = b.create<linalg::GenericOp>(loc, TypeRange{outType}, ValueRange{xv, wv}, ValueRange{init}, maps,
+                                        iters,
+                                        [&](OpBuilder &nb, Location l, ValueRange a) {
+                                          nb.create<linalg::YieldOp>(l, mulAdd(nb, l, a[2], a[0], a[1]));
+                                        })
+                .getResult(0);
+  return reshapeTensor(b, loc, y, ys);
+}
+
+struct ConvLowering : OpConversionPattern<ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    int64_t s = op.getStrides().size();
+    auto pads = op.getPads();
+    Type elem = op.getType().getElementType();
+    Value x = padSpatial(rewriter, loc, adaptor.getInput(), pads.take_front(s), pads.drop_front(s),
+                         scalarConstant(rewriter, loc, elem, 0));
+    rewriter.replaceOp(op, buildConv(rewriter, loc, x, adaptor.getWeight(), adaptor.getBias(), op.getStrides(),
+                                     op.getDilations(), op.getGroup(), op.getType()));
+    return success();
+  }
+};
+
+/// conv_transpose = conv over the input dilated by the stride and padded by
+/// dilation * (k - 1) - pad, with the weight flipped and its channel axes swapped.
+struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ConvTransposeOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto xt = cast<RankedTensorType>(adaptor.getInput().getType());
+    auto wt = cast<RankedTensorType>(adaptor.getWeight().getType());
+    Type elem = xt.getElementType();
+    int64_t s = xt.getRank() - 2, group = op.getGroup();
+    Value zero = scalarConstant(rewriter, loc, elem, 0);
+
+    // Scatter the input into a zero tensor with the stride between elements.
+    SmallVector<int64_t> dil(xt.getShape());
+    SmallVector<int64_t> offsets(xt.getRank(), 0), strides(xt.getRank(), 1);
+    for (int64_t i = 0; i < s; ++i) {
+      dil[i + 2] = (xt.getDimSize(i + 2) - 1) * op.getStrides()[i] + 1;
+      strides[i + 2] = op.getStrides()[i];
+    }
+    Value x = filledTensor(rewriter, loc, RankedTensorType::get(dil, elem), zero);
+    x = rewriter.create<tensor::InsertSliceOp>(loc, adaptor.getInput(), x, ValueRange{}, ValueRange{},
+                                               ValueRange{}, offsets, xt.getShape(), strides);
+    SmallVector<int64_t> lo, hi;
+    for (int64_t i = 0; i < s; ++i) {
+      int64_t full = op.getDilations()[i] * (wt.getDimSize(i + 2) - 1);
+      lo.push_back(full - op.getPads()[i]);
+      hi.push_back(full - op.getPads()[i + s] + op.getOutputPadding()[i]);
+    }
+    x = padSpatial(rewriter, loc, x, lo, hi, zero);
+
+    // Weight C x M/g x K... -> M x C/g x flipped K...
+    int64_t c = wt.getDimSize(0), mg = wt.getDimSize(1), cg = c / group;
+    SmallVector<int64_t> wg{group, cg, mg}, fg{group, mg, cg}, flipped{group * mg, cg};
+    for (int64_t i = 0; i < s; ++i) {
+      wg.push_back(wt.getDimSize(i + 2));
+      fg.push_back(wt.getDimSize(i + 2));
+      flipped.push_back(wt.getDimSize(i + 2));
+    }
+    Value wv = reshapeTensor(rewriter, loc, adaptor.getWeight(), wg);
+    unsigned dims = 3 + s;
+    SmallVector<AffineExpr> in{getAffineDimExpr(0, ctx), getAffineDimExpr(2, ctx), getAffineDimExpr(1, ctx)};
+    for (int64_t i = 0; i < s; ++i)
+      in.push_back(getAffineConstantExpr(wt.getDimSize(i + 2) - 1, ctx) - getAffineDimExpr(3 + i, ctx));
+    auto fType = RankedTensorType::get(fg, elem);
+    Value wf = rewriter
+                   .create<linalg::GenericOp>(
+                       loc, TypeRange{fType}, ValueRange{wv}, ValueRange{emptyTensor(rewriter, loc, fType)},
+                       SmallVector<AffineMap>{AffineMap::get(dims, 0, in, ctx),
+                                              rewriter.getMultiDimIdentityMap(dims)},
+                       parallelIterators(dims),
+                       [](OpBuilder &b, Location l, ValueRange a) { b.create<linalg::YieldOp>(l, a[0]); })
+                   .getResult(0);
+    wf = reshapeTensor(rewriter, loc, wf, flipped);
+    SmallVector<int64_t> ones(s, 1);
+    rewriter.replaceOp(op, buildConv(rewriter, loc, x, wf, adaptor.getBias(), ones, op.getDilations(), group,
+                                     op.getType()));
+    return success();
+  }
+};
+
+} // namespace
+
+namespace dlc {
+Value padSpatialTensor(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> lo, ArrayRef<int64_t> hi,
+                       Value padValue) {
+  return padSpatial(b, loc, x, lo, hi, padValue);
+}
+} // namespace dlc
+
+void dlc::populateContractionLoweringPatterns(RewritePatternSet &patterns) {
+  patterns.add<MatMulLowering, ConvLowering, ConvTransposeLowering>(patterns.getContext());
+}

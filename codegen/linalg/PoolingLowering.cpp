@@ -1,0 +1,139 @@
+// max_pool and avg_pool -> pad + one windowed linalg.generic (+ a divide by the
+// per-position element count for averages, computed at compile time).
+#include "codegen/linalg/GraphToLinalg.h"
+#include "codegen/linalg/LoweringUtils.h"
+#include "dialects/Graph/GraphDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace dlc;
+using namespace dlc::graph;
+
+namespace {
+
+struct Window {
+  ArrayRef<int64_t> kernel, strides, pads, dilations;
+};
+
+/// Pads so that every output window lies inside; ceil_mode may need more at the end.
+Value padForWindows(OpBuilder &b, Location loc, Value x, RankedTensorType out, const Window &w, Value padValue) {
+  auto xs = cast<RankedTensorType>(x.getType()).getShape();
+  int64_t s = xs.size() - 2;
+  SmallVector<int64_t> lo, hi;
+  for (int64_t i = 0; i < s; ++i) {
+    int64_t need = (out.getDimSize(i + 2) - 1) * w.strides[i] + (w.kernel[i] - 1) * w.dilations[i] + 1;
+    lo.push_back(w.pads[i]);
+    hi.push_back(std::max(w.pads[i + s], need - xs[i + 2] - w.pads[i]));
+  }
+  return padSpatialTensor(b, loc, x, lo, hi, padValue);
+}
+
+Value windowReduce(OpBuilder &b, Location loc, Value x, RankedTensorType out, const Window &w, Value init,
+                   function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
+  MLIRContext *ctx = b.getContext();
+  int64_t s = out.getRank() - 2;
+  unsigned dims = 2 + 2 * s;
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> xe{d(0), d(1)}, ke, ye{d(0), d(1)};
+  for (int64_t i = 0; i < s; ++i) {
+    xe.push_back(d(2 + i) * w.strides[i] + d(2 + s + i) * w.dilations[i]);
+    ke.push_back(d(2 + s + i));
+    ye.push_back(d(2 + i));
+  }
+  Value kernel = b.create<tensor::EmptyOp>(loc, w.kernel, out.getElementType());
+  Value acc = filledTensor(b, loc, out, init);
+  SmallVector<utils::IteratorType> iters(2 + s, utils::IteratorType::parallel);
+  iters.append(s, utils::IteratorType::reduction);
+  SmallVector<AffineMap> maps{AffineMap::get(dims, 0, xe, ctx), AffineMap::get(dims, 0, ke, ctx),
+                              AffineMap::get(dims, 0, ye, ctx)};
+  return b.create<linalg::GenericOp>(loc, TypeRange{out}, ValueRange{x, kernel}, ValueRange{acc}, maps, iters,
+                                     [&](OpBuilder &nb, Location l, ValueRange a) {
+                                       nb.create<linalg::YieldOp>(l, combine(nb, l, a[2], a[0]));
+                                     })
+      .getResult(0);
+}
+
+struct MaxPoolLowering : OpConversionPattern<MaxPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(MaxPoolOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto out = op.getType();
+    Window w{op.getKernelShape(), op.getStrides(), op.getPads(), op.getDilations()};
+    Value lowest = scalarConstant(rewriter, loc, out.getElementType(), lowestValue(out.getElementType()));
+    Value x = padForWindows(rewriter, loc, adaptor.getInput(), out, w, lowest);
+    rewriter.replaceOp(op, windowReduce(rewriter, loc, x, out, w, lowest, maxOf));
+    return success();
+  }
+};
+
+struct AvgPoolLowering : OpConversionPattern<AvgPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(AvgPoolOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto out = op.getType();
+    Type elem = out.getElementType();
+    if (!isa<FloatType>(elem))
+      return rewriter.notifyMatchFailure(op, "avg_pool needs a floating-point tensor");
+    Window w{op.getKernelShape(), op.getStrides(), op.getPads(), op.getDilations()};
+    Value zero = scalarConstant(rewriter, loc, elem, 0);
+    Value x = padForWindows(rewriter, loc, adaptor.getInput(), out, w, zero);
+    Value sum = windowReduce(rewriter, loc, x, out, w, zero, [](OpBuilder &b, Location l, Value a, Value v) {
+      return b.create<arith::AddFOp>(l, a, v);
+    });
+
+    // Elements counted per output position, as PyTorch and ONNX count them: explicit
+    // pads count with count_include_pad, positions past them (ceil_mode) never do.
+    auto xs = cast<RankedTensorType>(adaptor.getInput().getType()).getShape();
+    int64_t s = out.getRank() - 2;
+    SmallVector<int64_t> spatial(out.getShape().drop_front(2));
+    SmallVector<SmallVector<double>> perAxis(s);
+    for (int64_t i = 0; i < s; ++i) {
+      int64_t lo = op.getCountIncludePad() ? -w.pads[i] : 0;
+      int64_t hi = op.getCountIncludePad() ? xs[i + 2] + w.pads[i + s] : xs[i + 2];
+      for (int64_t o = 0; o < spatial[i]; ++o) {
+        int64_t n = 0;
+        for (int64_t k = 0; k < w.kernel[i]; ++k) {
+          int64_t p = o * w.strides[i] - w.pads[i] + k * w.dilations[i];
+          n += p >= lo && p < hi;
+        }
+        perAxis[i].push_back(std::max<int64_t>(n, 1));
+      }
+    }
+    int64_t total = 1;
+    for (int64_t e : spatial)
+      total *= e;
+    SmallVector<APFloat> counts;
+    for (int64_t flat = 0; flat < total; ++flat) {
+      double c = 1;
+      int64_t rest = flat;
+      for (int64_t i = s - 1; i >= 0; --i) {
+        c *= perAxis[i][rest % spatial[i]];
+        rest /= spatial[i];
+      }
+      APFloat v(c);
+      bool lost;
+      v.convert(cast<FloatType>(elem).getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+      counts.push_back(v);
+    }
+    SmallVector<int64_t> cshape{1, 1};
+    cshape.append(spatial);
+    auto ctype = RankedTensorType::get(cshape, elem);
+    Value countT = rewriter.create<arith::ConstantOp>(loc, ctype, DenseElementsAttr::get(ctype, counts));
+    rewriter.replaceOp(op, buildElementwise(rewriter, loc, out, ValueRange{sum, countT},
+                                            [](OpBuilder &b, Location l, ValueRange a) {
+                                              return b.create<arith::DivFOp>(l, a[0], a[1]);
+                                            }));
+    return success();
+  }
+};
+
+} // namespace
+
+void dlc::populatePoolingLoweringPatterns(RewritePatternSet &patterns) {
+  patterns.add<MaxPoolLowering, AvgPoolLowering>(patterns.getContext());
+}

@@ -1,0 +1,29 @@
+// dlc-lower-graph-to-linalg: applies the <Op>Lowering patterns of codegen/linalg.
+#include "codegen/linalg/GraphToLinalg.h"
+#include "compiler/Passes.h"
+
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace dlc {
+#define GEN_PASS_DEF_LOWERGRAPHTOLINALG
+#include "compiler/Passes.h.inc"
+} // namespace dlc
+
+using namespace mlir;
+using namespace dlc;
+
+namespace {
+struct LowerGraphToLinalgPass : dlc::impl::LowerGraphToLinalgBase<LowerGraphToLinalgPass> {
+  void runOnOperation() override {
+    MLIRContext *ctx = &getContext();
+    ConversionTarget target(*ctx);
+    target.addIllegalDialect<graph::GraphDialect>();
+    target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect, arith::ArithDialect, math::MathDialect,
+                           func::FuncDialect, kernel::KernelDialect>();
+    RewritePatternSet patterns(ctx);
+    populateGraphToLinalgPatterns(patterns);
+    if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
+      signalPassFailure();
+  }
+};
+} // namespace

@@ -1,0 +1,93 @@
+#ifndef DLC_COMPILER_PASSES
+#define DLC_COMPILER_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+//===----------------------------------------------------------------------===//
+// Graph -> kernel
+//===----------------------------------------------------------------------===//
+
+def FuseKernels : Pass<"dlc-fuse-kernels", "mlir::func::FuncOp"> {
+  let summary = "Groups graph ops into kernel.group regions, one per generated kernel";
+  let description = [{
+    Every op that computes (matmul, conv, pooling, normalization, reductions, data
+    movement, elementwise math) starts a kernel; an elementwise op joins the kernel of
+    its producer when it is that producer's only user and does not broadcast the result
+    to a larger shape. So bias adds, activations and batch-norm epilogues join the
+    matmul or conv before them, and elementwise chains become one kernel. Shape-only
+    ops (reshape) and constants stay outside.
+
+    ```mlir
+    %0 = graph.matmul %x, %w : ...
+    %1 = graph.add %0, %b : ...
+    %2 = graph.relu %1 : ...
+    // becomes
+    %2 = kernel.group "matmul_add_relu" (%x, %w, %b) : (...) -> ... { ... }
+    ```
+  }];
+  let dependentDialects = ["::dlc::kernel::KernelDialect"];
+  let options = [
+    Option<"maxOpsPerKernel", "max-ops-per-kernel", "unsigned", "16",
+           "Largest number of graph ops fused into one kernel">,
+  ];
+}
+
+def OutlineKernels : Pass<"dlc-outline-kernels", "mlir::ModuleOp"> {
+  let summary = "Turns every kernel.group into a private function and a call";
+  let description = [{
+    The host code of an entry point becomes a sequence of calls, one per kernel; each
+    kernel function is lowered and fused on its own.
+
+    ```mlir
+    %2 = kernel.group "matmul_add_relu" (%x, %w, %b) : ... { ... }
+    // becomes
+    %2 = func.call @k0_matmul_add_relu(%x, %w, %b) : ...
+    ```
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
+//===----------------------------------------------------------------------===//
+// Graph -> linalg
+//===----------------------------------------------------------------------===//
+
+def LowerGraphToLinalg : Pass<"dlc-lower-graph-to-linalg", "mlir::ModuleOp"> {
+  let summary = "Lowers every graph op to linalg, tensor, arith and math on tensors";
+  let description = [{
+    One `<Op>Lowering` pattern per graph op; broadcasting becomes indexing maps.
+
+    ```mlir
+    %1 = graph.relu %0 : (tensor<4xf32>) -> tensor<4xf32>
+    // becomes
+    %1 = linalg.generic {...} ins(%0 : tensor<4xf32>) outs(%e : tensor<4xf32>) { arith.maximumf ... }
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
+}
+
+//===----------------------------------------------------------------------===//
+// Buffers
+//===----------------------------------------------------------------------===//
+
+def PlanMemory : Pass<"dlc-plan-memory", "mlir::func::FuncOp"> {
+  let summary = "Places every static allocation of an entry point in one arena, reusing bytes by liveness";
+  let description = [{
+    Runs on bufferized functions marked `dlc.entry`. Each `memref.alloc` becomes a
+    `memref.view` into a new trailing `memref<Nxi8>` argument (the arena); buffers whose
+    live ranges do not overlap share bytes. The arena size is recorded as the function
+    attribute `dlc.arena_bytes`.
+
+    ```mlir
+    %0 = memref.alloc() : memref<64x256xf32>
+    // becomes
+    %0 = memref.view %arena[%c0][] : memref<65536xi8> to memref<64x256xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"];
+  let options = [
+    Option<"alignment", "alignment", "int64_t", "64", "Byte alignment of every buffer in the arena">,
+  ];
+}
+
+#endif // DLC_COMPILER_PASSES

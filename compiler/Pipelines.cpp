@@ -1,0 +1,95 @@
+#include "compiler/Pipelines.h"
+#include "compiler/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace dlc {
+
+void buildGraphToKernelPipeline(OpPassManager &pm) {
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(createFuseKernels());
+}
+
+void buildKernelToLinalgPipeline(OpPassManager &pm) {
+  pm.addPass(createOutlineKernels());
+  pm.addPass(createLowerGraphToLinalg());
+  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createInlinerPass());
+  pm.addPass(createSymbolDCEPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void buildBufferizePipeline(OpPassManager &pm) {
+  pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion = bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createPlanMemory());
+}
+
+void buildLowerToLLVMPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
+  (void)options;
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(arith::createArithExpandOpsPass());
+  pm.addPass(createConvertMathToFuncs());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  ConvertFuncToLLVMPassOptions funcOptions;
+  funcOptions.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void buildLinalgToLLVMPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
+  buildBufferizePipeline(pm);
+  buildLowerToLLVMPipeline(pm, options);
+}
+
+void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
+  buildGraphToKernelPipeline(pm);
+  buildKernelToLinalgPipeline(pm);
+  buildLinalgToLLVMPipeline(pm, options);
+}
+
+void registerPipelines() {
+  PassPipelineRegistration<>("dlc-graph-to-kernel", "graph dialect -> kernel.group fusion groups",
+                             buildGraphToKernelPipeline);
+  PassPipelineRegistration<>("dlc-kernel-to-linalg", "fusion groups -> linalg on tensors, one entry function",
+                             buildKernelToLinalgPipeline);
+  PassPipelineRegistration<>("dlc-bufferize", "linalg on tensors -> memrefs in one planned arena",
+                             buildBufferizePipeline);
+  PassPipelineRegistration<CpuPipelineOptions>("dlc-lower-to-llvm", "bufferized linalg -> LLVM dialect",
+                                               buildLowerToLLVMPipeline);
+  PassPipelineRegistration<CpuPipelineOptions>("dlc-linalg-to-llvm", "linalg on tensors -> LLVM dialect",
+                                               buildLinalgToLLVMPipeline);
+  PassPipelineRegistration<CpuPipelineOptions>("dlc-cpu-pipeline", "graph dialect -> LLVM dialect for the CPU",
+                                               buildCpuPipeline);
+}
+
+} // namespace dlc

@@ -1,0 +1,33 @@
+// The named pass pipelines of dlc, one per stage of `dlc compile --emit`, registered
+// with dlc-opt under the same names.
+#ifndef DLC_COMPILER_PIPELINES_H
+#define DLC_COMPILER_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+namespace dlc {
+
+struct CpuPipelineOptions : mlir::PassPipelineOptions<CpuPipelineOptions> {
+  Option<int> optLevel{*this, "opt-level", llvm::cl::desc("Optimization level 0-3"), llvm::cl::init(2)};
+};
+
+/// graph -> kernel: canonicalize, fold constants, fuse into kernel.group regions.
+void buildGraphToKernelPipeline(mlir::OpPassManager &pm);
+/// kernel -> linalg: outline kernels, lower graph ops, fuse elementwise loops within each
+/// kernel, then inline the kernels into their entry point.
+void buildKernelToLinalgPipeline(mlir::OpPassManager &pm);
+/// linalg on tensors -> memrefs: bufferize, results to out-params, plan the arena.
+void buildBufferizePipeline(mlir::OpPassManager &pm);
+/// bufferized linalg -> LLVM dialect with bare-pointer entry points.
+void buildLowerToLLVMPipeline(mlir::OpPassManager &pm, const CpuPipelineOptions &options);
+/// The two above in order.
+void buildLinalgToLLVMPipeline(mlir::OpPassManager &pm, const CpuPipelineOptions &options);
+/// The three above in order.
+void buildCpuPipeline(mlir::OpPassManager &pm, const CpuPipelineOptions &options);
+
+void registerPipelines();
+
+} // namespace dlc
+
+#endif

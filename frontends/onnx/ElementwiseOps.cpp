@@ -1,0 +1,253 @@
+// Converters of the elementwise ONNX ops: activations, unary math, binary and variadic
+// arithmetic, comparisons and logic, Where, Cast, Clip, Softmax-like ops, Identity and
+// Dropout (inference).
+#include "frontends/onnx/ImporterContext.h"
+
+#include "llvm/ADT/APFloat.h"
+
+using namespace mlir;
+
+namespace dlc::onnx_frontend::detail {
+namespace {
+
+template <typename OpTy> Error unary(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  im.setOutput(0, OpTy::create(im.b, im.loc(), type, x));
+  return Error::success();
+}
+
+template <typename OpTy> Error unaryAlpha(Importer &im, double defaultAlpha) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  im.setOutput(0, OpTy::create(im.b, im.loc(), type, x, llvm::APFloat(im.attrFloat("alpha", defaultAlpha))));
+  return Error::success();
+}
+
+Error leakyRelu(Importer &im) { return unaryAlpha<graph::LeakyReluOp>(im, 0.01); }
+Error elu(Importer &im) { return unaryAlpha<graph::EluOp>(im, 1.0); }
+Error celu(Importer &im) { return unaryAlpha<graph::CeluOp>(im, 1.0); }
+Error thresholdedRelu(Importer &im) { return unaryAlpha<graph::ThresholdedReluOp>(im, 1.0); }
+
+Error selu(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  im.setOutput(0, graph::SeluOp::create(im.b, im.loc(), type, x,
+                                        llvm::APFloat(im.attrFloat("alpha", 1.67326319217681884765625)),
+                                        llvm::APFloat(im.attrFloat("gamma", 1.05070102214813232421875))));
+  return Error::success();
+}
+
+Error hardSigmoid(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  im.setOutput(0, graph::HardSigmoidOp::create(im.b, im.loc(), type, x, llvm::APFloat(im.attrFloat("alpha", 0.2)),
+                                               llvm::APFloat(im.attrFloat("beta", 0.5))));
+  return Error::success();
+}
+
+Error isInf(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  im.setOutput(0, graph::IsInfOp::create(im.b, im.loc(), type, x, im.attrInt("detect_negative", 1) != 0,
+                                         im.attrInt("detect_positive", 1) != 0));
+  return Error::success();
+}
+
+Error clip(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  FloatAttr bounds[2];
+  const char *names[2] = {"min", "max"};
+  for (int k = 0; k < 2; ++k) {
+    if (!im.has(k + 1))
+      continue;
+    DLC_TRY(c, im.constInput(k + 1, names[k]));
+    if (c.size() != 1)
+      return im.error(llvm::Twine("input '") + names[k] + "' must be a scalar, got shape " + shapeStr(c.shape));
+    bounds[k] = im.b.getF64FloatAttr(c.getDouble(0));
+  }
+  im.setOutput(0, graph::ClipOp::create(im.b, im.loc(), type, x, bounds[0], bounds[1]));
+  return Error::success();
+}
+
+template <typename OpTy> Error binary(Importer &im) {
+  DLC_TRY(lhs, im.input(0));
+  DLC_TRY(rhs, im.input(1));
+  DLC_TRY(type, im.outputType(0));
+  im.setOutput(0, OpTy::create(im.b, im.loc(), type, lhs, rhs));
+  return Error::success();
+}
+
+Error mod(Importer &im) {
+  DLC_TRY(lhs, im.input(0));
+  DLC_TRY(rhs, im.input(1));
+  DLC_TRY(type, im.outputType(0));
+  im.setOutput(0, graph::ModOp::create(im.b, im.loc(), type, lhs, rhs, im.attrInt("fmod", 0) != 0));
+  return Error::success();
+}
+
+/// Max / Min / Sum with N inputs: folded pairwise left to right.
+template <typename OpTy> Expected<Value> variadic(Importer &im, RankedTensorType finalType) {
+  if (im.numInputs() == 0)
+    return im.error("needs at least one input");
+  DLC_TRY(acc, im.input(0));
+  Value result = acc;
+  for (int k = 1; k < im.numInputs(); ++k) {
+    DLC_TRY(next, im.input(k));
+    auto shape = broadcastShape(Importer::typeOf(result).getShape(), Importer::typeOf(next).getShape());
+    if (!shape)
+      return im.error("input #" + llvm::Twine(k) + ": " + llvm::toString(shape.takeError()));
+    auto type = k + 1 == im.numInputs() ? finalType
+                                        : im.tensorType(*shape, Importer::typeOf(result).getElementType());
+    result = OpTy::create(im.b, im.loc(), type, result, next);
+  }
+  return result;
+}
+
+template <typename OpTy> Error variadicOp(Importer &im) {
+  DLC_TRY(type, im.outputType(0));
+  DLC_TRY(v, variadic<OpTy>(im, type));
+  im.setOutput(0, v);
+  return Error::success();
+}
+
+Error mean(Importer &im) {
+  DLC_TRY(type, im.outputType(0));
+  DLC_TRY(sum, variadic<graph::AddOp>(im, type));
+  if (im.numInputs() == 1) {
+    im.setOutput(0, sum);
+    return Error::success();
+  }
+  Value n = im.scalar(type.getElementType(), im.numInputs());
+  im.setOutput(0, graph::DivOp::create(im.b, im.loc(), type, sum, n));
+  return Error::success();
+}
+
+Error where(Importer &im) {
+  DLC_TRY(c, im.input(0));
+  DLC_TRY(x, im.input(1));
+  DLC_TRY(y, im.input(2));
+  DLC_TRY(type, im.outputType(0));
+  im.setOutput(0, graph::WhereOp::create(im.b, im.loc(), type, c, x, y));
+  return Error::success();
+}
+
+Error castTo(Importer &im, Value x, RankedTensorType type) {
+  if (Importer::typeOf(x) == type)
+    im.setOutput(0, x);
+  else
+    im.setOutput(0, graph::CastOp::create(im.b, im.loc(), type, x));
+  return Error::success();
+}
+
+Error cast(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  return castTo(im, x, type);
+}
+
+Error castLike(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  return castTo(im, x, type);
+}
+
+Error identity(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  im.setOutput(0, x);
+  return Error::success();
+}
+
+Error dropout(Importer &im) {
+  if (im.outputUsed(1))
+    return im.error("the mask output is unsupported (inference imports Dropout as identity)");
+  if (im.has(2)) {
+    DLC_TRY(training, im.constInput(2, "training_mode"));
+    if (training.size() == 1 && training.getInt(0) != 0)
+      return im.unsupportedAttr("training_mode", "true");
+  }
+  return identity(im);
+}
+
+template <typename OpTy> Error axisOp(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  int64_t rank = type.getRank();
+  DLC_TRY(axis, im.normAxis(im.attrInt("axis", -1), std::max<int64_t>(rank, 1), "axis"));
+  im.setOutput(0, OpTy::create(im.b, im.loc(), type, x, im.b.getI64IntegerAttr(axis)));
+  return Error::success();
+}
+
+} // namespace
+
+void addElementwiseConverters(ConverterMap &m) {
+  using namespace graph;
+  m["Relu"] = unary<ReluOp>;
+  m["Neg"] = unary<NegOp>;
+  m["Abs"] = unary<AbsOp>;
+  m["Sign"] = unary<SignOp>;
+  m["Sigmoid"] = unary<SigmoidOp>;
+  m["Tanh"] = unary<TanhOp>;
+  m["Exp"] = unary<ExpOp>;
+  m["Log"] = unary<LogOp>;
+  m["Sqrt"] = unary<SqrtOp>;
+  m["Reciprocal"] = unary<ReciprocalOp>;
+  m["Erf"] = unary<ErfOp>;
+  m["Softplus"] = unary<SoftplusOp>;
+  m["Softsign"] = unary<SoftsignOp>;
+  m["HardSwish"] = unary<HardSwishOp>;
+  m["Floor"] = unary<FloorOp>;
+  m["Ceil"] = unary<CeilOp>;
+  m["Round"] = unary<RoundOp>;
+  m["Sin"] = unary<SinOp>;
+  m["Cos"] = unary<CosOp>;
+  m["Tan"] = unary<TanOp>;
+  m["Asin"] = unary<AsinOp>;
+  m["Acos"] = unary<AcosOp>;
+  m["Atan"] = unary<AtanOp>;
+  m["Sinh"] = unary<SinhOp>;
+  m["Cosh"] = unary<CoshOp>;
+  m["Asinh"] = unary<AsinhOp>;
+  m["Acosh"] = unary<AcoshOp>;
+  m["Atanh"] = unary<AtanhOp>;
+  m["Not"] = unary<NotOp>;
+  m["IsNaN"] = unary<IsNaNOp>;
+  m["IsInf"] = isInf;
+  m["LeakyRelu"] = leakyRelu;
+  m["Elu"] = elu;
+  m["Celu"] = celu;
+  m["ThresholdedRelu"] = thresholdedRelu;
+  m["Selu"] = selu;
+  m["HardSigmoid"] = hardSigmoid;
+  m["Clip"] = clip;
+  m["PRelu"] = binary<PReluOp>;
+  m["Add"] = binary<AddOp>;
+  m["Sub"] = binary<SubOp>;
+  m["Mul"] = binary<MulOp>;
+  m["Div"] = binary<DivOp>;
+  m["Pow"] = binary<PowOp>;
+  m["Mod"] = mod;
+  m["And"] = binary<AndOp>;
+  m["Or"] = binary<OrOp>;
+  m["Xor"] = binary<XorOp>;
+  m["Equal"] = binary<EqualOp>;
+  m["Less"] = binary<LessOp>;
+  m["LessOrEqual"] = binary<LessEqualOp>;
+  m["Greater"] = binary<GreaterOp>;
+  m["GreaterOrEqual"] = binary<GreaterEqualOp>;
+  m["Max"] = variadicOp<MaxOp>;
+  m["Min"] = variadicOp<MinOp>;
+  m["Sum"] = variadicOp<AddOp>;
+  m["Mean"] = mean;
+  m["Where"] = where;
+  m["Cast"] = cast;
+  m["CastLike"] = castLike;
+  m["Identity"] = identity;
+  m["Dropout"] = dropout;
+  m["Softmax"] = axisOp<SoftmaxOp>;
+  m["LogSoftmax"] = axisOp<LogSoftmaxOp>;
+  m["Hardmax"] = axisOp<HardmaxOp>;
+}
+
+} // namespace dlc::onnx_frontend::detail

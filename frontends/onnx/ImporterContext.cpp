@@ -1,0 +1,370 @@
+// The importer's state and the helpers the op converters share: values by ONNX name,
+// known constants, parameters, result types from shape inference, attributes, errors.
+#include "frontends/onnx/ImporterContext.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+using namespace mlir;
+
+namespace dlc::onnx_frontend::detail {
+
+//===----------------------------------------------------------------------===//
+// Attributes
+//===----------------------------------------------------------------------===//
+
+const onnx::AttributeProto *findAttr(const onnx::NodeProto &node, llvm::StringRef name) {
+  for (const auto &a : node.attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+int64_t getAttrInt(const onnx::NodeProto &node, llvm::StringRef name, int64_t def) {
+  const auto *a = findAttr(node, name);
+  return a ? a->i() : def;
+}
+
+double getAttrFloat(const onnx::NodeProto &node, llvm::StringRef name, double def) {
+  const auto *a = findAttr(node, name);
+  return a ? (double)a->f() : def;
+}
+
+std::string getAttrString(const onnx::NodeProto &node, llvm::StringRef name, const std::string &def) {
+  const auto *a = findAttr(node, name);
+  return a ? a->s() : def;
+}
+
+std::vector<int64_t> getAttrInts(const onnx::NodeProto &node, llvm::StringRef name, std::vector<int64_t> def) {
+  const auto *a = findAttr(node, name);
+  if (!a)
+    return def;
+  return std::vector<int64_t>(a->ints().begin(), a->ints().end());
+}
+
+//===----------------------------------------------------------------------===//
+// Importer
+//===----------------------------------------------------------------------===//
+
+Importer::Importer(MLIRContext &ctx, const onnx::ModelProto &model, std::string baseDir, int opset,
+                   std::string strictInferenceMessage)
+    : ctx(ctx), b(&ctx), opset(opset), model_(model), graph_(model.graph()), baseDir_(std::move(baseDir)),
+      strictInferenceMessage_(std::move(strictInferenceMessage)) {
+  for (const auto &v : graph_.input())
+    types_[v.name()] = &v.type();
+  for (const auto &v : graph_.value_info())
+    types_[v.name()] = &v.type();
+  for (const auto &v : graph_.output())
+    types_[v.name()] = &v.type();
+  for (const auto &t : graph_.initializer()) {
+    known_[t.name()] = &t;
+    initializers_.insert(t.name());
+  }
+  for (const auto &n : graph_.node()) {
+    for (const auto &i : n.input())
+      used_.insert(i);
+    if (n.op_type() == "Constant" && (n.domain().empty() || n.domain() == "ai.onnx") && n.output_size() == 1 &&
+        n.attribute_size() == 1 && n.attribute(0).has_t())
+      known_[n.output(0)] = &n.attribute(0).t();
+  }
+  for (const auto &o : graph_.output())
+    used_.insert(o.name());
+}
+
+std::string Importer::where() const {
+  std::string label = node_->name().empty()
+                          ? "#" + std::to_string(nodeIndex_) +
+                                (node_->output_size() ? " producing '" + node_->output(0) + "'" : std::string())
+                          : "'" + node_->name() + "'";
+  return "op '" + node_->op_type() + "' (node " + label + ", opset " + std::to_string(opset) + ")";
+}
+
+Error Importer::error(const llvm::Twine &msg) const { return makeError(where() + ": " + msg); }
+
+Error Importer::unsupportedAttr(llvm::StringRef name, const llvm::Twine &value) const {
+  return makeError("unsupported attribute value " + name + "=" + value + " of " + where());
+}
+
+Location Importer::loc() const {
+  std::string label = node_->name().empty() ? node_->op_type() + "_" + std::to_string(nodeIndex_) : node_->name();
+  return NameLoc::get(StringAttr::get(&ctx, label));
+}
+
+bool Importer::has(int i) const { return i < node_->input_size() && !node_->input(i).empty(); }
+
+bool Importer::isKnown(int i) const { return has(i) && known_.count(node_->input(i)); }
+
+bool Importer::outputUsed(int i) const {
+  return i < node_->output_size() && !node_->output(i).empty() && used_.count(node_->output(i));
+}
+
+const onnx::AttributeProto *Importer::attr(llvm::StringRef name) const { return findAttr(*node_, name); }
+int64_t Importer::attrInt(llvm::StringRef name, int64_t def) const { return getAttrInt(*node_, name, def); }
+double Importer::attrFloat(llvm::StringRef name, double def) const { return getAttrFloat(*node_, name, def); }
+std::string Importer::attrString(llvm::StringRef name, const std::string &def) const {
+  return getAttrString(*node_, name, def);
+}
+std::vector<int64_t> Importer::attrInts(llvm::StringRef name, std::vector<int64_t> def) const {
+  return getAttrInts(*node_, name, std::move(def));
+}
+
+Expected<RankedTensorType> Importer::typeFromProto(const onnx::TypeProto &type, const std::string &name) {
+  if (!type.has_tensor_type())
+    return makeError("value '" + name + "' is not a tensor (sequences, maps and optionals are unsupported)");
+  const auto &tt = type.tensor_type();
+  auto elem = elementType(ctx, tt.elem_type(), "value '" + name + "'");
+  if (!elem)
+    return elem.takeError();
+  if (!tt.has_shape())
+    return makeError("value '" + name + "' has no inferred shape");
+  llvm::SmallVector<int64_t> shape;
+  for (const auto &d : tt.shape().dim()) {
+    if (!d.has_dim_value() || d.dim_value() < 0)
+      return makeError("value '" + name + "' has a dynamic dim" +
+                       (d.has_dim_param() ? " '" + d.dim_param() + "'" : std::string()) + " in its inferred shape");
+    shape.push_back(d.dim_value());
+  }
+  return RankedTensorType::get(shape, *elem);
+}
+
+Expected<RankedTensorType> Importer::outputType(int i) {
+  if (i >= node_->output_size() || node_->output(i).empty())
+    return error("output #" + llvm::Twine(i) + " is missing");
+  const std::string &name = node_->output(i);
+  auto it = types_.find(name);
+  std::string hint = strictInferenceMessage_.empty() ? "" : " (shape inference: " + strictInferenceMessage_ + ")";
+  if (it == types_.end())
+    return error("shape inference gave no type for output '" + name + "'" + hint);
+  auto t = typeFromProto(*it->second, name);
+  if (!t)
+    return error(llvm::toString(t.takeError()) + hint);
+  return t;
+}
+
+void Importer::setOutput(int i, Value v) {
+  if (i < node_->output_size() && !node_->output(i).empty())
+    values_[node_->output(i)] = v;
+}
+
+const ConstTensor *Importer::knownValue(const std::string &name) const {
+  auto it = decoded_.find(name);
+  if (it != decoded_.end())
+    return it->second ? &*it->second : nullptr;
+  auto k = known_.find(name);
+  if (k == known_.end())
+    return nullptr;
+  auto d = decodeTensor(*k->second, baseDir_);
+  if (!d) {
+    llvm::consumeError(d.takeError());
+    decoded_[name] = std::nullopt;
+    return nullptr;
+  }
+  return &*(decoded_[name] = std::move(*d));
+}
+
+Expected<ConstTensor> Importer::constInput(int i, llvm::StringRef what) {
+  if (!has(i))
+    return error("input '" + what + "' (#" + llvm::Twine(i) + ") is required");
+  const std::string &name = node_->input(i);
+  auto k = known_.find(name);
+  if (k == known_.end())
+    return error("input '" + what + "' ('" + name +
+                 "') must be a constant known at import, but it is computed at run time");
+  auto d = decodeTensor(*k->second, baseDir_);
+  if (!d)
+    return error("input '" + what + "': " + llvm::toString(d.takeError()));
+  return std::move(*d);
+}
+
+Expected<std::vector<int64_t>> Importer::inputShape(int i) {
+  if (!has(i))
+    return error("input #" + llvm::Twine(i) + " is required");
+  const std::string &name = node_->input(i);
+  if (auto v = values_.find(name); v != values_.end())
+    return std::vector<int64_t>(typeOf(v->second).getShape());
+  if (auto k = known_.find(name); k != known_.end())
+    return std::vector<int64_t>(k->second->dims().begin(), k->second->dims().end());
+  if (auto t = types_.find(name); t != types_.end())
+    if (auto s = staticShape(*t->second))
+      return *s;
+  return error("the shape of input '" + name + "' is not static");
+}
+
+Expected<Value> Importer::input(int i, bool nonTrainable) {
+  if (!has(i))
+    return error("input #" + llvm::Twine(i) + " is required");
+  return valueOf(node_->input(i), nonTrainable);
+}
+
+Expected<Value> Importer::valueOf(const std::string &name, bool nonTrainable) {
+  auto it = values_.find(name);
+  if (it != values_.end()) {
+    if (auto p = paramIndex_.find(name); p != paramIndex_.end() && !nonTrainable)
+      (*params_)[p->second].trainable = true;
+    return it->second;
+  }
+  auto k = known_.find(name);
+  if (k == known_.end())
+    return makeError("value '" + name + "' is used before it is defined");
+  const onnx::TensorProto &t = *k->second;
+  std::string what = "tensor '" + name + "'";
+  auto elem = elementType(ctx, t.data_type(), what);
+  if (!elem)
+    return elem.takeError();
+  auto type = RankedTensorType::get(llvm::SmallVector<int64_t>(t.dims().begin(), t.dims().end()), *elem);
+  auto bytes = tensorBytes(t, baseDir_);
+  if (!bytes)
+    return bytes.takeError();
+  Value v;
+  if (initializers_.count(name) && isFloatDType(t.data_type())) {
+    v = body_->addArgument(type, NameLoc::get(StringAttr::get(&ctx, name)));
+    paramIndex_[name] = params_->size();
+    params_->push_back(Parameter{name, type, std::move(*bytes), !nonTrainable});
+    argNames_.push_back(name);
+    argKinds_.push_back("param");
+  } else {
+    v = graph::ConstantOp::create(b, NameLoc::get(StringAttr::get(&ctx, name)), type, denseFromBytes(type, *bytes));
+  }
+  values_[name] = v;
+  return v;
+}
+
+Value Importer::constant(DenseElementsAttr value) {
+  return graph::ConstantOp::create(b, loc(), value.getType(), value);
+}
+
+Expected<Value> Importer::constant(const ConstTensor &value) {
+  auto elem = elementType(ctx, value.dtype, "a constant");
+  if (!elem)
+    return elem.takeError();
+  auto type = RankedTensorType::get(value.shape, *elem);
+  return constant(denseFromConst(type, value));
+}
+
+Value Importer::scalar(Type elem, double v) { return splat(RankedTensorType::get({}, elem), v); }
+
+Value Importer::splat(RankedTensorType type, double v) {
+  Type elem = type.getElementType();
+  Attribute a;
+  if (isa<FloatType>(elem))
+    a = FloatAttr::get(elem, v);
+  else
+    a = IntegerAttr::get(elem, (int64_t)v);
+  return constant(DenseElementsAttr::get(type, llvm::ArrayRef<Attribute>{a}));
+}
+
+Value Importer::reshape(Value v, llvm::ArrayRef<int64_t> shape) {
+  auto t = typeOf(v);
+  if (t.getShape() == shape)
+    return v;
+  return graph::ReshapeOp::create(b, loc(), RankedTensorType::get(shape, t.getElementType()), v);
+}
+
+Value Importer::transpose(Value v, llvm::ArrayRef<int64_t> perm) {
+  bool identity = true;
+  for (size_t i = 0; i < perm.size(); ++i)
+    identity &= perm[i] == (int64_t)i;
+  if (identity)
+    return v;
+  auto t = typeOf(v);
+  llvm::SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(t.getDimSize(p));
+  return graph::TransposeOp::create(b, loc(), RankedTensorType::get(shape, t.getElementType()), v, perm);
+}
+
+Expected<int64_t> Importer::normAxis(int64_t axis, int64_t rank, llvm::StringRef what) const {
+  int64_t n = axis < 0 ? axis + rank : axis;
+  if (n < 0 || n >= rank)
+    return error(what + " " + llvm::Twine(axis) + " is out of range for rank " + llvm::Twine(rank));
+  return n;
+}
+
+Error Importer::convertNode() {
+  const std::string &op = node_->op_type();
+  bool defaultDomain = node_->domain().empty() || node_->domain() == "ai.onnx";
+  if (!defaultDomain)
+    return makeError("unsupported op '" + op + "' of domain '" + node_->domain() + "'" +
+                     where().substr(where().find(" (")));
+  if (op == "Constant") {
+    if (!known_.count(node_->output(0)))
+      return error("only dense tensor constants are supported");
+    return Error::success();
+  }
+  const ConverterMap &map = converters();
+  auto it = map.find(op);
+  if (it == map.end())
+    return makeError("unsupported op '" + op + "'" + where().substr(where().find(" (")));
+  if (auto e = it->second(*this))
+    return e;
+  for (int i = 0; i < node_->output_size(); ++i)
+    if (outputUsed(i) && !values_.count(node_->output(i)))
+      return error("output #" + llvm::Twine(i) + " ('" + node_->output(i) + "') is not supported");
+  return Error::success();
+}
+
+Error Importer::run(ModuleOp module, std::vector<Parameter> &params) {
+  params_ = &params;
+  Location funcLoc = NameLoc::get(StringAttr::get(&ctx, graph_.name().empty() ? "infer" : graph_.name()));
+  b.setInsertionPointToEnd(module.getBody());
+  auto func = func::FuncOp::create(b, funcLoc, "infer", FunctionType::get(&ctx, {}, {}));
+  body_ = func.addEntryBlock();
+  b.setInsertionPointToStart(body_);
+
+  for (const auto &in : graph_.input()) {
+    if (initializers_.count(in.name()))
+      continue; // an initializer listed as input (IR version < 4): a constant or parameter
+    auto type = typeFromProto(in.type(), in.name());
+    if (!type)
+      return makeError("graph input: " + llvm::toString(type.takeError()));
+    values_[in.name()] = body_->addArgument(*type, NameLoc::get(StringAttr::get(&ctx, in.name())));
+    argNames_.push_back(in.name());
+    argKinds_.push_back("input");
+  }
+
+  for (int i = 0; i < graph_.node_size(); ++i) {
+    node_ = &graph_.node(i);
+    nodeIndex_ = i;
+    if (auto e = convertNode())
+      return e;
+  }
+
+  llvm::SmallVector<Value> results;
+  llvm::SmallVector<Type> resultTypes;
+  for (const auto &out : graph_.output()) {
+    auto v = valueOf(out.name(), false);
+    if (!v)
+      return makeError("graph output '" + out.name() + "': " + llvm::toString(v.takeError()));
+    Value r = *v;
+    // An output that is directly an argument or a constant gets its own value.
+    if (isa<BlockArgument>(r) || r.getDefiningOp<graph::ConstantOp>())
+      r = graph::ReshapeOp::create(b, NameLoc::get(StringAttr::get(&ctx, out.name())), r.getType(), r);
+    results.push_back(r);
+    resultTypes.push_back(r.getType());
+  }
+  func::ReturnOp::create(b, funcLoc, results);
+  func.setFunctionType(FunctionType::get(&ctx, body_->getArgumentTypes(), resultTypes));
+  for (unsigned i = 0; i < body_->getNumArguments(); ++i) {
+    func.setArgAttr(i, "dlc.name", StringAttr::get(&ctx, argNames_[i]));
+    func.setArgAttr(i, "dlc.kind", StringAttr::get(&ctx, argKinds_[i]));
+  }
+  for (int i = 0; i < graph_.output_size(); ++i)
+    func.setResultAttr(i, "dlc.name", StringAttr::get(&ctx, graph_.output(i).name()));
+  return Error::success();
+}
+
+} // namespace dlc::onnx_frontend::detail
+
+namespace dlc::onnx_frontend::detail {
+const ConverterMap &converters() {
+  static const ConverterMap map = [] {
+    ConverterMap m;
+    addElementwiseConverters(m);
+    addNNConverters(m);
+    addTensorConverters(m);
+    addReductionConverters(m);
+    addEinsumConverter(m);
+    return m;
+  }();
+  return map;
+}
+} // namespace dlc::onnx_frontend::detail

@@ -1,0 +1,265 @@
+// Converters of the network ops: Gemm, MatMul, Conv, ConvTranspose, pooling and the
+// normalizations.
+#include "frontends/onnx/ImporterContext.h"
+
+#include "llvm/ADT/APFloat.h"
+
+using namespace mlir;
+
+namespace dlc::onnx_frontend::detail {
+namespace {
+
+Error gemm(Importer &im) {
+  DLC_TRY(a, im.input(0));
+  DLC_TRY(bm, im.input(1));
+  DLC_TRY(type, im.outputType(0));
+  if (Importer::typeOf(a).getRank() != 2 || Importer::typeOf(bm).getRank() != 2)
+    return im.error("A and B must be matrices, got " + shapeStr(Importer::typeOf(a).getShape()) + " and " +
+                    shapeStr(Importer::typeOf(bm).getShape()));
+  Value lhs = im.attrInt("transA", 0) ? im.transpose(a, {1, 0}) : a;
+  Value rhs = im.attrInt("transB", 0) ? im.transpose(bm, {1, 0}) : bm;
+  Type elem = type.getElementType();
+  double alpha = im.attrFloat("alpha", 1.0), beta = im.attrFloat("beta", 1.0);
+  bool withC = im.has(2) && beta != 0.0;
+  auto mmType = im.tensorType({Importer::typeOf(lhs).getDimSize(0), Importer::typeOf(rhs).getDimSize(1)}, elem);
+  Value y = graph::MatMulOp::create(im.b, im.loc(), mmType, lhs, rhs);
+  if (alpha != 1.0)
+    y = graph::MulOp::create(im.b, im.loc(), mmType, y, im.scalar(elem, alpha));
+  if (withC) {
+    DLC_TRY(c, im.input(2));
+    Value cv = c;
+    if (beta != 1.0)
+      cv = graph::MulOp::create(im.b, im.loc(), Importer::typeOf(c), c, im.scalar(elem, beta));
+    y = graph::AddOp::create(im.b, im.loc(), type, y, cv);
+  }
+  if (Importer::typeOf(y) != type)
+    return im.error("result type " + shapeStr(Importer::typeOf(y).getShape()) + " differs from the inferred " +
+                    shapeStr(type.getShape()));
+  im.setOutput(0, y);
+  return Error::success();
+}
+
+Error matmul(Importer &im) {
+  DLC_TRY(a, im.input(0));
+  DLC_TRY(bm, im.input(1));
+  DLC_TRY(type, im.outputType(0));
+  im.setOutput(0, graph::MatMulOp::create(im.b, im.loc(), type, a, bm));
+  return Error::success();
+}
+
+/// strides / dilations / pads of a windowed op, with the ONNX defaults; pads resolved from
+/// auto_pad for the given input extents and (dilated) kernel.
+struct Window {
+  std::vector<int64_t> kernel, strides, dilations, pads;
+};
+
+Expected<Window> windowAttrs(Importer &im, llvm::ArrayRef<int64_t> inSpatial, std::vector<int64_t> kernel,
+                             bool hasDilations = true) {
+  int64_t n = inSpatial.size();
+  Window w;
+  w.kernel = std::move(kernel);
+  w.strides = im.attrInts("strides", std::vector<int64_t>(n, 1));
+  w.dilations = hasDilations ? im.attrInts("dilations", std::vector<int64_t>(n, 1)) : std::vector<int64_t>(n, 1);
+  w.pads = im.attrInts("pads", std::vector<int64_t>(2 * n, 0));
+  if ((int64_t)w.strides.size() != n || (int64_t)w.dilations.size() != n || (int64_t)w.pads.size() != 2 * n ||
+      (int64_t)w.kernel.size() != n)
+    return im.error("expects " + llvm::Twine(n) + " kernel_shape, strides and dilations values and " +
+                    llvm::Twine(2 * n) + " pads for " + llvm::Twine(n) + " spatial axes");
+  for (int64_t s : w.strides)
+    if (s <= 0)
+      return im.error("strides must be positive");
+  std::string autoPad = im.attrString("auto_pad", "NOTSET");
+  if (autoPad == "NOTSET")
+    return w;
+  if (autoPad == "VALID") {
+    std::fill(w.pads.begin(), w.pads.end(), 0);
+    return w;
+  }
+  if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
+    return im.unsupportedAttr("auto_pad", "'" + autoPad + "'");
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t in = inSpatial[i], s = w.strides[i];
+    int64_t out = (in + s - 1) / s;
+    int64_t span = (w.kernel[i] - 1) * w.dilations[i] + 1;
+    int64_t total = std::max<int64_t>(0, (out - 1) * s + span - in);
+    int64_t small = total / 2, large = total - small;
+    w.pads[i] = autoPad == "SAME_UPPER" ? small : large;
+    w.pads[i + n] = autoPad == "SAME_UPPER" ? large : small;
+  }
+  return w;
+}
+
+Error conv(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(wt, im.input(1));
+  DLC_TRY(type, im.outputType(0));
+  auto xs = Importer::typeOf(x).getShape(), ws = Importer::typeOf(wt).getShape();
+  if (xs.size() < 3 || ws.size() != xs.size())
+    return im.error("input " + shapeStr(xs) + " and weight " + shapeStr(ws) +
+                    " must have the same rank >= 3 (N x C x spatial...)");
+  std::vector<int64_t> kernel(ws.begin() + 2, ws.end());
+  if (im.hasAttr("kernel_shape") && im.attrInts("kernel_shape") != kernel)
+    return im.error("kernel_shape [" + shapeStr(im.attrInts("kernel_shape")) + "] differs from the weight's " +
+                    shapeStr(ws));
+  DLC_TRY(w, windowAttrs(im, xs.drop_front(2), kernel));
+  Value bias;
+  if (im.has(2)) {
+    DLC_TRY(bv, im.input(2));
+    bias = bv;
+  }
+  im.setOutput(0, graph::ConvOp::create(im.b, im.loc(), type, x, wt, bias, w.strides, w.pads, w.dilations,
+                                        (uint64_t)im.attrInt("group", 1)));
+  return Error::success();
+}
+
+Error convTranspose(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(wt, im.input(1));
+  DLC_TRY(type, im.outputType(0));
+  auto xs = Importer::typeOf(x).getShape(), ws = Importer::typeOf(wt).getShape();
+  if (xs.size() < 3 || ws.size() != xs.size())
+    return im.error("input " + shapeStr(xs) + " and weight " + shapeStr(ws) + " must have the same rank >= 3");
+  int64_t n = xs.size() - 2;
+  std::vector<int64_t> kernel(ws.begin() + 2, ws.end());
+  if (im.hasAttr("kernel_shape") && im.attrInts("kernel_shape") != kernel)
+    return im.error("kernel_shape [" + shapeStr(im.attrInts("kernel_shape")) + "] differs from the weight's " +
+                    shapeStr(ws));
+  std::vector<int64_t> strides = im.attrInts("strides", std::vector<int64_t>(n, 1));
+  std::vector<int64_t> dilations = im.attrInts("dilations", std::vector<int64_t>(n, 1));
+  std::vector<int64_t> outPad = im.attrInts("output_padding", std::vector<int64_t>(n, 0));
+  std::vector<int64_t> pads = im.attrInts("pads", std::vector<int64_t>(2 * n, 0));
+  if ((int64_t)strides.size() != n || (int64_t)dilations.size() != n || (int64_t)outPad.size() != n ||
+      (int64_t)pads.size() != 2 * n)
+    return im.error("expects " + llvm::Twine(n) + " strides, dilations and output_padding values and " +
+                    llvm::Twine(2 * n) + " pads");
+  std::string autoPad = im.attrString("auto_pad", "NOTSET");
+  if (autoPad != "NOTSET" && autoPad != "VALID" && autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
+    return im.unsupportedAttr("auto_pad", "'" + autoPad + "'");
+  std::vector<int64_t> outShape = im.attrInts("output_shape");
+  if (outShape.empty() && (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER"))
+    for (int64_t i = 0; i < n; ++i)
+      outShape.push_back(xs[i + 2] * strides[i]);
+  if (autoPad == "VALID" && outShape.empty())
+    std::fill(pads.begin(), pads.end(), 0);
+  if (!outShape.empty()) {
+    if ((int64_t)outShape.size() == n + 2)
+      outShape.erase(outShape.begin(), outShape.begin() + 2);
+    if ((int64_t)outShape.size() != n)
+      return im.error("output_shape has " + llvm::Twine(outShape.size()) + " values for " + llvm::Twine(n) +
+                      " spatial axes");
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t total =
+          strides[i] * (xs[i + 2] - 1) + outPad[i] + (kernel[i] - 1) * dilations[i] + 1 - outShape[i];
+      if (total < 0) { // the output is longer than the input reaches: extend it at the end
+        outPad[i] -= total;
+        total = 0;
+      }
+      int64_t half = total / 2;
+      pads[i] = autoPad == "SAME_UPPER" ? half : total - half;
+      pads[i + n] = autoPad == "SAME_UPPER" ? total - half : half;
+    }
+  }
+  Value bias;
+  if (im.has(2)) {
+    DLC_TRY(bv, im.input(2));
+    bias = bv;
+  }
+  im.setOutput(0, graph::ConvTransposeOp::create(im.b, im.loc(), type, x, wt, bias, strides, pads, dilations, outPad,
+                                                 (uint64_t)im.attrInt("group", 1)));
+  return Error::success();
+}
+
+template <bool isMax> Error pool(Importer &im) {
+  if (isMax && im.outputUsed(1))
+    return im.error("the Indices output of MaxPool is unsupported");
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  auto xs = Importer::typeOf(x).getShape();
+  if (xs.size() < 3)
+    return im.error("input " + shapeStr(xs) + " must have rank >= 3 (N x C x spatial...)");
+  if (!im.hasAttr("kernel_shape"))
+    return im.error("kernel_shape is required");
+  DLC_TRY(w, windowAttrs(im, xs.drop_front(2), im.attrInts("kernel_shape"), isMax));
+  if constexpr (isMax)
+    im.setOutput(0, graph::MaxPoolOp::create(im.b, im.loc(), type, x, w.kernel, w.strides, w.pads, w.dilations));
+  else
+    im.setOutput(0, graph::AvgPoolOp::create(im.b, im.loc(), type, x, w.kernel, w.strides, w.pads, w.dilations,
+                                             im.attrInt("count_include_pad", 0) != 0));
+  return Error::success();
+}
+
+template <bool isMax> Error globalPool(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  int64_t rank = Importer::typeOf(x).getRank();
+  if (rank < 3)
+    return im.error("input must have rank >= 3 (N x C x spatial...)");
+  std::vector<int64_t> axes;
+  for (int64_t i = 2; i < rank; ++i)
+    axes.push_back(i);
+  im.setOutput(0, graph::ReduceOp::create(im.b, im.loc(), type, x, isMax ? "max" : "mean", axes, true));
+  return Error::success();
+}
+
+Error batchNorm(Importer &im) {
+  if (im.attrInt("training_mode", 0) != 0)
+    return im.unsupportedAttr("training_mode", "1");
+  for (int i = 1; i < im.numOutputs(); ++i)
+    if (im.outputUsed(i))
+      return im.error("only output 0 is supported (inference form); output '" + im.node().output(i) + "' is used");
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(scale, im.input(1));
+  DLC_TRY(bias, im.input(2));
+  DLC_TRY(mean, im.input(3, /*nonTrainable=*/true));
+  DLC_TRY(var, im.input(4, /*nonTrainable=*/true));
+  DLC_TRY(type, im.outputType(0));
+  im.setOutput(0, graph::BatchNormOp::create(im.b, im.loc(), type, x, scale, bias, mean, var,
+                                             llvm::APFloat(im.attrFloat("epsilon", 1e-5))));
+  return Error::success();
+}
+
+Error instanceNorm(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(scale, im.input(1));
+  DLC_TRY(bias, im.input(2));
+  DLC_TRY(type, im.outputType(0));
+  im.setOutput(0, graph::InstanceNormOp::create(im.b, im.loc(), type, x, scale, bias,
+                                                llvm::APFloat(im.attrFloat("epsilon", 1e-5))));
+  return Error::success();
+}
+
+Error layerNorm(Importer &im) {
+  for (int i = 1; i < im.numOutputs(); ++i)
+    if (im.outputUsed(i))
+      return im.error("only output 0 is supported; output '" + im.node().output(i) + "' is used");
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(scale, im.input(1));
+  Value bias;
+  if (im.has(2)) {
+    DLC_TRY(bv, im.input(2));
+    bias = bv;
+  }
+  DLC_TRY(type, im.outputType(0));
+  DLC_TRY(axis, im.normAxis(im.attrInt("axis", -1), Importer::typeOf(x).getRank(), "axis"));
+  im.setOutput(0, graph::LayerNormOp::create(im.b, im.loc(), type, x, scale, bias, im.b.getI64IntegerAttr(axis),
+                                             im.b.getF64FloatAttr(im.attrFloat("epsilon", 1e-5))));
+  return Error::success();
+}
+
+} // namespace
+
+void addNNConverters(ConverterMap &m) {
+  m["Gemm"] = gemm;
+  m["MatMul"] = matmul;
+  m["Conv"] = conv;
+  m["ConvTranspose"] = convTranspose;
+  m["MaxPool"] = pool<true>;
+  m["AveragePool"] = pool<false>;
+  m["GlobalMaxPool"] = globalPool<true>;
+  m["GlobalAveragePool"] = globalPool<false>;
+  m["BatchNormalization"] = batchNorm;
+  m["InstanceNormalization"] = instanceNorm;
+  m["LayerNormalization"] = layerNorm;
+}
+
+} // namespace dlc::onnx_frontend::detail

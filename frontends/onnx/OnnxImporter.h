@@ -1,0 +1,59 @@
+// ONNX ModelProto -> graph dialect. Validates with libonnx's checker, converts to the one
+// opset the importer handles, runs shape inference with the user's static input shapes,
+// folds the shape-computing subgraphs to constants and emits one func.func @infer.
+#ifndef DLC_FRONTENDS_ONNX_ONNXIMPORTER_H
+#define DLC_FRONTENDS_ONNX_ONNXIMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/Support/Error.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace onnx {
+class ModelProto;
+}
+
+namespace dlc::onnx_frontend {
+
+/// The opset every model is converted to before import.
+constexpr int kTargetOpset = 17;
+constexpr int kMinOpset = 7;
+
+struct ImportOptions {
+  /// Static shapes for inputs whose dims are symbolic, by input name.
+  std::map<std::string, std::vector<int64_t>> inputShapes;
+};
+
+/// An initializer that became a parameter of the entry point: its initial value, raw
+/// little-endian bytes in the tensor's element type, row-major.
+struct Parameter {
+  std::string name;
+  mlir::RankedTensorType type;
+  std::vector<char> data;
+  bool trainable = false; // floating-point initializers
+};
+
+/// `module` holds `func.func @infer(inputs..., params...) -> outputs...`. Every argument
+/// has the attributes `dlc.name` (the ONNX name) and `dlc.kind` ("input" or "param");
+/// every result has `dlc.name`. The params follow the inputs, in the order of `params`.
+struct ImportedModel {
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  std::vector<Parameter> params;
+  std::string modelName;
+};
+
+llvm::Expected<ImportedModel> importOnnxFile(mlir::MLIRContext &ctx, const std::string &path,
+                                             const ImportOptions &options);
+llvm::Expected<ImportedModel> importOnnxModel(mlir::MLIRContext &ctx, const onnx::ModelProto &model,
+                                              const ImportOptions &options);
+
+/// The ONNX op types (default domain) the importer handles, sorted by name. Ops that are
+/// only evaluated at import (Shape, Size, Range, ...) are included.
+const std::vector<std::string> &supportedOps();
+
+} // namespace dlc::onnx_frontend
+
+#endif

@@ -1,0 +1,63 @@
+// Converters of the reductions: ReduceSum/Mean/Max/Min/Prod/L1/L2/LogSum/LogSumExp/
+// SumSquare (axes as attribute or, from ReduceSum-13 / opset 18, as input) and
+// ArgMax/ArgMin.
+#include "frontends/onnx/ImporterContext.h"
+
+using namespace mlir;
+
+namespace dlc::onnx_frontend::detail {
+namespace {
+
+template <const char *kind> Error reduce(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  std::vector<int64_t> axes;
+  if (im.has(1)) {
+    DLC_TRY(a, im.constInput(1, "axes"));
+    axes = a.toInts();
+  } else {
+    axes = im.attrInts("axes");
+  }
+  if (axes.empty() && im.attrInt("noop_with_empty_axes", 0) != 0) {
+    im.setOutput(0, x);
+    return Error::success();
+  }
+  auto norm = normalizeAxes(axes, Importer::typeOf(x).getRank());
+  if (!norm)
+    return im.error(llvm::toString(norm.takeError()));
+  im.setOutput(0, graph::ReduceOp::create(im.b, im.loc(), type, x, kind, *norm, im.attrInt("keepdims", 1) != 0));
+  return Error::success();
+}
+
+template <bool isMax> Error argReduce(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  int64_t rank = Importer::typeOf(x).getRank();
+  DLC_TRY(axis, im.normAxis(im.attrInt("axis", 0), std::max<int64_t>(rank, 1), "axis"));
+  im.setOutput(0, graph::ArgReduceOp::create(im.b, im.loc(), type, x, isMax ? "max" : "min", (uint64_t)axis,
+                                             im.attrInt("keepdims", 1) != 0,
+                                             im.attrInt("select_last_index", 0) != 0));
+  return Error::success();
+}
+
+constexpr char kSum[] = "sum", kMean[] = "mean", kMax[] = "max", kMin[] = "min", kProd[] = "prod", kL1[] = "l1",
+               kL2[] = "l2", kLogSum[] = "log_sum", kLogSumExp[] = "log_sum_exp", kSumSquare[] = "sum_square";
+
+} // namespace
+
+void addReductionConverters(ConverterMap &m) {
+  m["ReduceSum"] = reduce<kSum>;
+  m["ReduceMean"] = reduce<kMean>;
+  m["ReduceMax"] = reduce<kMax>;
+  m["ReduceMin"] = reduce<kMin>;
+  m["ReduceProd"] = reduce<kProd>;
+  m["ReduceL1"] = reduce<kL1>;
+  m["ReduceL2"] = reduce<kL2>;
+  m["ReduceLogSum"] = reduce<kLogSum>;
+  m["ReduceLogSumExp"] = reduce<kLogSumExp>;
+  m["ReduceSumSquare"] = reduce<kSumSquare>;
+  m["ArgMax"] = argReduce<true>;
+  m["ArgMin"] = argReduce<false>;
+}
+
+} // namespace dlc::onnx_frontend::detail

@@ -1,0 +1,423 @@
+// TensorProto <-> known values <-> MLIR attributes, and the ONNX dtype table.
+#include "frontends/onnx/ImporterContext.h"
+
+#include "llvm/ADT/APFloat.h"
+#include "llvm/ADT/APInt.h"
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <limits>
+
+using namespace mlir;
+
+namespace dlc::onnx_frontend::detail {
+
+using onnx::TensorProto;
+
+std::string shapeStr(llvm::ArrayRef<int64_t> shape) {
+  if (shape.empty())
+    return "scalar";
+  std::string s;
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? "x" : "") + std::to_string(shape[i]);
+  return s;
+}
+
+int64_t numElements(llvm::ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  return n;
+}
+
+bool isFloatDType(int32_t dtype) {
+  return dtype == TensorProto::FLOAT || dtype == TensorProto::DOUBLE || dtype == TensorProto::FLOAT16 ||
+         dtype == TensorProto::BFLOAT16;
+}
+
+std::string dtypeName(int32_t dtype) {
+  if (onnx::TensorProto_DataType_IsValid(dtype))
+    return llvm::StringRef(onnx::TensorProto_DataType_Name(dtype)).lower();
+  return "dtype " + std::to_string(dtype);
+}
+
+int64_t dtypeBytes(int32_t dtype) {
+  switch (dtype) {
+  case TensorProto::FLOAT:
+  case TensorProto::INT32:
+    return 4;
+  case TensorProto::DOUBLE:
+  case TensorProto::INT64:
+    return 8;
+  case TensorProto::FLOAT16:
+  case TensorProto::BFLOAT16:
+  case TensorProto::INT16:
+    return 2;
+  case TensorProto::INT8:
+  case TensorProto::UINT8:
+  case TensorProto::BOOL:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+static double halfBitsToDouble(uint16_t bits, bool bf16) {
+  llvm::APFloat v(bf16 ? llvm::APFloat::BFloat() : llvm::APFloat::IEEEhalf(), llvm::APInt(16, bits));
+  bool lost;
+  v.convert(llvm::APFloat::IEEEdouble(), llvm::APFloat::rmNearestTiesToEven, &lost);
+  return v.convertToDouble();
+}
+
+static uint16_t doubleToHalfBits(double d, bool bf16) {
+  llvm::APFloat v(d);
+  bool lost;
+  v.convert(bf16 ? llvm::APFloat::BFloat() : llvm::APFloat::IEEEhalf(), llvm::APFloat::rmNearestTiesToEven,
+            &lost);
+  return (uint16_t)v.bitcastToAPInt().getZExtValue();
+}
+
+double roundToDType(int32_t dtype, double v) {
+  switch (dtype) {
+  case TensorProto::FLOAT:
+    return (double)(float)v;
+  case TensorProto::FLOAT16:
+    return halfBitsToDouble(doubleToHalfBits(v, false), false);
+  case TensorProto::BFLOAT16:
+    return halfBitsToDouble(doubleToHalfBits(v, true), true);
+  default:
+    return v;
+  }
+}
+
+int64_t wrapToDType(int32_t dtype, int64_t v) {
+  switch (dtype) {
+  case TensorProto::INT8:
+    return (int8_t)v;
+  case TensorProto::UINT8:
+    return (uint8_t)v;
+  case TensorProto::INT16:
+    return (int16_t)v;
+  case TensorProto::INT32:
+    return (int32_t)v;
+  case TensorProto::BOOL:
+    return v != 0;
+  default:
+    return v;
+  }
+}
+
+bool ConstTensor::isFloat() const { return isFloatDType(dtype); }
+
+std::vector<int64_t> ConstTensor::toInts() const {
+  if (!isFloat())
+    return i;
+  std::vector<int64_t> out;
+  out.reserve(f.size());
+  for (double d : f)
+    out.push_back(std::isfinite(d) ? (int64_t)d : 0);
+  return out;
+}
+
+ConstTensor ConstTensor::ofInts(int32_t dtype, std::vector<int64_t> shape, std::vector<int64_t> values) {
+  ConstTensor t;
+  t.dtype = dtype;
+  t.shape = std::move(shape);
+  if (isFloatDType(dtype)) {
+    for (int64_t v : values)
+      t.f.push_back(roundToDType(dtype, (double)v));
+  } else {
+    for (int64_t &v : values)
+      v = wrapToDType(dtype, v);
+    t.i = std::move(values);
+  }
+  return t;
+}
+
+ConstTensor ConstTensor::ofFloats(int32_t dtype, std::vector<int64_t> shape, std::vector<double> values) {
+  ConstTensor t = zeros(dtype, std::move(shape));
+  for (size_t k = 0; k < values.size() && (int64_t)k < t.size(); ++k)
+    t.set(k, values[k]);
+  return t;
+}
+
+ConstTensor ConstTensor::zeros(int32_t dtype, std::vector<int64_t> shape) {
+  ConstTensor t;
+  t.dtype = dtype;
+  t.shape = std::move(shape);
+  if (t.isFloat())
+    t.f.assign(t.size(), 0.0);
+  else
+    t.i.assign(t.size(), 0);
+  return t;
+}
+
+static int64_t doubleToInt(double v) {
+  if (std::isnan(v))
+    return 0;
+  if (v >= 9.2233720368547758e18)
+    return std::numeric_limits<int64_t>::max();
+  if (v <= -9.2233720368547758e18)
+    return std::numeric_limits<int64_t>::min();
+  return (int64_t)v;
+}
+
+void ConstTensor::set(int64_t k, double v) {
+  if (isFloat())
+    f[k] = roundToDType(dtype, v);
+  else if (dtype == TensorProto::BOOL)
+    i[k] = v != 0.0;
+  else
+    i[k] = wrapToDType(dtype, doubleToInt(v));
+}
+
+void ConstTensor::setInt(int64_t k, int64_t v) {
+  if (isFloat())
+    f[k] = roundToDType(dtype, (double)v);
+  else
+    i[k] = wrapToDType(dtype, v);
+}
+
+Expected<Type> elementType(MLIRContext &ctx, int32_t dtype, const llvm::Twine &what) {
+  switch (dtype) {
+  case TensorProto::FLOAT:
+    return Float32Type::get(&ctx);
+  case TensorProto::DOUBLE:
+    return Float64Type::get(&ctx);
+  case TensorProto::FLOAT16:
+    return Float16Type::get(&ctx);
+  case TensorProto::BFLOAT16:
+    return BFloat16Type::get(&ctx);
+  case TensorProto::INT8:
+    return IntegerType::get(&ctx, 8);
+  case TensorProto::INT16:
+    return IntegerType::get(&ctx, 16);
+  case TensorProto::INT32:
+    return IntegerType::get(&ctx, 32);
+  case TensorProto::INT64:
+    return IntegerType::get(&ctx, 64);
+  case TensorProto::UINT8:
+    return IntegerType::get(&ctx, 8, IntegerType::Unsigned);
+  case TensorProto::BOOL:
+    return IntegerType::get(&ctx, 1);
+  default:
+    return makeError("unsupported element type '" + dtypeName(dtype) + "' of " + what +
+                     " (supported: float, double, float16, bfloat16, int8, int16, int32, int64, "
+                     "uint8, bool)");
+  }
+}
+
+bool hasExternalData(const TensorProto &tensor) {
+  return tensor.has_data_location() && tensor.data_location() == TensorProto::EXTERNAL;
+}
+
+static Expected<std::vector<char>> readExternal(const TensorProto &t, const std::string &baseDir,
+                                                size_t expected) {
+  std::string location;
+  int64_t offset = 0, length = -1;
+  for (const auto &kv : t.external_data()) {
+    if (kv.key() == "location")
+      location = kv.value();
+    else if (kv.key() == "offset")
+      offset = std::atoll(kv.value().c_str());
+    else if (kv.key() == "length")
+      length = std::atoll(kv.value().c_str());
+  }
+  if (location.empty())
+    return makeError("tensor '" + t.name() + "' has external data without a location");
+  std::string path = location;
+  if (!location.empty() && location[0] != '/' && !baseDir.empty())
+    path = baseDir + "/" + location;
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return makeError("tensor '" + t.name() + "': cannot open its external data file '" + path + "'");
+  if (length < 0)
+    length = (int64_t)expected;
+  if ((size_t)length != expected)
+    return makeError("tensor '" + t.name() + "': external data length " + std::to_string(length) +
+                     " does not match its " + std::to_string(expected) + " bytes");
+  std::vector<char> bytes(expected);
+  in.seekg(offset);
+  in.read(bytes.data(), (std::streamsize)expected);
+  if (!in)
+    return makeError("tensor '" + t.name() + "': external data file '" + path + "' is too short");
+  return bytes;
+}
+
+Expected<std::vector<char>> tensorBytes(const TensorProto &t, const std::string &baseDir) {
+  int32_t dtype = t.data_type();
+  int64_t width = dtypeBytes(dtype);
+  if (width == 0)
+    return makeError("tensor '" + t.name() + "' has unsupported element type '" + dtypeName(dtype) + "'");
+  std::vector<int64_t> shape(t.dims().begin(), t.dims().end());
+  for (int64_t d : shape)
+    if (d < 0)
+      return makeError("tensor '" + t.name() + "' has a negative dim");
+  int64_t n = numElements(shape);
+  size_t expected = (size_t)(n * width);
+  if (hasExternalData(t))
+    return readExternal(t, baseDir, expected);
+  if (t.has_raw_data()) {
+    const std::string &raw = t.raw_data();
+    if (raw.size() != expected)
+      return makeError("tensor '" + t.name() + "' holds " + std::to_string(raw.size()) + " bytes of raw data, "
+                       "expected " + std::to_string(expected) + " for shape " + shapeStr(shape) + " of " +
+                       dtypeName(dtype));
+    return std::vector<char>(raw.begin(), raw.end());
+  }
+  std::vector<char> bytes(expected);
+  auto countError = [&](int64_t got) {
+    return makeError("tensor '" + t.name() + "' holds " + std::to_string(got) + " values, expected " +
+                     std::to_string(n) + " for shape " + shapeStr(shape));
+  };
+  switch (dtype) {
+  case TensorProto::FLOAT:
+    if (t.float_data_size() != n)
+      return countError(t.float_data_size());
+    if (n)
+      std::memcpy(bytes.data(), t.float_data().data(), expected);
+    break;
+  case TensorProto::DOUBLE:
+    if (t.double_data_size() != n)
+      return countError(t.double_data_size());
+    if (n)
+      std::memcpy(bytes.data(), t.double_data().data(), expected);
+    break;
+  case TensorProto::INT64:
+    if (t.int64_data_size() != n)
+      return countError(t.int64_data_size());
+    if (n)
+      std::memcpy(bytes.data(), t.int64_data().data(), expected);
+    break;
+  default: // types stored in int32_data
+    if (t.int32_data_size() != n)
+      return countError(t.int32_data_size());
+    for (int64_t k = 0; k < n; ++k) {
+      int32_t v = t.int32_data(k);
+      if (dtype == TensorProto::BOOL)
+        v = v != 0;
+      std::memcpy(bytes.data() + k * width, &v, width); // little-endian: low bytes first
+    }
+    break;
+  }
+  return bytes;
+}
+
+template <typename T> static T load(const char *p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
+  return v;
+}
+
+Expected<ConstTensor> decodeTensor(const TensorProto &t, const std::string &baseDir) {
+  auto bytes = tensorBytes(t, baseDir);
+  if (!bytes)
+    return bytes.takeError();
+  ConstTensor c = ConstTensor::zeros(t.data_type(), std::vector<int64_t>(t.dims().begin(), t.dims().end()));
+  int64_t n = c.size(), w = dtypeBytes(c.dtype);
+  const char *p = bytes->data();
+  for (int64_t k = 0; k < n; ++k, p += w) {
+    switch (c.dtype) {
+    case TensorProto::FLOAT:
+      c.f[k] = load<float>(p);
+      break;
+    case TensorProto::DOUBLE:
+      c.f[k] = load<double>(p);
+      break;
+    case TensorProto::FLOAT16:
+      c.f[k] = halfBitsToDouble(load<uint16_t>(p), false);
+      break;
+    case TensorProto::BFLOAT16:
+      c.f[k] = halfBitsToDouble(load<uint16_t>(p), true);
+      break;
+    case TensorProto::INT8:
+      c.i[k] = load<int8_t>(p);
+      break;
+    case TensorProto::UINT8:
+      c.i[k] = load<uint8_t>(p);
+      break;
+    case TensorProto::BOOL:
+      c.i[k] = load<uint8_t>(p) != 0;
+      break;
+    case TensorProto::INT16:
+      c.i[k] = load<int16_t>(p);
+      break;
+    case TensorProto::INT32:
+      c.i[k] = load<int32_t>(p);
+      break;
+    case TensorProto::INT64:
+      c.i[k] = load<int64_t>(p);
+      break;
+    }
+  }
+  return c;
+}
+
+static std::vector<char> constBytes(const ConstTensor &c) {
+  int64_t n = c.size(), w = dtypeBytes(c.dtype);
+  std::vector<char> bytes(n * w);
+  char *p = bytes.data();
+  for (int64_t k = 0; k < n; ++k, p += w) {
+    switch (c.dtype) {
+    case TensorProto::FLOAT: {
+      float v = (float)c.f[k];
+      std::memcpy(p, &v, 4);
+      break;
+    }
+    case TensorProto::DOUBLE:
+      std::memcpy(p, &c.f[k], 8);
+      break;
+    case TensorProto::FLOAT16:
+    case TensorProto::BFLOAT16: {
+      uint16_t v = doubleToHalfBits(c.f[k], c.dtype == TensorProto::BFLOAT16);
+      std::memcpy(p, &v, 2);
+      break;
+    }
+    default: {
+      int64_t v = c.i[k]; // little-endian: the low bytes come first
+      std::memcpy(p, &v, w);
+      break;
+    }
+    }
+  }
+  return bytes;
+}
+
+TensorProto encodeTensor(const ConstTensor &c, const std::string &name) {
+  TensorProto t;
+  t.set_name(name);
+  t.set_data_type(c.dtype);
+  for (int64_t d : c.shape)
+    t.add_dims(d);
+  std::vector<char> bytes = constBytes(c);
+  t.set_raw_data(std::string(bytes.begin(), bytes.end()));
+  return t;
+}
+
+DenseElementsAttr denseFromBytes(RankedTensorType type, llvm::ArrayRef<char> bytes) {
+  int64_t n = type.getNumElements();
+  size_t w = n ? bytes.size() / n : 0;
+  bool splat = n > 0;
+  for (int64_t k = 1; k < n && splat; ++k)
+    splat = std::memcmp(bytes.data(), bytes.data() + k * w, w) == 0;
+  if (type.getElementType().isInteger(1)) {
+    if (splat)
+      return DenseElementsAttr::get(type, llvm::ArrayRef<bool>{bytes[0] != 0});
+    llvm::SmallVector<bool> values;
+    values.reserve(n);
+    for (int64_t k = 0; k < n; ++k)
+      values.push_back(bytes[k] != 0);
+    return DenseElementsAttr::get(type, values);
+  }
+  if (splat)
+    return DenseElementsAttr::getFromRawBuffer(type, bytes.take_front(w));
+  return DenseElementsAttr::getFromRawBuffer(type, bytes);
+}
+
+DenseElementsAttr denseFromConst(RankedTensorType type, const ConstTensor &value) {
+  std::vector<char> bytes = constBytes(value);
+  return denseFromBytes(type, bytes);
+}
+
+} // namespace dlc::onnx_frontend::detail

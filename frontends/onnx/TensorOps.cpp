@@ -1,0 +1,348 @@
+// Converters of the shape and data-movement ops: Reshape, Flatten, Squeeze, Unsqueeze,
+// Transpose, Concat, Split, Slice, Gather, GatherElements, Pad, Expand, Tile, Trilu,
+// CumSum, and the ops normally evaluated at import (Shape, Size, ConstantOfShape, Range).
+#include "frontends/onnx/ImporterContext.h"
+
+#include "llvm/ADT/APFloat.h"
+
+using namespace mlir;
+
+namespace dlc::onnx_frontend::detail {
+namespace {
+
+Error reshapeTo(Importer &im, Value x, Expected<std::vector<int64_t>> shape) {
+  if (!shape)
+    return im.error(llvm::toString(shape.takeError()));
+  auto t = Importer::typeOf(x);
+  im.setOutput(0, graph::ReshapeOp::create(im.b, im.loc(), im.tensorType(*shape, t.getElementType()), x));
+  return Error::success();
+}
+
+Error reshape(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(shape, im.constInput(1, "shape"));
+  return reshapeTo(im, x,
+                   reshapeTarget(Importer::typeOf(x).getShape(), shape.toInts(), im.attrInt("allowzero", 0) != 0));
+}
+
+Error flatten(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  auto s = Importer::typeOf(x).getShape();
+  int64_t rank = s.size(), axis = im.attrInt("axis", 1);
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis > rank)
+    return im.error("axis " + llvm::Twine(im.attrInt("axis", 1)) + " is out of range for rank " + llvm::Twine(rank));
+  return reshapeTo(im, x, std::vector<int64_t>{numElements(s.take_front(axis)), numElements(s.drop_front(axis))});
+}
+
+Error squeeze(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  std::vector<int64_t> axes;
+  bool given = im.has(1) || im.hasAttr("axes");
+  if (im.has(1)) {
+    DLC_TRY(a, im.constInput(1, "axes"));
+    axes = a.toInts();
+  } else {
+    axes = im.attrInts("axes");
+  }
+  return reshapeTo(im, x, squeezeShape(Importer::typeOf(x).getShape(), given ? &axes : nullptr));
+}
+
+Error unsqueeze(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  std::vector<int64_t> axes;
+  if (im.has(1)) {
+    DLC_TRY(a, im.constInput(1, "axes"));
+    axes = a.toInts();
+  } else {
+    axes = im.attrInts("axes");
+  }
+  return reshapeTo(im, x, unsqueezeShape(Importer::typeOf(x).getShape(), axes));
+}
+
+Error transposeOp(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  int64_t rank = Importer::typeOf(x).getRank();
+  std::vector<int64_t> perm;
+  for (int64_t i = rank - 1; i >= 0; --i)
+    perm.push_back(i);
+  perm = im.attrInts("perm", perm);
+  std::vector<bool> seen(rank, false);
+  if ((int64_t)perm.size() != rank)
+    return im.error("perm has " + llvm::Twine(perm.size()) + " entries for rank " + llvm::Twine(rank));
+  for (int64_t p : perm) {
+    if (p < 0 || p >= rank || seen[p])
+      return im.error("perm is not a permutation of 0.." + llvm::Twine(rank - 1));
+    seen[p] = true;
+  }
+  im.setOutput(0, im.transpose(x, perm)); // the identity permutation is the input itself
+  return Error::success();
+}
+
+Error concat(Importer &im) {
+  DLC_TRY(type, im.outputType(0));
+  llvm::SmallVector<Value> inputs;
+  for (int k = 0; k < im.numInputs(); ++k) {
+    DLC_TRY(v, im.input(k));
+    inputs.push_back(v);
+  }
+  if (inputs.empty())
+    return im.error("needs at least one input");
+  DLC_TRY(axis, im.normAxis(im.attrInt("axis", 0), type.getRank(), "axis"));
+  im.setOutput(0, graph::ConcatOp::create(im.b, im.loc(), type, inputs, im.b.getI64IntegerAttr(axis)));
+  return Error::success();
+}
+
+Error split(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  auto t = Importer::typeOf(x);
+  auto s = t.getShape();
+  DLC_TRY(axis, im.normAxis(im.attrInt("axis", 0), t.getRank(), "axis"));
+  int64_t n = im.numOutputs(), dim = s[axis];
+  std::vector<int64_t> sizes;
+  if (im.has(1)) {
+    DLC_TRY(c, im.constInput(1, "split"));
+    sizes = c.toInts();
+  } else if (im.hasAttr("split")) {
+    sizes = im.attrInts("split");
+  } else {
+    int64_t parts = im.attrInt("num_outputs", n);
+    int64_t chunk = (dim + parts - 1) / parts;
+    for (int64_t i = 0; i < parts; ++i)
+      sizes.push_back(std::max<int64_t>(0, std::min(chunk, dim - i * chunk)));
+  }
+  if ((int64_t)sizes.size() != n)
+    return im.error("split has " + llvm::Twine(sizes.size()) + " sizes for " + llvm::Twine(n) + " outputs");
+  int64_t total = 0;
+  for (int64_t v : sizes) {
+    if (v < 0)
+      return im.error("split sizes must be non-negative");
+    total += v;
+  }
+  if (total != dim)
+    return im.error("split sizes add up to " + llvm::Twine(total) + ", but axis " + llvm::Twine(axis) +
+                    " has extent " + llvm::Twine(dim));
+  int64_t offset = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    if (!im.node().output(i).empty()) {
+      std::vector<int64_t> starts(s.size(), 0), steps(s.size(), 1), shape(s.begin(), s.end());
+      starts[axis] = sizes[i] ? offset : 0;
+      shape[axis] = sizes[i];
+      im.setOutput(i, graph::SliceOp::create(im.b, im.loc(), im.tensorType(shape, t.getElementType()), x, starts,
+                                             steps));
+    }
+    offset += sizes[i];
+  }
+  return Error::success();
+}
+
+Error slice(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  auto t = Importer::typeOf(x);
+  DLC_TRY(starts, im.constInput(1, "starts"));
+  DLC_TRY(ends, im.constInput(2, "ends"));
+  std::vector<int64_t> axes, steps;
+  if (im.has(3)) {
+    DLC_TRY(a, im.constInput(3, "axes"));
+    axes = a.toInts();
+  }
+  if (im.has(4)) {
+    DLC_TRY(st, im.constInput(4, "steps"));
+    steps = st.toInts();
+  }
+  auto norm = normalizeSlice(t.getShape(), starts.toInts(), ends.toInts(), im.has(3) ? &axes : nullptr,
+                             im.has(4) ? &steps : nullptr);
+  if (!norm)
+    return im.error(llvm::toString(norm.takeError()));
+  std::vector<int64_t> st, sp, shape;
+  for (const SliceAxis &a : *norm) {
+    st.push_back(a.start);
+    sp.push_back(a.step);
+    shape.push_back(a.count);
+  }
+  im.setOutput(0, graph::SliceOp::create(im.b, im.loc(), im.tensorType(shape, t.getElementType()), x, st, sp));
+  return Error::success();
+}
+
+Error gather(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(idx, im.input(1));
+  DLC_TRY(type, im.outputType(0));
+  DLC_TRY(axis, im.normAxis(im.attrInt("axis", 0), Importer::typeOf(x).getRank(), "axis"));
+  im.setOutput(0, graph::GatherOp::create(im.b, im.loc(), type, x, idx, im.b.getI64IntegerAttr(axis)));
+  return Error::success();
+}
+
+Error gatherElements(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(idx, im.input(1));
+  DLC_TRY(type, im.outputType(0));
+  DLC_TRY(axis, im.normAxis(im.attrInt("axis", 0), Importer::typeOf(x).getRank(), "axis"));
+  im.setOutput(0, graph::GatherElementsOp::create(im.b, im.loc(), type, x, idx, im.b.getI64IntegerAttr(axis)));
+  return Error::success();
+}
+
+Error pad(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  std::string mode = im.attrString("mode", "constant");
+  if (mode != "constant" && mode != "reflect" && mode != "edge")
+    return im.unsupportedAttr("mode", "'" + mode + "'");
+  int64_t rank = Importer::typeOf(x).getRank();
+  std::vector<int64_t> pads;
+  if (im.has(1)) {
+    DLC_TRY(p, im.constInput(1, "pads"));
+    pads = p.toInts();
+  } else {
+    pads = im.attrInts("pads");
+  }
+  if (im.has(3)) { // opset 18 axes: pads for the listed axes only
+    DLC_TRY(a, im.constInput(3, "axes"));
+    std::vector<int64_t> axes = a.toInts(), full(2 * rank, 0);
+    if (pads.size() != 2 * axes.size())
+      return im.error("pads has " + llvm::Twine(pads.size()) + " values for " + llvm::Twine(axes.size()) + " axes");
+    for (size_t k = 0; k < axes.size(); ++k) {
+      DLC_TRY(ax, im.normAxis(axes[k], rank, "axis"));
+      full[ax] = pads[k];
+      full[ax + rank] = pads[k + axes.size()];
+    }
+    pads = full;
+  }
+  if ((int64_t)pads.size() != 2 * rank)
+    return im.error("pads has " + llvm::Twine(pads.size()) + " values, expected " + llvm::Twine(2 * rank));
+  double value = im.attrFloat("value", 0.0);
+  if (im.has(2)) {
+    DLC_TRY(v, im.constInput(2, "constant_value"));
+    if (v.size() != 1)
+      return im.error("constant_value must hold one value");
+    value = v.getDouble(0);
+  }
+  im.setOutput(0, graph::PadOp::create(im.b, im.loc(), type, x, pads, mode, llvm::APFloat(value)));
+  return Error::success();
+}
+
+Error expand(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(shape, im.constInput(1, "shape"));
+  auto t = Importer::typeOf(x);
+  auto out = broadcastShape(t.getShape(), shape.toInts());
+  if (!out)
+    return im.error(llvm::toString(out.takeError()));
+  im.setOutput(0, graph::BroadcastOp::create(im.b, im.loc(), im.tensorType(*out, t.getElementType()), x));
+  return Error::success();
+}
+
+Error tile(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(repeats, im.constInput(1, "repeats"));
+  auto t = Importer::typeOf(x);
+  std::vector<int64_t> r = repeats.toInts(), shape;
+  if ((int64_t)r.size() != t.getRank())
+    return im.error("repeats has " + llvm::Twine(r.size()) + " values for rank " + llvm::Twine(t.getRank()));
+  for (int64_t i = 0; i < t.getRank(); ++i) {
+    if (r[i] < 0)
+      return im.error("repeats must be non-negative");
+    shape.push_back(t.getDimSize(i) * r[i]);
+  }
+  im.setOutput(0, graph::TileOp::create(im.b, im.loc(), im.tensorType(shape, t.getElementType()), x));
+  return Error::success();
+}
+
+Error trilu(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  int64_t k = 0;
+  if (im.has(1)) {
+    DLC_TRY(kv, im.constInput(1, "k"));
+    if (kv.size() != 1)
+      return im.error("k must be a scalar");
+    k = kv.getInt(0);
+  }
+  im.setOutput(0, graph::TriluOp::create(im.b, im.loc(), type, x, im.b.getBoolAttr(im.attrInt("upper", 1) != 0),
+                                         im.b.getI64IntegerAttr(k)));
+  return Error::success();
+}
+
+Error cumsum(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  DLC_TRY(a, im.constInput(1, "axis"));
+  if (a.size() != 1)
+    return im.error("axis must be a scalar");
+  DLC_TRY(axis, im.normAxis(a.getInt(0), std::max<int64_t>(type.getRank(), 1), "axis"));
+  im.setOutput(0, graph::CumSumOp::create(im.b, im.loc(), type, x, im.b.getI64IntegerAttr(axis),
+                                          im.b.getBoolAttr(im.attrInt("exclusive", 0) != 0),
+                                          im.b.getBoolAttr(im.attrInt("reverse", 0) != 0)));
+  return Error::success();
+}
+
+// Normally evaluated at import; these converters cover what folding left.
+
+Error shapeOp(Importer &im) {
+  DLC_TRY(s, im.inputShape(0));
+  int64_t rank = s.size(), start = im.attrInt("start", 0), end = im.attrInt("end", rank);
+  start = std::clamp<int64_t>(start < 0 ? start + rank : start, 0, rank);
+  end = std::clamp<int64_t>(end < 0 ? end + rank : end, 0, rank);
+  std::vector<int64_t> v(s.begin() + start, s.begin() + std::max(start, end));
+  DLC_TRY(c, im.constant(ConstTensor::ofInts(onnx::TensorProto::INT64, {(int64_t)v.size()}, v)));
+  im.setOutput(0, c);
+  return Error::success();
+}
+
+Error sizeOp(Importer &im) {
+  DLC_TRY(s, im.inputShape(0));
+  DLC_TRY(c, im.constant(ConstTensor::ofInts(onnx::TensorProto::INT64, {}, {numElements(s)})));
+  im.setOutput(0, c);
+  return Error::success();
+}
+
+Error constantOfShape(Importer &im) {
+  DLC_TRY(type, im.outputType(0));
+  double value = 0.0;
+  if (const onnx::AttributeProto *a = im.attr("value")) {
+    auto v = decodeTensor(a->t(), "");
+    if (!v)
+      return im.error(llvm::toString(v.takeError()));
+    if (v->size() != 1)
+      return im.error("value must hold one element");
+    value = v->getDouble(0);
+  }
+  im.setOutput(0, im.splat(type, value));
+  return Error::success();
+}
+
+Error range(Importer &im) {
+  for (int k = 0; k < 3; ++k) {
+    static const char *names[] = {"start", "limit", "delta"};
+    DLC_TRY(c, im.constInput(k, names[k]));
+    (void)c;
+  }
+  return im.error("cannot evaluate Range at import (its inputs must be scalars and delta non-zero)");
+}
+
+} // namespace
+
+void addTensorConverters(ConverterMap &m) {
+  m["Reshape"] = reshape;
+  m["Flatten"] = flatten;
+  m["Squeeze"] = squeeze;
+  m["Unsqueeze"] = unsqueeze;
+  m["Transpose"] = transposeOp;
+  m["Concat"] = concat;
+  m["Split"] = split;
+  m["Slice"] = slice;
+  m["Gather"] = gather;
+  m["GatherElements"] = gatherElements;
+  m["Pad"] = pad;
+  m["Expand"] = expand;
+  m["Tile"] = tile;
+  m["Trilu"] = trilu;
+  m["CumSum"] = cumsum;
+  m["Shape"] = shapeOp;
+  m["Size"] = sizeOp;
+  m["ConstantOfShape"] = constantOfShape;
+  m["Range"] = range;
+}
+
+} // namespace dlc::onnx_frontend::detail

@@ -1,0 +1,85 @@
+/* dlc artifact ABI: the manifest that a compiled model (model.so) exports and the
+ * runtime reads. Codegen compiles this very header into every artifact, so the layout
+ * seen by both sides is the same by construction. Any change to a struct below bumps
+ * DLC_ABI_VERSION; the runtime refuses every other version. */
+#ifndef DLC_ABI_H
+#define DLC_ABI_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DLC_ABI_VERSION 1u
+#define DLC_MANIFEST_MAGIC 0x434c44u /* "DLC" */
+#define DLC_MANIFEST_SYMBOL "dlc_get_manifest"
+#define DLC_MAX_RANK 8
+
+typedef enum dlc_dtype {
+  DLC_DTYPE_INVALID = 0,
+  DLC_DTYPE_F32 = 1,
+  DLC_DTYPE_F64 = 2,
+  DLC_DTYPE_F16 = 3,
+  DLC_DTYPE_BF16 = 4,
+  DLC_DTYPE_I8 = 5,
+  DLC_DTYPE_I16 = 6,
+  DLC_DTYPE_I32 = 7,
+  DLC_DTYPE_I64 = 8,
+  DLC_DTYPE_U8 = 9,
+  DLC_DTYPE_BOOL = 10, /* one byte per element, 0 or 1 */
+} dlc_dtype;
+
+typedef struct dlc_tensor_desc {
+  const char *name;
+  int32_t dtype; /* dlc_dtype */
+  int32_t rank;
+  int64_t shape[DLC_MAX_RANK];
+} dlc_tensor_desc;
+
+typedef struct dlc_param_desc {
+  dlc_tensor_desc tensor;
+  uint64_t offset; /* byte offset of the initial value in dlc_manifest.weights */
+  uint64_t nbytes;
+  int32_t trainable;
+  int32_t reserved;
+} dlc_param_desc;
+
+/* An entry point. `args` holds, in order, one pointer per input, per parameter (in
+ * manifest order) and per output; each points to a dense row-major buffer of the
+ * declared dtype and shape, aligned to 64 bytes. `arena` points to arena_bytes of
+ * scratch memory aligned to 64 bytes, owned by the caller and reused across calls. */
+typedef void (*dlc_entry_fn)(void *const *args, void *arena);
+
+typedef struct dlc_entry_desc {
+  const char *name; /* "infer", "train_step", "eval_step" */
+  int32_t num_inputs;
+  int32_t num_outputs;
+  const dlc_tensor_desc *inputs;
+  const dlc_tensor_desc *outputs;
+  uint64_t arena_bytes;
+  dlc_entry_fn fn;
+} dlc_entry_desc;
+
+typedef struct dlc_manifest {
+  uint32_t magic;       /* DLC_MANIFEST_MAGIC */
+  uint32_t abi_version; /* DLC_ABI_VERSION */
+  const char *target;   /* "cpu" or "cuda" */
+  const char *producer; /* compiler name and version */
+  const char *model_name;
+  int32_t num_entries;
+  int32_t num_params;
+  const dlc_entry_desc *entries;
+  const dlc_param_desc *params;
+  const uint8_t *weights; /* initial parameter values, 64-byte aligned */
+  uint64_t weights_bytes;
+} dlc_manifest;
+
+/* The one symbol every artifact exports, named DLC_MANIFEST_SYMBOL. */
+typedef const dlc_manifest *(*dlc_manifest_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DLC_ABI_H */

@@ -1,0 +1,109 @@
+/* dlc runtime C API (libdlcrt): load a compiled model artifact, inspect its manifest and
+ * run its entry points. Every call reports failure as a status plus a message written to
+ * a caller-provided buffer; nothing here aborts or throws. Handles are opaque. */
+#ifndef DLC_RUNTIME_H
+#define DLC_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dlc/abi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DLC_API __attribute__((visibility("default")))
+
+/* Buffers the runtime hands to entry points (parameters, arena, staged inputs and
+ * outputs) are aligned to this many bytes. */
+#define DLC_ALIGNMENT 64
+
+typedef enum dlc_status {
+  DLC_OK = 0,
+  DLC_ERROR_INVALID_ARGUMENT = 1, /* a NULL handle, a bad count, ... */
+  DLC_ERROR_IO = 2,               /* the file is missing or unreadable */
+  DLC_ERROR_INVALID_ARTIFACT = 3, /* not an ELF, truncated, no manifest, bad tables */
+  DLC_ERROR_ABI_MISMATCH = 4,     /* manifest ABI version differs from the runtime's */
+  DLC_ERROR_UNSUPPORTED = 5,      /* e.g. a target this runtime cannot run */
+  DLC_ERROR_NOT_FOUND = 6,        /* no entry point of that name */
+  DLC_ERROR_MISMATCH = 7,         /* inputs/outputs differ from the entry's signature */
+  DLC_ERROR_OUT_OF_MEMORY = 8,
+  DLC_ERROR_INTERNAL = 9,
+} dlc_status;
+
+typedef struct dlc_model dlc_model;
+
+/* A caller's tensor passed to dlc_model_run. `name` may be NULL, meaning the entry's
+ * i-th input (or output) for position i; otherwise it names one and order is free.
+ * `data` is dense row-major; `nbytes` is the size of the buffer behind it. */
+typedef struct dlc_tensor {
+  const char *name;
+  int32_t dtype; /* dlc_dtype */
+  int32_t rank;
+  const int64_t *shape; /* rank entries; may be NULL when rank is 0 */
+  void *data;
+  uint64_t nbytes;
+} dlc_tensor;
+
+DLC_API const char *dlc_status_name(dlc_status status);
+/* "f32", "f64", "f16", "bf16", "i8", "i16", "i32", "i64", "u8", "bool"; "invalid". */
+DLC_API const char *dlc_dtype_name(int32_t dtype);
+/* Bytes per element; 0 for an invalid dtype. */
+DLC_API size_t dlc_dtype_size(int32_t dtype);
+/* The one artifact ABI version this runtime accepts (DLC_ABI_VERSION it was built with). */
+DLC_API uint32_t dlc_runtime_abi_version(void);
+
+/* Loads and validates an artifact (file, ELF, manifest symbol, magic, ABI version,
+ * target "cpu", entry and parameter tables) and copies its initial weights into
+ * runtime-owned aligned parameter buffers. On failure *out is NULL and `err` (if not
+ * NULL) holds a message naming what is wrong and where. */
+DLC_API dlc_status dlc_model_load(const char *path, dlc_model **out, char *err,
+                                  size_t err_size);
+DLC_API void dlc_model_free(dlc_model *model);
+
+DLC_API const dlc_manifest *dlc_model_manifest(const dlc_model *model);
+DLC_API const char *dlc_model_path(const dlc_model *model);
+
+DLC_API int32_t dlc_model_num_entries(const dlc_model *model);
+/* NULL when i is out of range. */
+DLC_API const dlc_entry_desc *dlc_model_entry(const dlc_model *model, int32_t i);
+/* NULL when the model has no entry of that name. */
+DLC_API const dlc_entry_desc *dlc_model_find_entry(const dlc_model *model, const char *name);
+
+DLC_API int32_t dlc_model_num_params(const dlc_model *model);
+DLC_API const dlc_param_desc *dlc_model_param(const dlc_model *model, int32_t i);
+/* Index of the parameter of that name, or -1. */
+DLC_API int32_t dlc_model_find_param(const dlc_model *model, const char *name);
+/* The runtime-owned, 64-byte aligned value of parameter i (entry points such as
+ * train_step update it in place); NULL when i is out of range. */
+DLC_API void *dlc_model_param_data(dlc_model *model, int32_t i);
+/* Sum of all parameters' nbytes. */
+DLC_API uint64_t dlc_model_param_bytes(const dlc_model *model);
+
+/* Runs entry `entry` after checking inputs and outputs against its signature (count,
+ * names, dtypes, shapes, buffer sizes). Buffers that are not 64-byte aligned are staged
+ * through aligned copies. Calls to one entry of one model are serialized (they share
+ * the entry's arena); entries that update parameters must not run concurrently with
+ * others on the same model. */
+DLC_API dlc_status dlc_model_run(dlc_model *model, const char *entry,
+                                 const dlc_tensor *inputs, int32_t num_inputs,
+                                 const dlc_tensor *outputs, int32_t num_outputs, char *err,
+                                 size_t err_size);
+
+/* The process-wide thread pool that compiled kernels share. n <= 0 selects
+ * std::thread::hardware_concurrency(). Waits for a running dlc_parallel_for. */
+DLC_API void dlc_set_num_threads(int32_t n);
+DLC_API int32_t dlc_get_num_threads(void);
+
+/* Calls fn(begin, end, ctx) over disjoint ranges covering [0, n) exactly once, on the
+ * pool's threads and the caller's, and returns when all are done. A call from inside fn
+ * runs serially on the calling thread. fn must not throw or longjmp. */
+typedef void (*dlc_parallel_fn)(int64_t begin, int64_t end, void *ctx);
+DLC_API void dlc_parallel_for(int64_t n, dlc_parallel_fn fn, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* DLC_RUNTIME_H */

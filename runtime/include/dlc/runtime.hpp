@@ -1,0 +1,87 @@
+// Thin C++ wrapper over the C API in dlc/runtime.h: an RAII Model that throws dlc::Error
+// where the C API returns a status.
+#ifndef DLC_RUNTIME_HPP
+#define DLC_RUNTIME_HPP
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "dlc/runtime.h"
+#include "dlc/tensor.hpp"
+
+namespace dlc {
+
+class Model {
+public:
+  explicit Model(const std::string &path) {
+    char err[1024];
+    dlc_model *m = nullptr;
+    if (dlc_model_load(path.c_str(), &m, err, sizeof err) != DLC_OK)
+      throw Error(err);
+    model_ = m;
+  }
+  ~Model() { dlc_model_free(model_); }
+  Model(Model &&o) noexcept : model_(std::exchange(o.model_, nullptr)) {}
+  Model &operator=(Model &&o) noexcept {
+    std::swap(model_, o.model_);
+    return *this;
+  }
+  Model(const Model &) = delete;
+  Model &operator=(const Model &) = delete;
+
+  dlc_model *handle() const { return model_; }
+  const dlc_manifest &manifest() const { return *dlc_model_manifest(model_); }
+
+  int num_entries() const { return dlc_model_num_entries(model_); }
+  const dlc_entry_desc &entry(int i) const { return *dlc_model_entry(model_, i); }
+  // nullptr when absent.
+  const dlc_entry_desc *find_entry(const std::string &name) const {
+    return dlc_model_find_entry(model_, name.c_str());
+  }
+
+  int num_params() const { return dlc_model_num_params(model_); }
+  const dlc_param_desc &param(int i) const { return *dlc_model_param(model_, i); }
+  void *param_data(int i) { return dlc_model_param_data(model_, i); }
+  uint64_t param_bytes() const { return dlc_model_param_bytes(model_); }
+
+  // Runs `entry` on caller-owned views (see dlc_tensor for the naming rules).
+  void run(const std::string &entry, const std::vector<dlc_tensor> &inputs,
+           const std::vector<dlc_tensor> &outputs) {
+    char err[1024];
+    if (dlc_model_run(model_, entry.c_str(), inputs.data(), static_cast<int32_t>(inputs.size()),
+                      outputs.data(), static_cast<int32_t>(outputs.size()), err,
+                      sizeof err) != DLC_OK)
+      throw Error(err);
+  }
+
+  // Runs `entry` on named inputs and returns freshly allocated outputs in the entry's
+  // declared order.
+  std::vector<Tensor> run(const std::string &entry,
+                          const std::vector<std::pair<std::string, const Tensor *>> &inputs) {
+    const dlc_entry_desc *e = find_entry(entry);
+    if (!e)
+      throw Error("model has no entry point '" + entry + "'");
+    std::vector<dlc_tensor> in;
+    for (const auto &[name, t] : inputs)
+      in.push_back(t->view(name.c_str()));
+    std::vector<Tensor> outs;
+    std::vector<dlc_tensor> out;
+    for (int i = 0; i < e->num_outputs; ++i) {
+      const dlc_tensor_desc &d = e->outputs[i];
+      outs.emplace_back(static_cast<dlc_dtype>(d.dtype),
+                        std::vector<int64_t>(d.shape, d.shape + d.rank));
+    }
+    for (int i = 0; i < e->num_outputs; ++i)
+      out.push_back(outs[i].view(e->outputs[i].name));
+    run(entry, in, out);
+    return outs;
+  }
+
+private:
+  dlc_model *model_ = nullptr;
+};
+
+} // namespace dlc
+
+#endif // DLC_RUNTIME_HPP

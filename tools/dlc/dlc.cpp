@@ -1,0 +1,234 @@
+// dlc: the compiler driver. `dlc compile MODEL.onnx -o MODEL.so` imports the ONNX
+// model, runs the pipelines of compiler/Pipelines.h and links the artifact; --emit
+// stops at any stage and prints it.
+#include "codegen/cpu/Artifact.h"
+#include "compiler/Passes.h"
+#include "compiler/Pipelines.h"
+#include "frontends/onnx/OnnxImporter.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+
+using namespace mlir;
+
+namespace {
+
+const char *kUsage = R"(usage: dlc compile MODEL.onnx -o MODEL.so [options]
+
+options:
+  -o FILE                 the artifact to write (a shared object)
+  --target cpu|cuda       code generation target (default cpu)
+  --emit STAGE            stop after STAGE and print it: graph, kernel, linalg, llvm
+                          (LLVM IR); obj writes the object file to -o instead
+  -O0 -O1 -O2 -O3         optimization level (default -O2)
+  --input-shape NAME=DIMS static shape for an input with symbolic dims, e.g. x=1x3x32x32
+  -h, --help              this text
+)";
+
+struct Options {
+  std::string input, output, target = "cpu", emit;
+  int optLevel = 2;
+  dlc::onnx_frontend::ImportOptions import;
+  bool train = false;
+};
+
+[[noreturn]] void fail(const std::string &msg) {
+  llvm::errs() << "dlc: error: " << msg << "\n";
+  std::exit(1);
+}
+
+std::vector<int64_t> parseDims(const std::string &s, const std::string &flag) {
+  std::vector<int64_t> dims;
+  std::stringstream ss(s);
+  std::string part;
+  while (std::getline(ss, part, 'x')) {
+    char *end = nullptr;
+    long long v = std::strtoll(part.c_str(), &end, 10);
+    if (part.empty() || *end || v <= 0)
+      fail("bad dims '" + s + "' in " + flag + " (expected e.g. 1x3x32x32)");
+    dims.push_back(v);
+  }
+  return dims;
+}
+
+Options parseArgs(int argc, char **argv) {
+  if (argc < 2 || std::string(argv[1]) == "-h" || std::string(argv[1]) == "--help") {
+    llvm::outs() << kUsage;
+    std::exit(argc < 2 ? 1 : 0);
+  }
+  if (std::string(argv[1]) != "compile")
+    fail("unknown command '" + std::string(argv[1]) + "' (try: dlc compile MODEL.onnx -o MODEL.so)");
+  Options o;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc)
+        fail("option " + a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "-h" || a == "--help") {
+      llvm::outs() << kUsage;
+      std::exit(0);
+    } else if (a == "-o")
+      o.output = value();
+    else if (a == "--target")
+      o.target = value();
+    else if (a == "--emit")
+      o.emit = value();
+    else if (a.size() == 3 && a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3')
+      o.optLevel = a[2] - '0';
+    else if (a == "--input-shape") {
+      std::string v = value();
+      auto eq = v.find('=');
+      if (eq == std::string::npos || eq == 0)
+        fail("--input-shape expects NAME=DIMS, got '" + v + "'");
+      o.import.inputShapes[v.substr(0, eq)] = parseDims(v.substr(eq + 1), "--input-shape");
+    } else if (a == "--train")
+      o.train = true;
+    else if (!a.empty() && a[0] == '-')
+      fail("unknown option '" + a + "'");
+    else if (o.input.empty())
+      o.input = a;
+    else
+      fail("more than one model given: '" + o.input + "' and '" + a + "'");
+  }
+  if (o.input.empty())
+    fail("no model given (usage: dlc compile MODEL.onnx -o MODEL.so)");
+  static const char *stages[] = {"", "graph", "kernel", "linalg", "llvm", "obj"};
+  if (!llvm::is_contained(stages, o.emit))
+    fail("unknown --emit stage '" + o.emit + "' (graph, kernel, linalg, llvm or obj)");
+  if (o.target != "cpu" && o.target != "cuda")
+    fail("unknown --target '" + o.target + "' (cpu or cuda)");
+  if (o.target == "cuda")
+    fail("--target cuda is not available in this build yet; use --target cpu");
+  if (o.train)
+    fail("--train is not available in this build yet: only inference artifacts can be compiled");
+  if (o.output.empty() && (o.emit.empty() || o.emit == "obj"))
+    fail("no output given (-o MODEL.so)");
+  return o;
+}
+
+/// The manifest's view of the imported entry point, read from its argument attributes.
+dlc::ArtifactSpec describe(ModuleOp module, const dlc::onnx_frontend::ImportedModel &model) {
+  dlc::ArtifactSpec spec;
+  spec.modelName = model.modelName;
+  auto fn = module.lookupSymbol<func::FuncOp>("infer");
+  dlc::EntrySpec entry;
+  entry.name = "infer";
+  auto tensorSpec = [](StringRef name, Type t) {
+    auto rt = cast<RankedTensorType>(t);
+    dlc::TensorSpec s;
+    s.name = name.str();
+    s.dtype = dlc::dtypeOf(rt.getElementType());
+    s.shape.assign(rt.getShape().begin(), rt.getShape().end());
+    return s;
+  };
+  for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
+    auto kind = fn.getArgAttrOfType<StringAttr>(i, "dlc.kind");
+    auto name = fn.getArgAttrOfType<StringAttr>(i, "dlc.name");
+    if (kind && kind.getValue() == "input")
+      entry.inputs.push_back(tensorSpec(name.getValue(), fn.getArgument(i).getType()));
+  }
+  for (unsigned i = 0; i < fn.getNumResults(); ++i) {
+    auto name = fn.getResultAttrOfType<StringAttr>(i, "dlc.name");
+    entry.outputs.push_back(tensorSpec(name ? name.getValue() : "output" + std::to_string(i),
+                                       fn.getFunctionType().getResult(i)));
+  }
+  spec.entries.push_back(entry);
+  for (const auto &p : model.params) {
+    dlc::ParamSpec ps;
+    ps.tensor = tensorSpec(p.name, p.type);
+    ps.trainable = p.trainable;
+    ps.data = &p.data;
+    spec.params.push_back(ps);
+  }
+  return spec;
+}
+
+void runPipeline(ModuleOp module, llvm::function_ref<void(OpPassManager &)> build, const char *stage) {
+  PassManager pm(module->getContext());
+  build(pm);
+  if (failed(pm.run(module)))
+    fail(std::string("the ") + stage + " stage failed (see the diagnostics above)");
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  Options opts = parseArgs(argc, argv);
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<dlc::graph::GraphDialect, dlc::kernel::KernelDialect>();
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+  ScopedDiagnosticHandler diagnostics(&ctx, [](Diagnostic &d) {
+    llvm::errs() << "dlc: " << (d.getSeverity() == DiagnosticSeverity::Error ? "error: " : "note: ") << d.getLocation()
+                 << ": " << d.str() << "\n";
+    for (auto &note : d.getNotes())
+      llvm::errs() << "  note: " << note.str() << "\n";
+    return success();
+  });
+
+  auto imported = dlc::onnx_frontend::importOnnxFile(ctx, opts.input, opts.import);
+  if (!imported)
+    fail(llvm::toString(imported.takeError()));
+  ModuleOp module = imported->module.get();
+  auto infer = module.lookupSymbol<func::FuncOp>("infer");
+  if (!infer)
+    fail("the imported module has no @infer function");
+  infer->setAttr(dlc::kEntryAttr, UnitAttr::get(&ctx));
+  dlc::ArtifactSpec spec = describe(module, *imported);
+  spec.target = opts.target;
+
+  auto emitIf = [&](const char *stage) {
+    if (opts.emit != stage)
+      return;
+    module.print(llvm::outs());
+    llvm::outs() << "\n";
+    std::exit(0);
+  };
+  emitIf("graph");
+  runPipeline(module, dlc::buildGraphToKernelPipeline, "graph-to-kernel");
+  emitIf("kernel");
+  runPipeline(module, dlc::buildKernelToLinalgPipeline, "kernel-to-linalg");
+  emitIf("linalg");
+  runPipeline(module, dlc::buildBufferizePipeline, "bufferize");
+  infer = module.lookupSymbol<func::FuncOp>("infer");
+  if (auto arena = infer->getAttrOfType<IntegerAttr>(dlc::kArenaBytesAttr))
+    spec.entries[0].arenaBytes = arena.getInt();
+  dlc::CpuPipelineOptions cpu;
+  cpu.optLevel = opts.optLevel;
+  runPipeline(module, [&](OpPassManager &pm) { dlc::buildLowerToLLVMPipeline(pm, cpu); }, "lower-to-llvm");
+
+  if (opts.emit == "llvm") {
+    auto ir = dlc::emitLLVMIR(module, spec, opts.optLevel);
+    if (!ir)
+      fail(llvm::toString(ir.takeError()));
+    llvm::outs() << *ir;
+    return 0;
+  }
+  if (opts.emit == "obj") {
+    if (auto err = dlc::emitObjectFile(module, spec, opts.optLevel, opts.output))
+      fail(llvm::toString(std::move(err)));
+    return 0;
+  }
+  llvm::SmallString<128> obj;
+  if (auto ec = llvm::sys::fs::createTemporaryFile("dlc-kernels", "o", obj))
+    fail("cannot create a temporary file: " + ec.message());
+  auto removeObj = llvm::make_scope_exit([&] { llvm::sys::fs::remove(obj); });
+  if (auto err = dlc::emitObjectFile(module, spec, opts.optLevel, obj.str().str()))
+    fail(llvm::toString(std::move(err)));
+  if (auto err = dlc::linkArtifact(obj.str().str(), spec, opts.output))
+    fail(llvm::toString(std::move(err)));
+  return 0;
+}

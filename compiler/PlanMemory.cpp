@@ -54,6 +54,8 @@ struct PlanMemoryPass : dlc::impl::PlanMemoryBase<PlanMemoryPass> {
       while (!worklist.empty()) {
         Value v = worklist.pop_back_val();
         for (Operation *user : v.getUsers()) {
+          if (isa<memref::DeallocOp>(user))
+            continue;
           if (auto view = dyn_cast<ViewLikeOpInterface>(user))
             if (view.getViewSource() == v)
               for (Value r : user->getResults())

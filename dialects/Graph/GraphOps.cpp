@@ -330,9 +330,10 @@ LogicalResult BatchNormOp::verify() {
   auto x = tensorOf(getInput()).getShape();
   if (x.size() < 2)
     return emitOpError() << "input " << shapeString(x) << " must have rank >= 2 (N x C x ...)";
-  for (auto [v, name] : llvm::zip(ValueRange{getScale(), getBias(), getMean(), getVariance()},
-                                  ArrayRef<StringRef>{"scale", "bias", "mean", "variance"}))
-    if (failed(expectVector(*this, v, name, x[1])))
+  Value vectors[] = {getScale(), getBias(), getMean(), getVariance()};
+  StringRef names[] = {"scale", "bias", "mean", "variance"};
+  for (int i = 0; i < 4; ++i)
+    if (failed(expectVector(*this, vectors[i], names[i], x[1])))
       return failure();
   return expectShape(*this, x);
 }

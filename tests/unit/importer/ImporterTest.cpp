@@ -1,0 +1,727 @@
+// Unit tests of the ONNX importer: small ModelProtos built here, plus models of the ONNX
+// backend test suite.
+#define CATCH_CONFIG_MAIN
+#include <catch2/catch.hpp>
+
+#include "dialects/Graph/GraphDialect.h"
+#include "frontends/onnx/OnnxImporter.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include "onnx/onnx_pb.h"
+
+#include <cstdio>
+#include <dirent.h>
+#include <fstream>
+#include <map>
+#include <random>
+#include <sys/stat.h>
+#include <unistd.h>
+
+using namespace dlc::onnx_frontend;
+using onnx::TensorProto;
+
+namespace {
+
+/// Builds small ONNX models. Dims < 0 in shapes are symbolic ("N").
+struct ModelBuilder {
+  onnx::ModelProto model;
+
+  explicit ModelBuilder(int opset = 17) {
+    model.set_ir_version(8);
+    model.set_producer_name("importer-tests");
+    auto *o = model.add_opset_import();
+    o->set_domain("");
+    o->set_version(opset);
+    graph().set_name("test_graph");
+  }
+  onnx::GraphProto &graph() { return *model.mutable_graph(); }
+
+  static void setType(onnx::ValueInfoProto *v, int elem, const std::vector<int64_t> *shape) {
+    auto *tt = v->mutable_type()->mutable_tensor_type();
+    tt->set_elem_type(elem);
+    if (!shape)
+      return;
+    auto *s = tt->mutable_shape();
+    for (int64_t d : *shape) {
+      if (d < 0)
+        s->add_dim()->set_dim_param("N");
+      else
+        s->add_dim()->set_dim_value(d);
+    }
+  }
+  void input(const std::string &name, std::vector<int64_t> shape, int elem = TensorProto::FLOAT) {
+    auto *v = graph().add_input();
+    v->set_name(name);
+    setType(v, elem, &shape);
+  }
+  void output(const std::string &name, int elem = TensorProto::FLOAT) {
+    auto *v = graph().add_output();
+    v->set_name(name);
+    setType(v, elem, nullptr);
+  }
+  onnx::NodeProto &node(const std::string &op, std::vector<std::string> inputs, std::vector<std::string> outputs,
+                        const std::string &name = "") {
+    auto *n = graph().add_node();
+    n->set_op_type(op);
+    n->set_name(name.empty() ? op + "_" + std::to_string(graph().node_size()) : name);
+    for (auto &i : inputs)
+      n->add_input(i);
+    for (auto &o : outputs)
+      n->add_output(o);
+    return *n;
+  }
+  static void attr(onnx::NodeProto &n, const std::string &name, int64_t v) {
+    auto *a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(v);
+  }
+  static void attr(onnx::NodeProto &n, const std::string &name, float v) {
+    auto *a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::FLOAT);
+    a->set_f(v);
+  }
+  static void attr(onnx::NodeProto &n, const std::string &name, const std::string &v) {
+    auto *a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::STRING);
+    a->set_s(v);
+  }
+  static void attr(onnx::NodeProto &n, const std::string &name, std::vector<int64_t> v) {
+    auto *a = n.add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INTS);
+    for (int64_t x : v)
+      a->add_ints(x);
+  }
+  static TensorProto floatTensor(const std::string &name, std::vector<int64_t> dims, std::vector<float> values) {
+    TensorProto t;
+    t.set_name(name);
+    t.set_data_type(TensorProto::FLOAT);
+    for (int64_t d : dims)
+      t.add_dims(d);
+    for (float v : values)
+      t.add_float_data(v);
+    return t;
+  }
+  static TensorProto intTensor(const std::string &name, std::vector<int64_t> dims, std::vector<int64_t> values) {
+    TensorProto t;
+    t.set_name(name);
+    t.set_data_type(TensorProto::INT64);
+    for (int64_t d : dims)
+      t.add_dims(d);
+    for (int64_t v : values)
+      t.add_int64_data(v);
+    return t;
+  }
+  void floatInit(const std::string &name, std::vector<int64_t> dims, std::vector<float> values = {}) {
+    if (values.empty())
+      for (int64_t i = 0, n = count(dims); i < n; ++i)
+        values.push_back(0.25f * (float)(i % 7) - 0.5f);
+    *graph().add_initializer() = floatTensor(name, dims, values);
+  }
+  void intInit(const std::string &name, std::vector<int64_t> dims, std::vector<int64_t> values) {
+    *graph().add_initializer() = intTensor(name, dims, values);
+  }
+  /// A Constant node holding int64 values.
+  void intConst(const std::string &name, std::vector<int64_t> dims, std::vector<int64_t> values) {
+    auto &n = node("Constant", {}, {name}, name + "_const");
+    auto *a = n.add_attribute();
+    a->set_name("value");
+    a->set_type(onnx::AttributeProto::TENSOR);
+    *a->mutable_t() = intTensor(name, dims, values);
+  }
+  static int64_t count(const std::vector<int64_t> &dims) {
+    int64_t n = 1;
+    for (int64_t d : dims)
+      n *= d;
+    return n;
+  }
+};
+
+struct Imported {
+  mlir::MLIRContext ctx;
+  std::optional<ImportedModel> model;
+  std::string error;
+
+  mlir::func::FuncOp func() { return model->module->lookupSymbol<mlir::func::FuncOp>("infer"); }
+  std::string ir() {
+    std::string s;
+    llvm::raw_string_ostream os(s);
+    model->module->print(os);
+    return s;
+  }
+  /// Ops of the function by name ("graph.conv" -> count).
+  std::map<std::string, int> opCounts() {
+    std::map<std::string, int> m;
+    func().walk([&](mlir::Operation *op) { ++m[op->getName().getStringRef().str()]; });
+    return m;
+  }
+  template <typename OpTy> std::vector<OpTy> ops() {
+    std::vector<OpTy> v;
+    func().walk([&](OpTy op) { v.push_back(op); });
+    return v;
+  }
+};
+
+std::unique_ptr<Imported> importModel(const onnx::ModelProto &m, const ImportOptions &opts = {}) {
+  auto r = std::make_unique<Imported>();
+  auto result = importOnnxModel(r->ctx, m, opts);
+  if (result)
+    r->model = std::move(*result);
+  else
+    r->error = llvm::toString(result.takeError());
+  return r;
+}
+
+std::unique_ptr<Imported> importFile(const std::string &path, const ImportOptions &opts = {}) {
+  auto r = std::make_unique<Imported>();
+  auto result = importOnnxFile(r->ctx, path, opts);
+  if (result)
+    r->model = std::move(*result);
+  else
+    r->error = llvm::toString(result.takeError());
+  return r;
+}
+
+std::string typeStr(mlir::Type t) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  t.print(os);
+  return s;
+}
+
+std::string tempPath(const std::string &stem) {
+  const char *dir = std::getenv("TMPDIR");
+  return std::string(dir ? dir : "/tmp") + "/dlc-importer-test-" + std::to_string(getpid()) + "-" + stem;
+}
+
+bool fileExists(const std::string &p) {
+  struct stat st;
+  return stat(p.c_str(), &st) == 0;
+}
+
+const std::string kNodeDir = DLC_ONNX_NODE_TEST_DIR;
+
+} // namespace
+
+#define REQUIRE_IMPORTED(r)                                                                        \
+  do {                                                                                             \
+    INFO("import error: " << (r)->error);                                                          \
+    REQUIRE((r)->model.has_value());                                                               \
+  } while (0)
+
+TEST_CASE("Gemm + Relu imports to transpose, matmul, add, relu with two parameters", "[importer]") {
+  ModelBuilder mb;
+  mb.input("x", {2, 4});
+  mb.floatInit("W", {3, 4});
+  mb.floatInit("B", {3});
+  auto &gemm = mb.node("Gemm", {"x", "W", "B"}, {"h"}, "fc");
+  ModelBuilder::attr(gemm, "transB", int64_t(1));
+  mb.node("Relu", {"h"}, {"y"}, "relu");
+  mb.output("y");
+
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  auto counts = r->opCounts();
+  CHECK(counts["graph.transpose"] == 1);
+  CHECK(counts["graph.matmul"] == 1);
+  CHECK(counts["graph.add"] == 1);
+  CHECK(counts["graph.relu"] == 1);
+  CHECK(counts["graph.mul"] == 0); // alpha = beta = 1
+
+  auto f = r->func();
+  REQUIRE(f.getNumArguments() == 3);
+  CHECK(typeStr(f.getArgument(0).getType()) == "tensor<2x4xf32>");
+  CHECK(typeStr(f.getArgument(1).getType()) == "tensor<3x4xf32>");
+  CHECK(typeStr(f.getArgument(2).getType()) == "tensor<3xf32>");
+  CHECK(f.getArgAttrOfType<mlir::StringAttr>(0, "dlc.kind").getValue() == "input");
+  CHECK(f.getArgAttrOfType<mlir::StringAttr>(0, "dlc.name").getValue() == "x");
+  CHECK(f.getArgAttrOfType<mlir::StringAttr>(1, "dlc.kind").getValue() == "param");
+  CHECK(f.getArgAttrOfType<mlir::StringAttr>(1, "dlc.name").getValue() == "W");
+  CHECK(f.getResultAttrOfType<mlir::StringAttr>(0, "dlc.name").getValue() == "y");
+  REQUIRE(f.getFunctionType().getNumResults() == 1);
+  CHECK(typeStr(f.getFunctionType().getResult(0)) == "tensor<2x3xf32>");
+
+  const auto &params = r->model->params;
+  REQUIRE(params.size() == 2);
+  CHECK(params[0].name == "W");
+  CHECK(params[0].trainable);
+  CHECK(params[0].data.size() == 12 * sizeof(float));
+  float w1;
+  std::memcpy(&w1, params[0].data.data() + sizeof(float), sizeof(float));
+  CHECK(w1 == -0.25f);
+  CHECK(params[1].name == "B");
+  CHECK(params[1].data.size() == 3 * sizeof(float));
+}
+
+TEST_CASE("Gemm with alpha, beta and transA scales and transposes", "[importer]") {
+  ModelBuilder mb;
+  mb.input("a", {4, 2});
+  mb.input("b", {4, 3});
+  mb.input("c", {3});
+  auto &gemm = mb.node("Gemm", {"a", "b", "c"}, {"y"}, "g");
+  ModelBuilder::attr(gemm, "transA", int64_t(1));
+  ModelBuilder::attr(gemm, "alpha", 0.5f);
+  ModelBuilder::attr(gemm, "beta", 2.0f);
+  mb.output("y");
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  auto counts = r->opCounts();
+  CHECK(counts["graph.transpose"] == 1);
+  CHECK(counts["graph.mul"] == 2);
+  CHECK(counts["graph.add"] == 1);
+  CHECK(r->model->params.empty());
+}
+
+TEST_CASE("a torch-style Shape/Gather/Unsqueeze/Concat/Reshape chain folds away", "[importer][folding]") {
+  ModelBuilder mb;
+  mb.input("x", {2, 3, 4});
+  mb.node("Shape", {"x"}, {"s"}, "shape");
+  mb.intConst("i0", {}, {0});
+  mb.node("Gather", {"s", "i0"}, {"n"}, "gather");
+  mb.intConst("ax", {1}, {0});
+  mb.node("Unsqueeze", {"n", "ax"}, {"n1"}, "unsqueeze");
+  mb.intConst("minus1", {1}, {-1});
+  auto &cat = mb.node("Concat", {"n1", "minus1"}, {"shp"}, "concat");
+  ModelBuilder::attr(cat, "axis", int64_t(0));
+  mb.node("Reshape", {"x", "shp"}, {"y"}, "reshape");
+  mb.output("y");
+
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  auto counts = r->opCounts();
+  CHECK(counts["graph.gather"] == 0);
+  CHECK(counts["graph.concat"] == 0);
+  CHECK(counts["graph.constant"] == 0);
+  auto reshapes = r->ops<dlc::graph::ReshapeOp>();
+  REQUIRE(reshapes.size() == 1);
+  CHECK(typeStr(reshapes[0].getType()) == "tensor<2x12xf32>");
+  CHECK(typeStr(r->func().getFunctionType().getResult(0)) == "tensor<2x12xf32>");
+}
+
+TEST_CASE("folding works through Slice, Cast, ReduceProd, Div, ConstantOfShape and Concat", "[importer][folding]") {
+  ModelBuilder mb;
+  mb.input("x", {2, 3, 4});
+  mb.intConst("c1shape", {1}, {1});
+  auto &cos = mb.node("ConstantOfShape", {"c1shape"}, {"two1"}, "cos"); // [2]
+  auto *va = cos.add_attribute();
+  va->set_name("value");
+  va->set_type(onnx::AttributeProto::TENSOR);
+  *va->mutable_t() = ModelBuilder::intTensor("v", {1}, {2});
+  mb.node("Shape", {"x"}, {"s"}, "shape");
+  mb.intConst("st", {1}, {1});
+  mb.intConst("en", {1}, {3});
+  mb.node("Slice", {"s", "st", "en"}, {"hw"}, "slice"); // [3, 4]
+  auto &cast = mb.node("Cast", {"hw"}, {"hwf"}, "cast");
+  ModelBuilder::attr(cast, "to", int64_t(TensorProto::FLOAT));
+  auto &pr = mb.node("ReduceProd", {"hwf"}, {"p"}, "prod"); // [12.0]
+  ModelBuilder::attr(pr, "keepdims", int64_t(1));
+  auto &back = mb.node("Cast", {"p"}, {"pi"}, "back");
+  ModelBuilder::attr(back, "to", int64_t(TensorProto::INT64));
+  mb.intConst("two", {}, {2});
+  mb.node("Div", {"pi", "two"}, {"half"}, "div"); // [6]
+  mb.intConst("c2", {1}, {2});
+  auto &cat = mb.node("Concat", {"c2", "half", "two1"}, {"shp"}, "concat"); // [2, 6, 2]
+  ModelBuilder::attr(cat, "axis", int64_t(0));
+  mb.node("Reshape", {"x", "shp"}, {"y"}, "reshape");
+  mb.output("y");
+
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  auto reshapes = r->ops<dlc::graph::ReshapeOp>();
+  REQUIRE(reshapes.size() == 1);
+  CHECK(typeStr(reshapes[0].getType()) == "tensor<2x6x2xf32>");
+  CHECK(r->opCounts()["graph.constant"] == 0);
+  CHECK(r->opCounts()["graph.cast"] == 0);
+}
+
+TEST_CASE("a Reshape whose shape is computed at run time is refused, naming node and input", "[importer]") {
+  ModelBuilder mb;
+  mb.input("x", {2, 6});
+  mb.input("shape", {2}, TensorProto::INT64);
+  mb.node("Reshape", {"x", "shape"}, {"y"}, "dyn_reshape");
+  mb.output("y");
+  auto r = importModel(mb.model);
+  REQUIRE_FALSE(r->model);
+  CHECK_THAT(r->error, Catch::Contains("dyn_reshape") && Catch::Contains("'shape'") &&
+                           Catch::Contains("must be a constant"));
+}
+
+TEST_CASE("Conv with auto_pad SAME_UPPER gets explicit asymmetric pads", "[importer][conv]") {
+  ModelBuilder mb;
+  mb.input("x", {1, 2, 5, 5});
+  mb.floatInit("w", {3, 2, 4, 4});
+  auto &conv = mb.node("Conv", {"x", "w"}, {"y"}, "conv");
+  ModelBuilder::attr(conv, "auto_pad", std::string("SAME_UPPER"));
+  ModelBuilder::attr(conv, "strides", std::vector<int64_t>{2, 2});
+  mb.output("y");
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  auto convs = r->ops<dlc::graph::ConvOp>();
+  REQUIRE(convs.size() == 1);
+  // in 5, stride 2 -> out 3; total pad = (3-1)*2 + 4 - 5 = 3: 1 before, 2 after.
+  CHECK(convs[0].getPads().vec() == std::vector<int64_t>{1, 1, 2, 2});
+  CHECK(convs[0].getStrides().vec() == std::vector<int64_t>{2, 2});
+  CHECK(convs[0].getDilations().vec() == std::vector<int64_t>{1, 1});
+  CHECK(typeStr(convs[0].getType()) == "tensor<1x3x3x3xf32>");
+  CHECK(!convs[0].getBias());
+
+  SECTION("SAME_LOWER puts the larger half first") {
+    ModelBuilder ml;
+    ml.input("x", {1, 2, 5, 5});
+    ml.floatInit("w", {3, 2, 4, 4});
+    ml.floatInit("b", {3});
+    auto &c = ml.node("Conv", {"x", "w", "b"}, {"y"}, "conv");
+    ModelBuilder::attr(c, "auto_pad", std::string("SAME_LOWER"));
+    ModelBuilder::attr(c, "strides", std::vector<int64_t>{2, 2});
+    ml.output("y");
+    auto rl = importModel(ml.model);
+    REQUIRE_IMPORTED(rl);
+    auto cl = rl->ops<dlc::graph::ConvOp>();
+    REQUIRE(cl.size() == 1);
+    CHECK(cl[0].getPads().vec() == std::vector<int64_t>{2, 2, 1, 1});
+    CHECK(cl[0].getBias());
+  }
+}
+
+TEST_CASE("Split becomes one graph.slice per output", "[importer]") {
+  ModelBuilder mb;
+  mb.input("x", {6, 4});
+  mb.intInit("sizes", {2}, {2, 4});
+  auto &split = mb.node("Split", {"x", "sizes"}, {"a", "b"}, "split");
+  ModelBuilder::attr(split, "axis", int64_t(0));
+  mb.output("a");
+  mb.output("b");
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  auto slices = r->ops<dlc::graph::SliceOp>();
+  REQUIRE(slices.size() == 2);
+  CHECK(typeStr(slices[0].getType()) == "tensor<2x4xf32>");
+  CHECK(slices[0].getStarts().vec() == std::vector<int64_t>{0, 0});
+  CHECK(typeStr(slices[1].getType()) == "tensor<4x4xf32>");
+  CHECK(slices[1].getStarts().vec() == std::vector<int64_t>{2, 0});
+  CHECK(slices[1].getSteps().vec() == std::vector<int64_t>{1, 1});
+}
+
+TEST_CASE("Slice with negative steps and clamped ends normalizes into starts and steps", "[importer]") {
+  ModelBuilder mb;
+  mb.input("x", {5, 6});
+  mb.intInit("starts", {2}, {-1, 1});
+  mb.intInit("ends", {2}, {INT64_MIN, 1000});
+  mb.intInit("axes", {2}, {0, -1});
+  mb.intInit("steps", {2}, {-2, 2});
+  mb.node("Slice", {"x", "starts", "ends", "axes", "steps"}, {"y"}, "slice");
+  mb.output("y");
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  auto slices = r->ops<dlc::graph::SliceOp>();
+  REQUIRE(slices.size() == 1);
+  CHECK(slices[0].getStarts().vec() == std::vector<int64_t>{4, 1});
+  CHECK(slices[0].getSteps().vec() == std::vector<int64_t>{-2, 2});
+  CHECK(typeStr(slices[0].getType()) == "tensor<3x3xf32>");
+}
+
+TEST_CASE("an unsupported op is refused naming op, node and opset", "[importer][errors]") {
+  ModelBuilder mb;
+  mb.input("boxes", {1, 4, 4});
+  mb.input("scores", {1, 1, 4});
+  mb.node("NonMaxSuppression", {"boxes", "scores"}, {"sel"}, "nms");
+  mb.output("sel", TensorProto::INT64);
+  auto r = importModel(mb.model);
+  REQUIRE_FALSE(r->model);
+  CHECK_THAT(r->error, Catch::Contains("unsupported op 'NonMaxSuppression'") && Catch::Contains("node 'nms'") &&
+                           Catch::Contains("opset 17"));
+}
+
+TEST_CASE("an unsupported attribute value is refused naming op and node", "[importer][errors]") {
+  ModelBuilder mb;
+  mb.input("x", {1, 3, 8});
+  auto &pad = mb.node("Pad", {"x", "pads"}, {"y"}, "wrap_pad");
+  mb.intInit("pads", {6}, {0, 0, 1, 0, 0, 1});
+  ModelBuilder::attr(pad, "mode", std::string("wrap"));
+  mb.output("y");
+  auto r = importModel(mb.model);
+  REQUIRE_FALSE(r->model);
+  CHECK_THAT(r->error, Catch::Contains("unsupported attribute value") && Catch::Contains("wrap") &&
+                           Catch::Contains("node 'wrap_pad'"));
+}
+
+TEST_CASE("BatchNormalization: mean and var are non-trainable parameters; training mode is refused",
+          "[importer]") {
+  ModelBuilder mb;
+  mb.input("x", {2, 3, 4, 4});
+  for (const char *n : {"scale", "bias", "mean", "var"})
+    mb.floatInit(n, {3}, {1.0f, 0.5f, 0.25f});
+  mb.node("BatchNormalization", {"x", "scale", "bias", "mean", "var"}, {"y"}, "bn");
+  mb.output("y");
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  CHECK(r->opCounts()["graph.batch_norm"] == 1);
+  std::map<std::string, bool> trainable;
+  for (const auto &p : r->model->params)
+    trainable[p.name] = p.trainable;
+  CHECK(trainable.size() == 4);
+  CHECK(trainable["scale"]);
+  CHECK(trainable["bias"]);
+  CHECK_FALSE(trainable["mean"]);
+  CHECK_FALSE(trainable["var"]);
+
+  ModelBuilder mt = mb;
+  ModelBuilder::attr(*mt.graph().mutable_node(0), "training_mode", int64_t(1));
+  auto rt = importModel(mt.model);
+  REQUIRE_FALSE(rt->model);
+  CHECK_THAT(rt->error, Catch::Contains("training_mode") && Catch::Contains("node 'bn'"));
+}
+
+TEST_CASE("a parameter used twice appears once; outputs that are inputs or constants work", "[importer]") {
+  ModelBuilder mb;
+  mb.input("x", {2, 2});
+  mb.floatInit("w", {2, 2});
+  mb.node("MatMul", {"x", "w"}, {"h"}, "mm1");
+  mb.node("MatMul", {"h", "w"}, {"y"}, "mm2");
+  mb.intConst("k", {2}, {7, 8});
+  mb.output("y");
+  mb.output("x");
+  mb.output("k", TensorProto::INT64);
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  CHECK(r->model->params.size() == 1);
+  CHECK(r->func().getNumArguments() == 2);
+  CHECK(r->func().getFunctionType().getNumResults() == 3);
+  CHECK(typeStr(r->func().getFunctionType().getResult(2)) == "tensor<2xi64>");
+  CHECK(r->opCounts()["graph.reshape"] == 2);
+}
+
+TEST_CASE("a malformed file and a missing file give clear errors", "[importer][errors]") {
+  std::string path = tempPath("garbage.onnx");
+  {
+    std::ofstream out(path, std::ios::binary);
+    std::mt19937 rng(1234);
+    for (int i = 0; i < 4096; ++i)
+      out.put((char)(rng() & 0xff));
+  }
+  auto r = importFile(path);
+  std::remove(path.c_str());
+  REQUIRE_FALSE(r->model);
+  CHECK_THAT(r->error, Catch::Contains("not a valid ONNX model"));
+
+  std::string empty = tempPath("empty.onnx");
+  { std::ofstream out(empty, std::ios::binary); }
+  auto re = importFile(empty);
+  std::remove(empty.c_str());
+  REQUIRE_FALSE(re->model);
+  CHECK_THAT(re->error, Catch::Contains("not a valid ONNX model"));
+
+  auto rm = importFile("/nonexistent/dir/model.onnx");
+  REQUIRE_FALSE(rm->model);
+  CHECK_THAT(rm->error, Catch::Contains("not a valid ONNX model") && Catch::Contains("does not exist"));
+}
+
+TEST_CASE("a model the checker rejects reports the checker's message", "[importer][errors]") {
+  ModelBuilder mb;
+  mb.input("x", {2});
+  mb.node("Relu", {"undefined_value"}, {"y"}, "relu");
+  mb.output("y");
+  auto r = importModel(mb.model);
+  REQUIRE_FALSE(r->model);
+  CHECK_THAT(r->error, Catch::Contains("checker") && Catch::Contains("undefined_value"));
+}
+
+TEST_CASE("opsets outside 7..17 are refused naming the opset", "[importer][errors]") {
+  ModelBuilder mb(6);
+  mb.input("x", {2});
+  mb.node("Relu", {"x"}, {"y"}, "relu");
+  mb.output("y");
+  auto r = importModel(mb.model);
+  REQUIRE_FALSE(r->model);
+  CHECK_THAT(r->error, Catch::Contains("opset 6"));
+}
+
+TEST_CASE("a symbolic input dim needs a static shape", "[importer][shapes]") {
+  ModelBuilder mb;
+  mb.input("x", {-1, 4});
+  mb.floatInit("w", {4, 3});
+  mb.node("MatMul", {"x", "w"}, {"y"}, "mm");
+  mb.output("y");
+
+  auto r = importModel(mb.model);
+  REQUIRE_FALSE(r->model);
+  CHECK_THAT(r->error, Catch::Contains("'x'") && Catch::Contains("'N'"));
+
+  ImportOptions opts;
+  opts.inputShapes["x"] = {5, 4};
+  auto ok = importModel(mb.model, opts);
+  REQUIRE_IMPORTED(ok);
+  CHECK(typeStr(ok->func().getArgument(0).getType()) == "tensor<5x4xf32>");
+  CHECK(typeStr(ok->func().getFunctionType().getResult(0)) == "tensor<5x3xf32>");
+
+  ImportOptions wrong;
+  wrong.inputShapes["x"] = {5, 7};
+  auto bad = importModel(mb.model, wrong);
+  REQUIRE_FALSE(bad->model);
+  CHECK_THAT(bad->error, Catch::Contains("'x'"));
+
+  ImportOptions unknown;
+  unknown.inputShapes["x"] = {5, 4};
+  unknown.inputShapes["nope"] = {1};
+  auto bad2 = importModel(mb.model, unknown);
+  REQUIRE_FALSE(bad2->model);
+  CHECK_THAT(bad2->error, Catch::Contains("'nope'"));
+}
+
+TEST_CASE("an opset-11 model is converted to opset 17 and imports", "[importer][opset]") {
+  ModelBuilder mb(11);
+  mb.input("x", {2, 3, 4});
+  auto &sm = mb.node("Softmax", {"x"}, {"s"}, "softmax"); // opset 11: coerced to 2-D at axis 1
+  ModelBuilder::attr(sm, "axis", int64_t(1));
+  auto &us = mb.node("Unsqueeze", {"s"}, {"u"}, "unsqueeze"); // opset 11: axes attribute
+  ModelBuilder::attr(us, "axes", std::vector<int64_t>{0});
+  auto &rs = mb.node("ReduceSum", {"u"}, {"y"}, "reduce"); // opset 11: axes attribute
+  ModelBuilder::attr(rs, "axes", std::vector<int64_t>{-1});
+  ModelBuilder::attr(rs, "keepdims", int64_t(0));
+  mb.output("y");
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  auto counts = r->opCounts();
+  CHECK(counts["graph.softmax"] == 1);
+  CHECK(counts["graph.reduce"] == 1);
+  auto softmax = r->ops<dlc::graph::SoftmaxOp>();
+  REQUIRE(softmax.size() == 1);
+  // Softmax-11 over axis 1 of a 3-D tensor = Softmax-13 over the last axis of its 2-D flattening.
+  CHECK(typeStr(softmax[0].getType()) == "tensor<2x12xf32>");
+  CHECK(softmax[0].getAxis() == 1);
+  CHECK(typeStr(r->func().getFunctionType().getResult(0)) == "tensor<1x2x3xf32>");
+}
+
+TEST_CASE("Einsum lowers to matmul", "[importer][einsum]") {
+  struct Case {
+    const char *eq;
+    std::vector<int64_t> a, b, out;
+  };
+  for (const Case &c : {Case{"ij,jk->ik", {3, 4}, {4, 5}, {3, 5}}, Case{"bij,bjk->bik", {2, 3, 4}, {2, 4, 5}, {2, 3, 5}},
+                        Case{"bhqd,bhkd->bhqk", {2, 3, 5, 8}, {2, 3, 7, 8}, {2, 3, 5, 7}},
+                        Case{"...ij,...jk", {2, 3, 4}, {2, 4, 5}, {2, 3, 5}},
+                        Case{"ij,kj->ik", {3, 4}, {5, 4}, {3, 5}}}) {
+    INFO(c.eq);
+    ModelBuilder mb;
+    mb.input("a", c.a);
+    mb.input("b", c.b);
+    auto &e = mb.node("Einsum", {"a", "b"}, {"y"}, "einsum");
+    ModelBuilder::attr(e, "equation", std::string(c.eq));
+    mb.output("y");
+    auto r = importModel(mb.model);
+    REQUIRE_IMPORTED(r);
+    CHECK(r->opCounts()["graph.matmul"] == 1);
+    std::string expected = "tensor<";
+    for (int64_t d : c.out)
+      expected += std::to_string(d) + "x";
+    expected += "f32>";
+    CHECK(typeStr(r->func().getFunctionType().getResult(0)) == expected);
+  }
+
+  ModelBuilder md;
+  md.input("a", {3, 3});
+  auto &e = md.node("Einsum", {"a"}, {"y"}, "diag");
+  ModelBuilder::attr(e, "equation", std::string("ii->i"));
+  md.output("y");
+  auto r = importModel(md.model);
+  REQUIRE_FALSE(r->model);
+  CHECK_THAT(r->error, Catch::Contains("unsupported attribute value") && Catch::Contains("node 'diag'"));
+}
+
+TEST_CASE("Dropout imports as identity; its used mask is refused", "[importer]") {
+  ModelBuilder mb;
+  mb.input("x", {2, 3});
+  mb.node("Dropout", {"x"}, {"d"}, "drop");
+  mb.node("Relu", {"d"}, {"y"}, "relu");
+  mb.output("y");
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  CHECK(r->opCounts()["graph.relu"] == 1);
+
+  ModelBuilder mm;
+  mm.input("x", {2, 3});
+  mm.node("Dropout", {"x"}, {"d", "mask"}, "drop");
+  mm.output("d");
+  mm.output("mask", TensorProto::BOOL);
+  auto rm = importModel(mm.model);
+  REQUIRE_FALSE(rm->model);
+  CHECK_THAT(rm->error, Catch::Contains("mask") && Catch::Contains("node 'drop'"));
+}
+
+TEST_CASE("supportedOps lists the handled ops, sorted", "[importer]") {
+  const auto &ops = supportedOps();
+  CHECK(std::is_sorted(ops.begin(), ops.end()));
+  for (const char *op : {"Conv", "Gemm", "Reshape", "Shape", "Einsum", "Constant", "Split", "LayerNormalization"})
+    CHECK(std::binary_search(ops.begin(), ops.end(), std::string(op)));
+  CHECK_FALSE(std::binary_search(ops.begin(), ops.end(), std::string("LSTM")));
+}
+
+TEST_CASE("ONNX backend node models import and verify", "[importer][backend]") {
+  if (!fileExists(kNodeDir)) {
+    WARN("ONNX backend test data not found at " << kNodeDir);
+    return;
+  }
+  for (const char *name :
+       {"test_conv_with_strides_padding", "test_conv_with_autopad_same", "test_maxpool_2d_ceil", "test_gather_0",
+        "test_gather_negative_indices", "test_slice_neg_steps", "test_reduce_sum_keepdims_example",
+        "test_averagepool_2d_pads_count_include_pad", "test_convtranspose_output_shape", "test_batchnorm_example",
+        "test_layer_normalization_4d_axis_negative_1", "test_einsum_batch_matmul", "test_split_variable_parts_1d",
+        "test_softmax_axis_0", "test_gemm_all_attributes", "test_expand_dim_changed", "test_tile",
+        "test_pad", "test_where_example", "test_cumsum_1d_reverse_exclusive", "test_tril_neg",
+        "test_globalaveragepool", "test_argmax_negative_axis_keepdims_example", "test_range_float_type_positive_delta",
+        "test_shape_start_1_end_negative_1", "test_flatten_negative_axis1", "test_clip_default_inbounds",
+        "test_mean_example", "test_prelu_broadcast", "test_castlike_FLOAT_to_DOUBLE_expanded"}) {
+    std::string path = kNodeDir + "/" + name + "/model.onnx";
+    if (!fileExists(path)) {
+      WARN("missing backend model " << name);
+      continue;
+    }
+    INFO(name);
+    auto r = importFile(path);
+    REQUIRE_IMPORTED(r);
+    CHECK(r->func());
+  }
+
+  std::string lstm = kNodeDir + "/test_lstm_defaults/model.onnx";
+  if (fileExists(lstm)) {
+    auto r = importFile(lstm);
+    REQUIRE_FALSE(r->model);
+    CHECK_THAT(r->error, Catch::Contains("unsupported op 'LSTM'") && Catch::Contains("opset"));
+  }
+}
+
+TEST_CASE("every ONNX backend node model either imports or fails with a message", "[importer][backend][sweep]") {
+  DIR *dir = opendir(kNodeDir.c_str());
+  if (!dir) {
+    WARN("ONNX backend test data not found at " << kNodeDir);
+    return;
+  }
+  std::vector<std::string> names;
+  while (dirent *e = readdir(dir))
+    if (std::string(e->d_name).rfind("test_", 0) == 0)
+      names.push_back(e->d_name);
+  closedir(dir);
+  std::sort(names.begin(), names.end());
+  int imported = 0, refused = 0;
+  for (const std::string &name : names) {
+    std::string path = kNodeDir + "/" + name + "/model.onnx";
+    if (!fileExists(path))
+      continue;
+    auto r = importFile(path);
+    if (r->model) {
+      ++imported;
+    } else {
+      ++refused;
+      INFO(name);
+      CHECK_FALSE(r->error.empty());
+    }
+  }
+  WARN("backend node models: " << imported << " imported, " << refused << " refused");
+  CHECK(imported > 0);
+}

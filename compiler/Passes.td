@@ -90,4 +90,19 @@ def PlanMemory : Pass<"dlc-plan-memory", "mlir::func::FuncOp"> {
   ];
 }
 
+def LowerCopies : Pass<"dlc-lower-copies", "mlir::func::FuncOp"> {
+  let summary = "Turns memref.copy into linalg.copy so copies become loops, not runtime calls";
+  let description = [{
+    Bufferization inserts `memref.copy`, which LLVM lowering turns into a call to
+    MLIR's C runner library for strided layouts; artifacts link no such library.
+
+    ```mlir
+    memref.copy %a, %b : memref<4xf32, strided<[2]>> to memref<4xf32>
+    // becomes
+    linalg.copy ins(%a : memref<4xf32, strided<[2]>>) outs(%b : memref<4xf32>)
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // DLC_COMPILER_PASSES

@@ -46,6 +46,7 @@ void buildBufferizePipeline(OpPassManager &pm) {
 
 void buildLowerToLLVMPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
   (void)options;
+  pm.addNestedPass<func::FuncOp>(createLowerCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());

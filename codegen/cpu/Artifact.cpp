@@ -7,7 +7,9 @@
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/IR/IRBuilder.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
@@ -21,6 +23,7 @@
 #include "llvm/TargetParser/Host.h"
 
 #include <fstream>
+#include <unistd.h>
 #include <sstream>
 
 using namespace mlir;

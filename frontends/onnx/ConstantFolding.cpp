@@ -781,8 +781,25 @@ Error foldConstants(onnx::ModelProto &model, const std::string &baseDir,
   if (auto e = normalizeConstantNodes(graph))
     return e;
 
+  // Static types this importer computes where ONNX's inference gives none (Einsum).
+  std::map<std::string, onnx::TypeProto> seeded;
+  std::set<std::string> outputs;
+  for (const auto &o : graph.output())
+    outputs.insert(o.name());
+  auto infer = [&]() -> Error {
+    graph.clear_value_info();
+    for (const auto &[name, type] : seeded) {
+      if (outputs.count(name))
+        continue; // seeded into the graph output itself
+      auto *vi = graph.add_value_info();
+      vi->set_name(name);
+      *vi->mutable_type() = type;
+    }
+    return inferShapes(model);
+  };
+
   for (int round = 0; round < 64; ++round) {
-    if (auto e = inferShapes(model))
+    if (auto e = infer())
       return e;
 
     std::unordered_map<std::string, const onnx::TypeProto *> types;
@@ -841,6 +858,44 @@ Error foldConstants(onnx::ModelProto &model, const std::string &baseDir,
     }
 
     bool changed = false;
+    for (const NodeProto &n : graph.node()) {
+      if (n.op_type() != "Einsum" || n.output_size() != 1 || seeded.count(n.output(0)))
+        continue;
+      auto t = types.find(n.output(0));
+      if (t != types.end() && staticShape(*t->second))
+        continue;
+      std::vector<std::vector<int64_t>> shapes;
+      int32_t elem = 0;
+      for (const std::string &i : n.input()) {
+        auto it = types.find(i);
+        std::optional<std::vector<int64_t>> s;
+        if (it != types.end())
+          s = staticShape(*it->second), elem = elem ? elem : it->second->tensor_type().elem_type();
+        else if (protos.count(i))
+          s = std::vector<int64_t>(protos[i]->dims().begin(), protos[i]->dims().end()),
+          elem = elem ? elem : protos[i]->data_type();
+        if (!s)
+          break;
+        shapes.push_back(*s);
+      }
+      if (shapes.size() != (size_t)n.input_size() || !elem)
+        continue;
+      auto shape = einsumOutputShape(getAttrString(n, "equation", ""), shapes);
+      if (!shape) {
+        llvm::consumeError(shape.takeError());
+        continue;
+      }
+      onnx::TypeProto type;
+      type.mutable_tensor_type()->set_elem_type(elem);
+      auto *dims = type.mutable_tensor_type()->mutable_shape();
+      for (int64_t d : *shape)
+        dims->add_dim()->set_dim_value(d);
+      for (auto &o : *graph.mutable_output())
+        if (o.name() == n.output(0))
+          *o.mutable_type() = type;
+      seeded[n.output(0)] = type;
+      changed = true;
+    }
     google::protobuf::RepeatedPtrField<NodeProto> nodes;
     for (const NodeProto &n : graph.node()) {
       bool folded = false;
@@ -903,7 +958,7 @@ Error foldConstants(onnx::ModelProto &model, const std::string &baseDir,
       return Error::success();
     graph.mutable_node()->Swap(&nodes);
   }
-  return inferShapes(model);
+  return infer();
 }
 
 } // namespace dlc::onnx_frontend::detail

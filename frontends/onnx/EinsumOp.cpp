@@ -15,16 +15,27 @@ namespace {
 
 constexpr int kEllipsisBase = 1000; // label ids of ellipsis dims; letters use their char code
 
-/// Parses one term; `ellipsisRank` dims replace "...", right-aligned against `maxEllipsis`.
-Expected<std::vector<int>> parseTerm(Importer &im, const std::string &term, int64_t rank, bool isOutput,
-                                     int64_t maxEllipsis, int64_t *ellipsisRank) {
+/// A parsed equation: label ids per operand and for the output, and the extent of
+/// every label. Errors starting with "unsupported: " name features the importer lacks.
+struct EinsumSpec {
+  std::vector<std::vector<int>> inputs;
+  std::vector<int> output;
+  std::map<int, int64_t> sizes;
+};
+
+Error unsupportedEq(const llvm::Twine &what) { return makeError("unsupported: " + what); }
+
+/// Parses one term; "..." stands for `ellipsisRank` dims, right-aligned against
+/// `maxEllipsis` (for the output: all `maxEllipsis` dims).
+Expected<std::vector<int>> parseTerm(const std::string &term, int64_t rank, bool isOutput, int64_t maxEllipsis,
+                                     int64_t *ellipsisRank) {
   std::vector<int> labels;
   int64_t letters = 0;
   bool ellipsis = false;
   for (size_t i = 0; i < term.size(); ++i) {
     if (term.compare(i, 3, "...") == 0) {
       if (ellipsis)
-        return im.unsupportedAttr("equation", "'" + term + "' (more than one ellipsis)");
+        return unsupportedEq("more than one ellipsis in '" + term + "'");
       ellipsis = true;
       labels.push_back(-1);
       i += 2;
@@ -32,12 +43,12 @@ Expected<std::vector<int>> parseTerm(Importer &im, const std::string &term, int6
       labels.push_back(term[i]);
       ++letters;
     } else {
-      return im.unsupportedAttr("equation", "'" + term + "' (unexpected character)");
+      return makeError("unexpected character '" + std::string(1, term[i]) + "' in term '" + term + "'");
     }
   }
   int64_t eRank = isOutput ? (ellipsis ? maxEllipsis : 0) : rank - letters;
   if (!isOutput && (eRank < 0 || (!ellipsis && eRank != 0)))
-    return im.error("einsum term '" + term + "' does not match operand rank " + llvm::Twine(rank));
+    return makeError("term '" + term + "' does not match operand rank " + std::to_string(rank));
   if (ellipsisRank)
     *ellipsisRank = ellipsis ? eRank : 0;
   std::vector<int> out;
@@ -46,7 +57,7 @@ Expected<std::vector<int>> parseTerm(Importer &im, const std::string &term, int6
       out.push_back(l);
       continue;
     }
-    int64_t skip = (isOutput ? 0 : maxEllipsis - eRank);
+    int64_t skip = isOutput ? 0 : maxEllipsis - eRank;
     for (int64_t j = 0; j < eRank; ++j)
       out.push_back(kEllipsisBase + skip + j);
   }
@@ -62,6 +73,68 @@ std::vector<std::string> splitTerms(const std::string &s) {
       out.back() += c;
   }
   return out;
+}
+
+Expected<EinsumSpec> parseEinsum(const std::string &equation, const std::vector<std::vector<int64_t>> &shapes) {
+  std::string eq;
+  for (char c : equation)
+    if (!std::isspace((unsigned char)c))
+      eq += c;
+  size_t n = shapes.size();
+  if (n < 1 || n > 2)
+    return unsupportedEq("only one or two operands");
+  size_t arrow = eq.find("->");
+  std::vector<std::string> terms = splitTerms(eq.substr(0, arrow));
+  if (terms.size() != n)
+    return makeError("equation '" + eq + "' has " + std::to_string(terms.size()) + " operand terms for " +
+                     std::to_string(n) + " inputs");
+  EinsumSpec spec;
+  int64_t maxEllipsis = 0;
+  for (size_t k = 0; k < n; ++k) {
+    int64_t eRank = 0;
+    auto l = parseTerm(terms[k], shapes[k].size(), false, 0, &eRank);
+    if (!l)
+      return l.takeError();
+    maxEllipsis = std::max(maxEllipsis, eRank);
+  }
+  std::map<int, int> count;
+  for (size_t k = 0; k < n; ++k) {
+    auto l = parseTerm(terms[k], shapes[k].size(), false, maxEllipsis, nullptr);
+    if (!l)
+      return l.takeError();
+    std::set<int> seen;
+    for (size_t i = 0; i < l->size(); ++i) {
+      int label = (*l)[i];
+      if (!seen.insert(label).second)
+        return unsupportedEq("repeated label within an operand (diagonal)");
+      int64_t d = shapes[k][i];
+      auto [it, inserted] = spec.sizes.emplace(label, d);
+      if (!inserted && it->second != d)
+        return unsupportedEq("a label with extents " + std::to_string(it->second) + " and " + std::to_string(d) +
+                             " (broadcasting between operands)");
+      ++count[label];
+    }
+    spec.inputs.push_back(*l);
+  }
+  if (arrow != std::string::npos) {
+    auto o = parseTerm(eq.substr(arrow + 2), 0, true, maxEllipsis, nullptr);
+    if (!o)
+      return o.takeError();
+    spec.output = *o;
+  } else {
+    for (int64_t j = 0; j < maxEllipsis; ++j)
+      spec.output.push_back(kEllipsisBase + j);
+    for (auto [l, c] : count)
+      if (l < kEllipsisBase && c == 1)
+        spec.output.push_back(l);
+  }
+  std::set<int> outSet(spec.output.begin(), spec.output.end());
+  if (outSet.size() != spec.output.size())
+    return unsupportedEq("repeated output label");
+  for (int l : spec.output)
+    if (!spec.sizes.count(l))
+      return makeError("output label of '" + eq + "' appears in no input");
+  return spec;
 }
 
 /// Sums out the axes of `v` whose label is not in `keep`.
@@ -91,65 +164,28 @@ std::vector<int64_t> permFor(const std::vector<int> &from, const std::vector<int
 }
 
 Error einsum(Importer &im) {
-  std::string eq;
-  for (char c : im.attrString("equation", ""))
-    if (!std::isspace((unsigned char)c))
-      eq += c;
-  int n = im.numInputs();
-  if (n < 1 || n > 2)
-    return im.unsupportedAttr("equation", "'" + eq + "' (only one or two operands are supported)");
-  DLC_TRY(type, im.outputType(0));
-  size_t arrow = eq.find("->");
-  std::vector<std::string> terms = splitTerms(eq.substr(0, arrow));
-  if ((int)terms.size() != n)
-    return im.error("equation '" + eq + "' has " + llvm::Twine(terms.size()) + " operand terms for " +
-                    llvm::Twine(n) + " inputs");
-
+  std::string eq = im.attrString("equation", "");
   std::vector<Value> vals;
-  std::vector<std::vector<int>> labels(n);
-  int64_t maxEllipsis = 0;
-  for (int k = 0; k < n; ++k) {
+  std::vector<std::vector<int64_t>> shapes;
+  for (int k = 0; k < im.numInputs(); ++k) {
     DLC_TRY(v, im.input(k));
     vals.push_back(v);
-    int64_t eRank = 0;
-    DLC_TRY(l, parseTerm(im, terms[k], Importer::typeOf(v).getRank(), false, 0, &eRank));
-    (void)l;
-    maxEllipsis = std::max(maxEllipsis, eRank);
+    shapes.push_back(std::vector<int64_t>(Importer::typeOf(v).getShape()));
   }
-  std::map<int, int64_t> sizes;
-  std::map<int, int> count;
-  for (int k = 0; k < n; ++k) {
-    DLC_TRY(l, parseTerm(im, terms[k], Importer::typeOf(vals[k]).getRank(), false, maxEllipsis, nullptr));
-    labels[k] = l;
-    std::set<int> seen;
-    for (size_t i = 0; i < l.size(); ++i) {
-      if (!seen.insert(l[i]).second)
-        return im.unsupportedAttr("equation", "'" + eq + "' (repeated label within an operand)");
-      int64_t d = Importer::typeOf(vals[k]).getDimSize(i);
-      auto [it, inserted] = sizes.emplace(l[i], d);
-      if (!inserted && it->second != d)
-        return im.unsupportedAttr("equation", "'" + eq + "' (a label has extents " + llvm::Twine(it->second) +
-                                                  " and " + llvm::Twine(d) + "; broadcasting is unsupported)");
-      ++count[l[i]];
-    }
+  auto parsed = parseEinsum(eq, shapes);
+  if (!parsed) {
+    std::string msg = llvm::toString(parsed.takeError());
+    if (llvm::StringRef(msg).starts_with("unsupported: "))
+      return im.unsupportedAttr("equation", "'" + eq + "' (" + msg.substr(13) + ")");
+    return im.error(msg);
   }
-  std::vector<int> out;
-  if (arrow != std::string::npos) {
-    DLC_TRY(o, parseTerm(im, eq.substr(arrow + 2), 0, true, maxEllipsis, nullptr));
-    out = o;
-  } else {
-    for (int64_t j = 0; j < maxEllipsis; ++j)
-      out.push_back(kEllipsisBase + j);
-    for (auto [l, c] : count)
-      if (l < kEllipsisBase && c == 1)
-        out.push_back(l);
-  }
+  EinsumSpec &spec = *parsed;
+  DLC_TRY(type, im.outputType(0));
+  int n = vals.size();
+  std::vector<std::vector<int>> &labels = spec.inputs;
+  std::map<int, int64_t> &sizes = spec.sizes;
+  const std::vector<int> &out = spec.output;
   std::set<int> outSet(out.begin(), out.end());
-  if (outSet.size() != out.size())
-    return im.unsupportedAttr("equation", "'" + eq + "' (repeated output label)");
-  for (int l : out)
-    if (!sizes.count(l))
-      return im.error("equation '" + eq + "': an output label appears in no input");
 
   Value result;
   std::vector<int> resultLabels;
@@ -218,6 +254,17 @@ Error einsum(Importer &im) {
 }
 
 } // namespace
+
+Expected<std::vector<int64_t>> einsumOutputShape(const std::string &equation,
+                                                const std::vector<std::vector<int64_t>> &shapes) {
+  auto spec = parseEinsum(equation, shapes);
+  if (!spec)
+    return spec.takeError();
+  std::vector<int64_t> out;
+  for (int l : spec->output)
+    out.push_back(spec->sizes[l]);
+  return out;
+}
 
 void addEinsumConverter(ConverterMap &m) { m["Einsum"] = einsum; }
 

@@ -134,6 +134,11 @@ llvm::Expected<std::vector<SliceAxis>> normalizeSlice(llvm::ArrayRef<int64_t> sh
                                                       const std::vector<int64_t> *axes,
                                                       const std::vector<int64_t> *steps);
 
+/// The output shape of an Einsum equation (EinsumOp.cpp). ONNX 1.12's shape inference
+/// gives Einsum only a rank.
+llvm::Expected<std::vector<int64_t>> einsumOutputShape(const std::string &equation,
+                                                      const std::vector<std::vector<int64_t>> &shapes);
+
 /// Sorted, unique, non-negative reduction axes; empty `axes` means all axes.
 llvm::Expected<std::vector<int64_t>> normalizeAxes(llvm::ArrayRef<int64_t> axes, int64_t rank);
 
@@ -158,8 +163,9 @@ evaluateNode(const onnx::NodeProto &node, llvm::ArrayRef<const ConstTensor *> in
              llvm::ArrayRef<std::optional<std::vector<int64_t>>> inputShapes);
 
 /// Runs shape inference and import-time evaluation in rounds until nothing more folds:
-/// each folded node is replaced by Constant nodes. `inferShapes` re-runs shape inference
-/// on the model.
+/// each folded node is replaced by Constant nodes. `inferShapes` runs shape inference on
+/// the model (value_info holds only what this function seeds: the static types of
+/// outputs ONNX's inference cannot give, such as Einsum's).
 llvm::Error foldConstants(onnx::ModelProto &model, const std::string &baseDir,
                           const std::function<llvm::Error(onnx::ModelProto &)> &inferShapes);
 

@@ -229,9 +229,6 @@ Error instanceNorm(Importer &im) {
 }
 
 Error layerNorm(Importer &im) {
-  for (int i = 1; i < im.numOutputs(); ++i)
-    if (im.outputUsed(i))
-      return im.error("only output 0 is supported; output '" + im.node().output(i) + "' is used");
   DLC_TRY(x, im.input(0));
   DLC_TRY(scale, im.input(1));
   Value bias;
@@ -240,9 +237,38 @@ Error layerNorm(Importer &im) {
     bias = bv;
   }
   DLC_TRY(type, im.outputType(0));
-  DLC_TRY(axis, im.normAxis(im.attrInt("axis", -1), Importer::typeOf(x).getRank(), "axis"));
+  auto xt = Importer::typeOf(x);
+  DLC_TRY(axis, im.normAxis(im.attrInt("axis", -1), xt.getRank(), "axis"));
+  double eps = im.attrFloat("epsilon", 1e-5);
   im.setOutput(0, graph::LayerNormOp::create(im.b, im.loc(), type, x, scale, bias, im.b.getI64IntegerAttr(axis),
-                                             im.b.getF64FloatAttr(im.attrFloat("epsilon", 1e-5))));
+                                             im.b.getF64FloatAttr(eps)));
+  if (!im.outputUsed(1) && !im.outputUsed(2))
+    return Error::success();
+  // Mean and InvStdDev (shape d0..d(axis-1) x 1 x ... x 1), computed separately.
+  std::vector<int64_t> axes, statShape(xt.getShape().begin(), xt.getShape().end());
+  for (int64_t i = axis; i < xt.getRank(); ++i) {
+    axes.push_back(i);
+    statShape[i] = 1;
+  }
+  Type elem = xt.getElementType();
+  auto statType = im.tensorType(statShape, elem);
+  Value mean = graph::ReduceOp::create(im.b, im.loc(), statType, x, "mean", axes, true);
+  Value centered = graph::SubOp::create(im.b, im.loc(), xt, x, mean);
+  Value sq = graph::MulOp::create(im.b, im.loc(), xt, centered, centered);
+  Value var = graph::ReduceOp::create(im.b, im.loc(), statType, sq, "mean", axes, true);
+  Value varEps = graph::AddOp::create(im.b, im.loc(), statType, var, im.scalar(elem, eps));
+  Value inv = graph::ReciprocalOp::create(im.b, im.loc(), statType,
+                                          graph::SqrtOp::create(im.b, im.loc(), statType, varEps));
+  Value stats[2] = {mean, inv};
+  for (int i = 1; i <= 2; ++i) {
+    if (!im.outputUsed(i))
+      continue;
+    DLC_TRY(t, im.outputType(i));
+    Value v = stats[i - 1];
+    if (Importer::typeOf(v) != t)
+      v = graph::CastOp::create(im.b, im.loc(), t, v);
+    im.setOutput(i, v);
+  }
   return Error::success();
 }
 

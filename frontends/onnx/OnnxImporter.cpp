@@ -144,11 +144,52 @@ Error setStaticInputShapes(onnx::ModelProto &model, const ImportOptions &options
   for (const auto &[name, shape] : options.inputShapes)
     if (!inputs.count(name))
       return makeError("a shape is given for '" + name + "', which is not an input of the graph");
+  // An output that is directly an input: shape inference would otherwise take the
+  // output's declared (possibly symbolic) type for the input.
+  for (auto &out : *g.mutable_output())
+    for (const auto &in : g.input())
+      if (in.name() == out.name() && !inits.count(in.name()))
+        *out.mutable_type() = in.type();
+  return Error::success();
+}
+
+/// Turns the inputs named in options.constantInputs into Constant nodes.
+Error bindConstantInputs(onnx::ModelProto &model, const ImportOptions &options) {
+  onnx::GraphProto &g = *model.mutable_graph();
+  google::protobuf::RepeatedPtrField<onnx::NodeProto> constants;
+  for (const auto &[name, path] : options.constantInputs) {
+    int index = -1;
+    for (int i = 0; i < g.input_size(); ++i)
+      if (g.input(i).name() == name)
+        index = i;
+    if (index < 0)
+      return makeError("a constant is given for '" + name + "', which is not an input of the graph");
+    onnx::TensorProto tensor;
+    std::ifstream in(path, std::ios::binary);
+    if (!in || !tensor.ParseFromIstream(&in))
+      return makeError("the constant for input '" + name + "' ('" + path + "') is not a readable TensorProto file");
+    tensor.set_name(name);
+    if (auto e = tensorBytes(tensor, llvm::sys::path::parent_path(path).str()).takeError())
+      return makeError("the constant for input '" + name + "': " + llvm::toString(std::move(e)));
+    onnx::NodeProto *n = constants.Add();
+    n->set_op_type("Constant");
+    n->set_name(name + "_constant");
+    n->add_output(name);
+    onnx::AttributeProto *a = n->add_attribute();
+    a->set_name("value");
+    a->set_type(onnx::AttributeProto::TENSOR);
+    *a->mutable_t() = std::move(tensor);
+    g.mutable_input()->DeleteSubrange(index, 1);
+  }
+  if (constants.empty())
+    return Error::success();
+  for (auto &n : *g.mutable_node())
+    *constants.Add() = std::move(n);
+  g.mutable_node()->Swap(&constants);
   return Error::success();
 }
 
 Error runShapeInference(onnx::ModelProto &model) {
-  model.mutable_graph()->clear_value_info();
   try {
     onnx::shape_inference::InferShapes(model, onnx::OpSchemaRegistry::Instance(),
                                        onnx::ShapeInferenceOptions(/*check_type=*/false, /*error_mode=*/0,
@@ -201,6 +242,8 @@ Expected<ImportedModel> importModel(MLIRContext &ctx, onnx::ModelProto model, co
     return makeError("unsupported opset " + std::to_string(opset) + " (the importer handles default-domain opsets " +
                      std::to_string(kMinOpset) + " to " + std::to_string(kTargetOpset) + ")");
   if (auto e = checkSupportedOps(model, opset))
+    return std::move(e);
+  if (auto e = bindConstantInputs(model, options))
     return std::move(e);
   if (opset != kTargetOpset) {
     try {

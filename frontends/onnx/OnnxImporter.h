@@ -25,6 +25,10 @@ constexpr int kMinOpset = 7;
 struct ImportOptions {
   /// Static shapes for inputs whose dims are symbolic, by input name.
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Inputs to import as constants, by input name: the path of a file holding one
+  /// serialized onnx.TensorProto (like the ONNX backend test data's input_N.pb). For
+  /// inputs that ops need at import (Reshape's shape, Slice's starts, ReduceSum's axes...).
+  std::map<std::string, std::string> constantInputs;
 };
 
 /// An initializer that became a parameter of the entry point: its initial value, raw

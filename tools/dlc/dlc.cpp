@@ -1,17 +1,10 @@
 // dlc: the compiler driver. `dlc compile MODEL.onnx -o MODEL.so` imports the ONNX
 // model, runs the pipelines of compiler/Pipelines.h and links the artifact; --emit
 // stops at any stage and prints it.
-#include "codegen/cpu/Artifact.h"
-#include "compiler/Passes.h"
-#include "compiler/Pipelines.h"
-#include "frontends/onnx/OnnxImporter.h"
+#include "tools/dlc/Driver.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
-#include "mlir/Pass/PassManager.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstdio>
@@ -108,8 +101,6 @@ Options parseArgs(int argc, char **argv) {
     fail("unknown --emit stage '" + o.emit + "' (graph, kernel, linalg, llvm or obj)");
   if (o.target != "cpu" && o.target != "cuda")
     fail("unknown --target '" + o.target + "' (cpu or cuda)");
-  if (o.target == "cuda")
-    fail("--target cuda is not available in this build yet; use --target cpu");
   if (o.train)
     fail("--train is not available in this build yet: only inference artifacts can be compiled");
   if (o.output.empty() && (o.emit.empty() || o.emit == "obj"))
@@ -117,58 +108,12 @@ Options parseArgs(int argc, char **argv) {
   return o;
 }
 
-/// The manifest's view of the imported entry point, read from its argument attributes.
-dlc::ArtifactSpec describe(ModuleOp module, const dlc::onnx_frontend::ImportedModel &model) {
-  dlc::ArtifactSpec spec;
-  spec.modelName = model.modelName;
-  auto fn = module.lookupSymbol<func::FuncOp>("infer");
-  dlc::EntrySpec entry;
-  entry.name = "infer";
-  auto tensorSpec = [](StringRef name, Type t) {
-    auto rt = cast<RankedTensorType>(t);
-    dlc::TensorSpec s;
-    s.name = name.str();
-    s.dtype = dlc::dtypeOf(rt.getElementType());
-    s.shape.assign(rt.getShape().begin(), rt.getShape().end());
-    return s;
-  };
-  for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
-    auto kind = fn.getArgAttrOfType<StringAttr>(i, "dlc.kind");
-    auto name = fn.getArgAttrOfType<StringAttr>(i, "dlc.name");
-    if (kind && kind.getValue() == "input")
-      entry.inputs.push_back(tensorSpec(name.getValue(), fn.getArgument(i).getType()));
-  }
-  for (unsigned i = 0; i < fn.getNumResults(); ++i) {
-    auto name = fn.getResultAttrOfType<StringAttr>(i, "dlc.name");
-    entry.outputs.push_back(tensorSpec(name ? name.getValue() : "output" + std::to_string(i),
-                                       fn.getFunctionType().getResult(i)));
-  }
-  spec.entries.push_back(entry);
-  for (const auto &p : model.params) {
-    dlc::ParamSpec ps;
-    ps.tensor = tensorSpec(p.name, p.type);
-    ps.trainable = p.trainable;
-    ps.data = &p.data;
-    spec.params.push_back(ps);
-  }
-  return spec;
-}
-
-void runPipeline(ModuleOp module, llvm::function_ref<void(OpPassManager &)> build, const char *stage) {
-  PassManager pm(module->getContext());
-  build(pm);
-  if (failed(pm.run(module)))
-    fail(std::string("the ") + stage + " stage failed (see the diagnostics above)");
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
   Options opts = parseArgs(argc, argv);
   DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  registry.insert<dlc::graph::GraphDialect, dlc::kernel::KernelDialect>();
+  dlc::registerCompilerDialects(registry);
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
   ScopedDiagnosticHandler diagnostics(&ctx, [](Diagnostic &d) {
@@ -178,57 +123,14 @@ int main(int argc, char **argv) {
       llvm::errs() << "  note: " << note.str() << "\n";
     return success();
   });
-
   auto imported = dlc::onnx_frontend::importOnnxFile(ctx, opts.input, opts.import);
   if (!imported)
     fail(llvm::toString(imported.takeError()));
-  ModuleOp module = imported->module.get();
-  auto infer = module.lookupSymbol<func::FuncOp>("infer");
-  if (!infer)
-    fail("the imported module has no @infer function");
-  infer->setAttr(dlc::kEntryAttr, UnitAttr::get(&ctx));
-  dlc::ArtifactSpec spec = describe(module, *imported);
-  spec.target = opts.target;
-
-  auto emitIf = [&](const char *stage) {
-    if (opts.emit != stage)
-      return;
-    module.print(llvm::outs());
-    llvm::outs() << "\n";
-    std::exit(0);
-  };
-  emitIf("graph");
-  runPipeline(module, dlc::buildGraphToKernelPipeline, "graph-to-kernel");
-  emitIf("kernel");
-  runPipeline(module, dlc::buildKernelToLinalgPipeline, "kernel-to-linalg");
-  emitIf("linalg");
-  runPipeline(module, dlc::buildBufferizePipeline, "bufferize");
-  infer = module.lookupSymbol<func::FuncOp>("infer");
-  if (auto arena = infer->getAttrOfType<IntegerAttr>(dlc::kArenaBytesAttr))
-    spec.entries[0].arenaBytes = arena.getInt();
-  dlc::CpuPipelineOptions cpu;
-  cpu.optLevel = opts.optLevel;
-  runPipeline(module, [&](OpPassManager &pm) { dlc::buildLowerToLLVMPipeline(pm, cpu); }, "lower-to-llvm");
-
-  if (opts.emit == "llvm") {
-    auto ir = dlc::emitLLVMIR(module, spec, opts.optLevel);
-    if (!ir)
-      fail(llvm::toString(ir.takeError()));
-    llvm::outs() << *ir;
-    return 0;
-  }
-  if (opts.emit == "obj") {
-    if (auto err = dlc::emitObjectFile(module, spec, opts.optLevel, opts.output))
-      fail(llvm::toString(std::move(err)));
-    return 0;
-  }
-  llvm::SmallString<128> obj;
-  if (auto ec = llvm::sys::fs::createTemporaryFile("dlc-kernels", "o", obj))
-    fail("cannot create a temporary file: " + ec.message());
-  auto removeObj = llvm::make_scope_exit([&] { llvm::sys::fs::remove(obj); });
-  if (auto err = dlc::emitObjectFile(module, spec, opts.optLevel, obj.str().str()))
-    fail(llvm::toString(std::move(err)));
-  if (auto err = dlc::linkArtifact(obj.str().str(), spec, opts.output))
+  dlc::CompileOptions compile;
+  compile.target = opts.target;
+  compile.emit = opts.emit;
+  compile.optLevel = opts.optLevel;
+  if (auto err = dlc::compileModel(*imported, compile, opts.output, llvm::outs()))
     fail(llvm::toString(std::move(err)));
   return 0;
 }

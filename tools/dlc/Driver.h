@@ -1,0 +1,32 @@
+// The compile flow shared by `dlc compile` and the test runners: ONNX -> graph ->
+// kernel -> linalg -> LLVM -> artifact, stopping at any stage.
+#ifndef DLC_TOOLS_DLC_DRIVER_H
+#define DLC_TOOLS_DLC_DRIVER_H
+
+#include "frontends/onnx/OnnxImporter.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/Error.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+
+namespace dlc {
+
+struct CompileOptions {
+  std::string target = "cpu";
+  /// "" (write the artifact), graph, kernel, linalg, llvm (print), obj (write an object).
+  std::string emit;
+  int optLevel = 2;
+};
+
+/// Registers every dialect that the pipelines use.
+void registerCompilerDialects(mlir::DialectRegistry &registry);
+
+/// Compiles `model` to `outputPath` (or prints the stage `options.emit` to `os`).
+llvm::Error compileModel(onnx_frontend::ImportedModel &model, const CompileOptions &options,
+                         const std::string &outputPath, llvm::raw_ostream &os);
+
+} // namespace dlc
+
+#endif

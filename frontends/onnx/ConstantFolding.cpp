@@ -186,7 +186,10 @@ bool isFoldableOp(const std::string &op) {
   static const std::set<std::string> ops = {
       "Shape", "Size",  "Gather", "Concat", "Unsqueeze",       "Squeeze", "Reshape", "Cast",
       "Slice", "Add",   "Sub",    "Mul",    "Div",             "Equal",   "Where",   "ConstantOfShape",
-      "Range", "Identity", "Expand", "Min", "Max",             "Neg",     "Not",     "ReduceProd"};
+      "Range", "Identity", "Expand", "Min", "Max",             "Neg",     "Not",     "ReduceProd",
+      // Beyond the usual shape chains: torch exports Pad's pads through a Transpose, and
+      // size arithmetic through Floor/Ceil and comparisons.
+      "Transpose", "Floor", "Ceil", "Less", "Greater"};
   return ops.count(op) != 0;
 }
 
@@ -313,7 +316,8 @@ uint64_t u(int64_t v) { return (uint64_t)v; }
 Expected<ConstTensor> evalBinary(const std::string &op, Inputs in) {
   if (in.size() != 2 || !in[0] || !in[1])
     return makeError("expects two inputs");
-  int32_t outDtype = op == "Equal" ? (int32_t)TensorProto::BOOL : in[0]->dtype;
+  bool compare = op == "Equal" || op == "Less" || op == "Greater";
+  int32_t outDtype = compare ? (int32_t)TensorProto::BOOL : in[0]->dtype;
   auto ff = [&](const std::vector<double> &v) -> Expected<double> {
     double a = v[0], b = v[1];
     if (op == "Add")
@@ -324,6 +328,10 @@ Expected<ConstTensor> evalBinary(const std::string &op, Inputs in) {
       return a * b;
     if (op == "Div")
       return a / b;
+    if (op == "Less")
+      return (double)(a < b);
+    if (op == "Greater")
+      return (double)(a > b);
     return (double)(a == b);
   };
   auto fi = [&](const std::vector<int64_t> &v) -> Expected<int64_t> {
@@ -339,6 +347,10 @@ Expected<ConstTensor> evalBinary(const std::string &op, Inputs in) {
         return makeError("integer division by zero");
       return a / b;
     }
+    if (op == "Less")
+      return (int64_t)(a < b);
+    if (op == "Greater")
+      return (int64_t)(a > b);
     return (int64_t)(a == b);
   };
   return elementwise(in, outDtype, ff, fi);
@@ -434,17 +446,28 @@ Expected<ConstTensor> evalConcat(const NodeProto &node, Inputs in) {
   return out;
 }
 
-Expected<ConstTensor> evalSlice(Inputs in) {
-  if (in.size() < 3 || !in[0] || !in[1] || !in[2])
+Expected<ConstTensor> evalSlice(const NodeProto &node, Inputs in) {
+  if (in.empty() || !in[0])
     return makeError("missing inputs");
   const ConstTensor &x = *in[0];
-  std::vector<int64_t> axes, steps;
-  if (in.size() > 3 && in[3])
-    axes = in[3]->toInts();
-  if (in.size() > 4 && in[4])
-    steps = in[4]->toInts();
-  auto norm = normalizeSlice(x.shape, in[1]->toInts(), in[2]->toInts(), in.size() > 3 && in[3] ? &axes : nullptr,
-                             in.size() > 4 && in[4] ? &steps : nullptr);
+  std::vector<int64_t> starts, ends, axes, steps;
+  bool hasAxes = false, hasSteps = false;
+  if (findAttr(node, "starts")) { // Slice-1 (before opset 10): attributes
+    starts = getAttrInts(node, "starts");
+    ends = getAttrInts(node, "ends");
+    hasAxes = findAttr(node, "axes") != nullptr;
+    axes = getAttrInts(node, "axes");
+  } else {
+    if (in.size() < 3 || !in[1] || !in[2])
+      return makeError("missing inputs");
+    starts = in[1]->toInts();
+    ends = in[2]->toInts();
+    if ((hasAxes = in.size() > 3 && in[3]))
+      axes = in[3]->toInts();
+    if ((hasSteps = in.size() > 4 && in[4]))
+      steps = in[4]->toInts();
+  }
+  auto norm = normalizeSlice(x.shape, starts, ends, hasAxes ? &axes : nullptr, hasSteps ? &steps : nullptr);
   if (!norm)
     return norm.takeError();
   std::vector<int64_t> shape;
@@ -565,8 +588,50 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
     }
     return one(std::move(out));
   }
-  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Equal")
+  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Equal" || op == "Less" || op == "Greater")
     return one(evalBinary(op, in));
+  if (op == "Floor" || op == "Ceil") {
+    if (auto e = need(0))
+      return std::move(e);
+    if (!in[0]->isFloat())
+      return makeError("expects a floating-point input");
+    ConstTensor out = *in[0];
+    for (double &v : out.f)
+      v = op == "Floor" ? std::floor(v) : std::ceil(v);
+    return one(std::move(out));
+  }
+  if (op == "Transpose") {
+    if (auto e = need(0))
+      return std::move(e);
+    const ConstTensor &x = *in[0];
+    int64_t rank = x.shape.size();
+    std::vector<int64_t> perm;
+    for (int64_t d = rank - 1; d >= 0; --d)
+      perm.push_back(d);
+    perm = getAttrInts(node, "perm", perm);
+    if ((int64_t)perm.size() != rank)
+      return makeError("perm does not match the rank");
+    std::vector<int64_t> shape, inStrides = stridesOf(x.shape), pos(rank, 0), src;
+    for (int64_t p : perm) {
+      if (p < 0 || p >= rank)
+        return makeError("perm out of range");
+      shape.push_back(x.shape[p]);
+    }
+    int64_t n = x.size();
+    src.reserve(n);
+    for (int64_t k = 0; k < n; ++k) {
+      int64_t lin = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        lin += pos[d] * inStrides[perm[d]];
+      src.push_back(lin);
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        if (++pos[d] < shape[d])
+          break;
+        pos[d] = 0;
+      }
+    }
+    return one(gatherElements(x, shape, src));
+  }
   if (op == "Min" || op == "Max") {
     for (size_t k = 0; k < in.size(); ++k)
       if (auto e = need(k))
@@ -626,15 +691,24 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
     if (auto e = need(0))
       return std::move(e);
     Expected<std::vector<int64_t>> shape = std::vector<int64_t>();
+    // Before opset 13 (folding also runs ahead of the version conversion), Squeeze and
+    // Unsqueeze take their axes as an attribute.
+    const onnx::AttributeProto *axesAttr = findAttr(node, "axes");
     if (op == "Unsqueeze") {
-      if (auto e = need(1))
-        return std::move(e);
-      shape = unsqueezeShape(in[0]->shape, in[1]->toInts());
+      if (axesAttr) {
+        shape = unsqueezeShape(in[0]->shape, getAttrInts(node, "axes"));
+      } else {
+        if (auto e = need(1))
+          return std::move(e);
+        shape = unsqueezeShape(in[0]->shape, in[1]->toInts());
+      }
     } else if (op == "Squeeze") {
       std::vector<int64_t> axes;
       if (in.size() > 1 && in[1])
         axes = in[1]->toInts();
-      shape = squeezeShape(in[0]->shape, in.size() > 1 && in[1] ? &axes : nullptr);
+      else if (axesAttr)
+        axes = getAttrInts(node, "axes");
+      shape = squeezeShape(in[0]->shape, (in.size() > 1 && in[1]) || axesAttr ? &axes : nullptr);
     } else {
       if (auto e = need(1))
         return std::move(e);
@@ -647,7 +721,7 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
     return one(std::move(out));
   }
   if (op == "Slice")
-    return one(evalSlice(in));
+    return one(evalSlice(node, in));
   if (op == "ConstantOfShape") {
     if (auto e = need(0))
       return std::move(e);

@@ -170,6 +170,16 @@ llvm::Error foldConstants(onnx::ModelProto &model, const std::string &baseDir,
                           const std::function<llvm::Error(onnx::ModelProto &)> &inferShapes);
 
 //===----------------------------------------------------------------------===//
+// Process isolation (ProcessIsolation.cpp)
+//===----------------------------------------------------------------------===//
+
+/// Runs `work` in a forked child process and returns its result (bytes or an error); a
+/// crash of the child becomes an error naming `what`. DLC_ONNX_IN_PROCESS=1 in the
+/// environment runs `work` in this process instead (for debugging).
+llvm::Expected<std::string> runInChildProcess(const std::function<llvm::Expected<std::string>()> &work,
+                                              const std::string &what);
+
+//===----------------------------------------------------------------------===//
 // The importer state (ImporterContext.cpp)
 //===----------------------------------------------------------------------===//
 

@@ -16,6 +16,7 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl.h>
 
+#include <cstring>
 #include <fstream>
 #include <set>
 
@@ -72,6 +73,19 @@ Error checkModel(const onnx::ModelProto &model, const std::string &path) {
   } catch (const std::exception &e) {
     return makeError(where + " is not a valid ONNX model: the ONNX checker rejects it: " + e.what());
   }
+  // What the checker lets through but libonnx's IR conversion trips over.
+  std::set<std::string> defined;
+  for (const auto &v : model.graph().input())
+    defined.insert(v.name());
+  for (const auto &t : model.graph().initializer())
+    defined.insert(t.name());
+  for (const auto &n : model.graph().node())
+    for (const auto &o : n.output())
+      defined.insert(o);
+  for (const auto &o : model.graph().output())
+    if (!defined.count(o.name()))
+      return makeError(where + " is not a valid ONNX model: graph output '" + o.name() +
+                       "' is not produced by any node, input or initializer");
   return Error::success();
 }
 
@@ -231,8 +245,10 @@ std::string strictInferenceMessage(const onnx::ModelProto &model) {
   return "";
 }
 
-Expected<ImportedModel> importModel(MLIRContext &ctx, onnx::ModelProto model, const std::string &path,
-                                    const ImportOptions &options) {
+/// The ONNX-level half of the import: check, opset, static shapes, version conversion,
+/// shape inference and folding. Returns the strict shape-inference message (see
+/// strictInferenceMessage) and leaves the prepared model in `model`.
+Expected<std::string> prepareModel(onnx::ModelProto &model, const std::string &path, const ImportOptions &options) {
   if (auto e = checkModel(model, path))
     return std::move(e);
   int opset = defaultOpset(model);
@@ -245,7 +261,13 @@ Expected<ImportedModel> importModel(MLIRContext &ctx, onnx::ModelProto model, co
     return std::move(e);
   if (auto e = bindConstantInputs(model, options))
     return std::move(e);
+  if (auto e = setStaticInputShapes(model, options))
+    return std::move(e);
+  std::string baseDir = path.empty() ? std::string() : llvm::sys::path::parent_path(path).str();
   if (opset != kTargetOpset) {
+    // Some adapters (Softmax 12->13) need static shapes: infer and fold first.
+    if (auto e = foldConstants(model, baseDir, runShapeInference))
+      return std::move(e);
     try {
       model = onnx::version_conversion::ConvertVersion(model, kTargetOpset);
     } catch (const std::exception &e) {
@@ -253,11 +275,53 @@ Expected<ImportedModel> importModel(MLIRContext &ctx, onnx::ModelProto model, co
                        std::to_string(kTargetOpset) + ": " + e.what());
     }
   }
-  if (auto e = setStaticInputShapes(model, options))
-    return std::move(e);
-  std::string baseDir = path.empty() ? std::string() : llvm::sys::path::parent_path(path).str();
   if (auto e = foldConstants(model, baseDir, runShapeInference))
     return std::move(e);
+  return strictInferenceMessage(model);
+}
+
+/// prepareModel in a child process (see ProcessIsolation.cpp): the prepared model and the
+/// message travel back serialized.
+Expected<std::string> prepareModelIsolated(onnx::ModelProto &model, const std::string &path,
+                                           const ImportOptions &options) {
+  std::string what = path.empty() ? "checking the model" : "checking '" + path + "'";
+  auto bytes = runInChildProcess(
+      [&]() -> Expected<std::string> {
+        auto message = prepareModel(model, path, options);
+        if (!message)
+          return message.takeError();
+        uint64_t size = message->size();
+        std::string out(reinterpret_cast<const char *>(&size), sizeof(size));
+        out += *message;
+        if (!model.AppendToString(&out))
+          return makeError("the prepared model cannot be serialized (over 2 GiB?)");
+        return out;
+      },
+      what);
+  if (!bytes)
+    return bytes.takeError();
+  uint64_t size = 0;
+  if (bytes->size() < sizeof(size))
+    return makeError(what + ": truncated result");
+  std::memcpy(&size, bytes->data(), sizeof(size));
+  if (bytes->size() < sizeof(size) + size)
+    return makeError(what + ": truncated result");
+  std::string message = bytes->substr(sizeof(size), size);
+  google::protobuf::io::CodedInputStream coded(reinterpret_cast<const uint8_t *>(bytes->data()) + sizeof(size) + size,
+                                               (int)(bytes->size() - sizeof(size) - size));
+  coded.SetTotalBytesLimit(std::numeric_limits<int>::max());
+  model.Clear();
+  if (!model.ParseFromCodedStream(&coded))
+    return makeError(what + ": the prepared model does not parse");
+  return message;
+}
+
+Expected<ImportedModel> importModel(MLIRContext &ctx, onnx::ModelProto model, const std::string &path,
+                                    const ImportOptions &options) {
+  auto strictMessage = prepareModelIsolated(model, path, options);
+  if (!strictMessage)
+    return strictMessage.takeError();
+  std::string baseDir = path.empty() ? std::string() : llvm::sys::path::parent_path(path).str();
 
   ctx.loadDialect<graph::GraphDialect, func::FuncDialect>();
   ImportedModel result;
@@ -268,7 +332,7 @@ Expected<ImportedModel> importModel(MLIRContext &ctx, onnx::ModelProto model, co
     result.modelName = "model";
   result.module = ModuleOp::create(NameLoc::get(StringAttr::get(&ctx, result.modelName)));
 
-  Importer importer(ctx, model, baseDir, kTargetOpset, strictInferenceMessage(model));
+  Importer importer(ctx, model, baseDir, kTargetOpset, *strictMessage);
   if (auto e = importer.run(*result.module, result.params))
     return std::move(e);
 

@@ -5,49 +5,75 @@ extern "C" {
 
 const char *dlc_status_name(dlc_status status) {
   switch (status) {
-  case DLC_OK: return "ok";
-  case DLC_ERROR_INVALID_ARGUMENT: return "invalid argument";
-  case DLC_ERROR_IO: return "i/o error";
-  case DLC_ERROR_INVALID_ARTIFACT: return "invalid artifact";
-  case DLC_ERROR_ABI_MISMATCH: return "ABI version mismatch";
-  case DLC_ERROR_UNSUPPORTED: return "unsupported";
-  case DLC_ERROR_NOT_FOUND: return "not found";
-  case DLC_ERROR_MISMATCH: return "signature mismatch";
-  case DLC_ERROR_OUT_OF_MEMORY: return "out of memory";
-  case DLC_ERROR_INTERNAL: return "internal error";
+  case DLC_OK:
+    return "ok";
+  case DLC_ERROR_INVALID_ARGUMENT:
+    return "invalid argument";
+  case DLC_ERROR_IO:
+    return "i/o error";
+  case DLC_ERROR_INVALID_ARTIFACT:
+    return "invalid artifact";
+  case DLC_ERROR_ABI_MISMATCH:
+    return "ABI version mismatch";
+  case DLC_ERROR_UNSUPPORTED:
+    return "unsupported";
+  case DLC_ERROR_NOT_FOUND:
+    return "not found";
+  case DLC_ERROR_MISMATCH:
+    return "signature mismatch";
+  case DLC_ERROR_OUT_OF_MEMORY:
+    return "out of memory";
+  case DLC_ERROR_INTERNAL:
+    return "internal error";
   }
   return "unknown status";
 }
 
 const char *dlc_dtype_name(int32_t dtype) {
   switch (dtype) {
-  case DLC_DTYPE_F32: return "f32";
-  case DLC_DTYPE_F64: return "f64";
-  case DLC_DTYPE_F16: return "f16";
-  case DLC_DTYPE_BF16: return "bf16";
-  case DLC_DTYPE_I8: return "i8";
-  case DLC_DTYPE_I16: return "i16";
-  case DLC_DTYPE_I32: return "i32";
-  case DLC_DTYPE_I64: return "i64";
-  case DLC_DTYPE_U8: return "u8";
-  case DLC_DTYPE_BOOL: return "bool";
-  default: return "invalid";
+  case DLC_DTYPE_F32:
+    return "f32";
+  case DLC_DTYPE_F64:
+    return "f64";
+  case DLC_DTYPE_F16:
+    return "f16";
+  case DLC_DTYPE_BF16:
+    return "bf16";
+  case DLC_DTYPE_I8:
+    return "i8";
+  case DLC_DTYPE_I16:
+    return "i16";
+  case DLC_DTYPE_I32:
+    return "i32";
+  case DLC_DTYPE_I64:
+    return "i64";
+  case DLC_DTYPE_U8:
+    return "u8";
+  case DLC_DTYPE_BOOL:
+    return "bool";
+  default:
+    return "invalid";
   }
 }
 
 size_t dlc_dtype_size(int32_t dtype) {
   switch (dtype) {
   case DLC_DTYPE_F64:
-  case DLC_DTYPE_I64: return 8;
+  case DLC_DTYPE_I64:
+    return 8;
   case DLC_DTYPE_F32:
-  case DLC_DTYPE_I32: return 4;
+  case DLC_DTYPE_I32:
+    return 4;
   case DLC_DTYPE_F16:
   case DLC_DTYPE_BF16:
-  case DLC_DTYPE_I16: return 2;
+  case DLC_DTYPE_I16:
+    return 2;
   case DLC_DTYPE_I8:
   case DLC_DTYPE_U8:
-  case DLC_DTYPE_BOOL: return 1;
-  default: return 0;
+  case DLC_DTYPE_BOOL:
+    return 1;
+  default:
+    return 0;
   }
 }
 

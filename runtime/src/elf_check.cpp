@@ -36,8 +36,8 @@ constexpr const char *kHostMachineName = "aarch64";
 bool read_at(int fd, void *buf, size_t n, uint64_t off) {
   size_t done = 0;
   while (done < n) {
-    ssize_t r = ::pread(fd, static_cast<char *>(buf) + done, n - done,
-                        static_cast<off_t>(off + done));
+    ssize_t r =
+        ::pread(fd, static_cast<char *>(buf) + done, n - done, static_cast<off_t>(off + done));
     if (r < 0 && errno == EINTR)
       continue;
     if (r <= 0)
@@ -66,12 +66,10 @@ struct Fd {
 void check_elf_shared_object(const std::string &path) {
   Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (f.fd < 0)
-    throw StatusError(DLC_ERROR_IO,
-                      "cannot open artifact '" + path + "': " + std::strerror(errno));
+    throw StatusError(DLC_ERROR_IO, "cannot open artifact '" + path + "': " + std::strerror(errno));
   struct stat st;
   if (::fstat(f.fd, &st) != 0)
-    throw StatusError(DLC_ERROR_IO,
-                      "cannot stat artifact '" + path + "': " + std::strerror(errno));
+    throw StatusError(DLC_ERROR_IO, "cannot stat artifact '" + path + "': " + std::strerror(errno));
   if (!S_ISREG(st.st_mode))
     throw StatusError(DLC_ERROR_IO, "artifact '" + path + "' is not a regular file");
   uint64_t size = static_cast<uint64_t>(st.st_size);
@@ -94,7 +92,7 @@ void check_elf_shared_object(const std::string &path) {
                       std::string(kHostMachineName) + " artifacts");
   if (eh.e_type != ET_DYN)
     invalid(path, std::string("is an ELF ") +
-                      (eh.e_type == ET_EXEC ? "executable"
+                      (eh.e_type == ET_EXEC  ? "executable"
                        : eh.e_type == ET_REL ? "relocatable object"
                                              : "file of type " + std::to_string(eh.e_type)) +
                       ", not a shared object");
@@ -109,16 +107,31 @@ void check_elf_shared_object(const std::string &path) {
     invalid(path, "has a malformed program header table");
   if (end > size)
     truncated(path, size, end, "program header table");
+  uint64_t load_end = 0; // PT_LOAD segments ascend by address and do not overlap
   for (unsigned i = 0; i < eh.e_phnum; ++i) {
     Elf64_Phdr ph;
     if (!read_at(f.fd, &ph, sizeof ph, eh.e_phoff + uint64_t(i) * sizeof ph))
       throw StatusError(DLC_ERROR_IO, "cannot read artifact '" + path + "'");
     if (ph.p_type != PT_LOAD && ph.p_type != PT_DYNAMIC)
       continue;
+    std::string seg = "segment " + std::to_string(i);
     if (!extent(ph.p_offset, 1, ph.p_filesz, &end))
-      invalid(path, "has a malformed segment " + std::to_string(i));
+      invalid(path, "has a malformed " + seg);
     if (end > size)
-      truncated(path, size, end, "segment " + std::to_string(i));
+      truncated(path, size, end, seg);
+    if (ph.p_type != PT_LOAD)
+      continue;
+    // What glibc assumes without checking: a corrupt header here makes dlopen map
+    // segments over each other and crash rather than fail.
+    uint64_t vend;
+    if (ph.p_memsz < ph.p_filesz || !extent(ph.p_vaddr, 1, ph.p_memsz, &vend))
+      invalid(path, "has a corrupt " + seg + " (memory size below file size)");
+    if (ph.p_align > 1 &&
+        ((ph.p_align & (ph.p_align - 1)) != 0 || (ph.p_vaddr - ph.p_offset) % ph.p_align != 0))
+      invalid(path, "has a corrupt " + seg + " (misaligned)");
+    if (ph.p_vaddr < load_end)
+      invalid(path, "has a corrupt " + seg + " (overlaps the previous loadable segment)");
+    load_end = vend;
   }
   if (eh.e_shoff != 0) {
     if (!extent(eh.e_shoff, eh.e_shnum, eh.e_shentsize, &end))

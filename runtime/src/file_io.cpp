@@ -2,8 +2,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <random>
 #include <fcntl.h>
+#include <random>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,8 +62,7 @@ void write_file_atomic(const std::string &path, const std::string &bytes) {
   std::string tmp_path;
   int fd = -1;
   for (int attempt = 0; fd < 0; ++attempt) {
-    tmp_path = dir + "." + base + ".tmp." + std::to_string(::getpid()) + "." +
-               std::to_string(rd());
+    tmp_path = dir + "." + base + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd());
     fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0 && (errno != EEXIST || attempt > 100))
       throw Error("cannot create a temporary file next to '" + path + "': " + errno_text());

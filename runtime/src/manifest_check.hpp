@@ -5,12 +5,15 @@
 #include <string>
 
 #include "dlc/abi.h"
+#include "loaded_image.hpp"
 
 namespace dlc {
 
-// Checks magic, ABI version, target, and the entry and parameter tables. Throws
-// StatusError naming the artifact and the offending entry/tensor/parameter.
-void check_manifest(const dlc_manifest *m, const std::string &path);
+// Checks magic, ABI version, target, and the entry and parameter tables, and that every
+// pointer in them points into the artifact's own segments (strings terminated, entry
+// functions in code). Throws StatusError naming the artifact and the offending entry,
+// tensor or parameter.
+void check_manifest(const dlc_manifest *m, const std::string &path, const LoadedImage &image);
 
 // Bytes of a dense tensor of that description; the description must have passed
 // check_manifest.

@@ -4,6 +4,7 @@
 #include <new>
 
 #include "elf_check.hpp"
+#include "loaded_image.hpp"
 #include "manifest_check.hpp"
 #include "model.hpp"
 #include "status_error.hpp"
@@ -27,18 +28,19 @@ std::unique_ptr<dlc_model> load(const std::string &path) {
   model->handle = ::dlopen(open_path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!model->handle) {
     const char *why = ::dlerror();
-    throw StatusError(DLC_ERROR_INVALID_ARTIFACT, "cannot load artifact '" + path +
-                                                      "': " + (why ? why : "dlopen failed"));
+    throw StatusError(DLC_ERROR_INVALID_ARTIFACT,
+                      "cannot load artifact '" + path + "': " + (why ? why : "dlopen failed"));
   }
   ::dlerror();
   void *sym = ::dlsym(model->handle, DLC_MANIFEST_SYMBOL);
   if (!sym)
     throw StatusError(DLC_ERROR_INVALID_ARTIFACT,
-                      "artifact '" + path + "' exports no '" DLC_MANIFEST_SYMBOL
-                      "' symbol; it is a shared object but not a dlc artifact");
+                      "artifact '" + path +
+                          "' exports no '" DLC_MANIFEST_SYMBOL
+                          "' symbol; it is a shared object but not a dlc artifact");
   auto manifest_fn = reinterpret_cast<dlc_manifest_fn>(sym);
   const dlc_manifest *m = manifest_fn();
-  dlc::check_manifest(m, path);
+  dlc::check_manifest(m, path, dlc::LoadedImage::of(model->handle, path));
   model->manifest = m;
 
   uint64_t total = 0, block = 0;
@@ -98,9 +100,7 @@ const dlc_manifest *dlc_model_manifest(const dlc_model *model) {
   return model ? model->manifest : nullptr;
 }
 
-const char *dlc_model_path(const dlc_model *model) {
-  return model ? model->path.c_str() : nullptr;
-}
+const char *dlc_model_path(const dlc_model *model) { return model ? model->path.c_str() : nullptr; }
 
 int32_t dlc_model_num_entries(const dlc_model *model) {
   return model ? model->manifest->num_entries : 0;

@@ -12,9 +12,7 @@ namespace {
 
 using dlc::StatusError;
 
-[[noreturn]] void mismatch(const std::string &msg) {
-  throw StatusError(DLC_ERROR_MISMATCH, msg);
-}
+[[noreturn]] void mismatch(const std::string &msg) { throw StatusError(DLC_ERROR_MISMATCH, msg); }
 
 std::string describe(const dlc_tensor_desc &d) {
   return dlc::shape_string(d.shape, d.rank) + " " + dlc_dtype_name(d.dtype);
@@ -53,8 +51,8 @@ std::vector<const dlc_tensor *> bind(const char *kind, const dlc_entry_desc &e,
                  "'; its " + kind + "s: " + list_names(kind, expected, n_expected));
     } else {
       if (i >= n_expected)
-        mismatch("entry '" + std::string(e.name) + "' takes " + count(n_expected, kind) +
-                 ", got " + std::to_string(n_given));
+        mismatch("entry '" + std::string(e.name) + "' takes " + count(n_expected, kind) + ", got " +
+                 std::to_string(n_given));
       idx = i;
     }
     if (slot[idx])
@@ -89,7 +87,8 @@ std::vector<const dlc_tensor *> bind(const char *kind, const dlc_entry_desc &e,
 void run(dlc_model *model, const char *entry_name, const dlc_tensor *inputs, int32_t num_inputs,
          const dlc_tensor *outputs, int32_t num_outputs) {
   if (!model || !entry_name)
-    throw StatusError(DLC_ERROR_INVALID_ARGUMENT, "dlc_model_run: model and entry must not be NULL");
+    throw StatusError(DLC_ERROR_INVALID_ARGUMENT,
+                      "dlc_model_run: model and entry must not be NULL");
   const dlc_manifest &m = *model->manifest;
   int32_t index = -1;
   for (int32_t i = 0; i < m.num_entries; ++i)
@@ -142,7 +141,8 @@ void run(dlc_model *model, const char *entry_name, const dlc_tensor *inputs, int
   dlc_model::Entry &state = *model->entries[static_cast<size_t>(index)];
   std::lock_guard<std::mutex> lock(state.mutex);
   if (!state.arena)
-    state.arena = dlc::AlignedBuffer(e.arena_bytes, "the arena of entry '" + std::string(e.name) + "'");
+    state.arena =
+        dlc::AlignedBuffer(e.arena_bytes, "the arena of entry '" + std::string(e.name) + "'");
   e.fn(args.data(), state.arena.data());
   for (const CopyBack &c : copy_back)
     std::memcpy(c.dst, c.src, c.n);

@@ -166,27 +166,39 @@ dlc_dtype parse_descr(const std::string &descr, const std::string &where) {
       if (order == '>' && !one_byte)
         fail(where, "big-endian data ('" + printable(descr) +
                         "') is not supported; save it as little-endian, e.g. "
-                        "arr.astype('<" + code + "')");
+                        "arr.astype('<" +
+                        code + "')");
       // '=' is native order, and this runtime runs on little-endian machines only.
       if (order == '<' || order == '=' || order == '|' || (one_byte && order == '>'))
         return d.dtype;
     }
   }
-  fail(where, "unsupported dtype '" + printable(descr) + "' (supported: f4 f8 f2 i1 i2 i4 i8 u1 b1)");
+  fail(where,
+       "unsupported dtype '" + printable(descr) + "' (supported: f4 f8 f2 i1 i2 i4 i8 u1 b1)");
 }
 
 const char *descr_of(dlc_dtype dtype) {
   switch (dtype) {
-  case DLC_DTYPE_F32: return "<f4";
-  case DLC_DTYPE_F64: return "<f8";
-  case DLC_DTYPE_F16: return "<f2";
-  case DLC_DTYPE_I8: return "|i1";
-  case DLC_DTYPE_I16: return "<i2";
-  case DLC_DTYPE_I32: return "<i4";
-  case DLC_DTYPE_I64: return "<i8";
-  case DLC_DTYPE_U8: return "|u1";
-  case DLC_DTYPE_BOOL: return "|b1";
-  default: return nullptr;
+  case DLC_DTYPE_F32:
+    return "<f4";
+  case DLC_DTYPE_F64:
+    return "<f8";
+  case DLC_DTYPE_F16:
+    return "<f2";
+  case DLC_DTYPE_I8:
+    return "|i1";
+  case DLC_DTYPE_I16:
+    return "<i2";
+  case DLC_DTYPE_I32:
+    return "<i4";
+  case DLC_DTYPE_I64:
+    return "<i8";
+  case DLC_DTYPE_U8:
+    return "|u1";
+  case DLC_DTYPE_BOOL:
+    return "|b1";
+  default:
+    return nullptr;
   }
 }
 
@@ -267,10 +279,12 @@ std::string encode_npy(const Tensor &t) {
     throw Error(std::string("dtype ") + dlc_dtype_name(t.dtype()) + " has no .npy equivalent");
   std::string shape = "(";
   for (size_t i = 0; i < t.shape().size(); ++i)
-    shape += std::to_string(t.shape()[i]) + (t.shape().size() == 1 ? "," : i + 1 < t.shape().size() ? ", " : "");
+    shape += std::to_string(t.shape()[i]) + (t.shape().size() == 1      ? ","
+                                             : i + 1 < t.shape().size() ? ", "
+                                                                        : "");
   shape += ")";
-  std::string dict = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': " +
-                     shape + ", }";
+  std::string dict =
+      std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
   // numpy pads the header with spaces and a newline so the data starts 64-byte aligned.
   // With at most DLC_MAX_RANK dims the header always fits version 1's 16-bit length.
   constexpr size_t len_bytes = 2;

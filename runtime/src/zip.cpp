@@ -23,9 +23,7 @@ constexpr size_t kEnd64Size = 56, kEnd64LocatorSize = 20;
 class Reader {
 public:
   Reader(const std::string &bytes, const std::string &where) : b_(bytes), where_(where) {}
-  [[noreturn]] void fail(const std::string &what) const {
-    throw Error(where_ + ": " + what);
-  }
+  [[noreturn]] void fail(const std::string &what) const { throw Error(where_ + ": " + what); }
   uint64_t get(uint64_t off, int n) const {
     if (off > b_.size() || b_.size() - off < static_cast<uint64_t>(n))
       fail("truncated or corrupt .npz (zip) file: a record at byte " + std::to_string(off) +
@@ -64,8 +62,8 @@ std::string inflate_raw(const Reader &r, const char *src, uint64_t n, uint64_t o
   // Deflate cannot expand data more than ~1032:1; a larger claim is corruption, and
   // trusting it would allocate arbitrary amounts of memory.
   if (out_size > n * 1100 + 1024)
-    r.fail("corrupt member '" + member + "': claims " + std::to_string(out_size) +
-           " bytes from " + std::to_string(n) + " compressed");
+    r.fail("corrupt member '" + member + "': claims " + std::to_string(out_size) + " bytes from " +
+           std::to_string(n) + " compressed");
   std::string out(out_size, '\0');
   z_stream zs{};
   if (inflateInit2(&zs, -MAX_WBITS) != Z_OK)
@@ -89,7 +87,8 @@ std::string inflate_raw(const Reader &r, const char *src, uint64_t n, uint64_t o
     // output full before the stream's end), which is corruption once nothing is left.
     if (rc == Z_OK)
       continue;
-    if (rc == Z_BUF_ERROR && ((zs.avail_in == 0 && in_left > 0) || (zs.avail_out == 0 && out_left > 0)))
+    if (rc == Z_BUF_ERROR &&
+        ((zs.avail_in == 0 && in_left > 0) || (zs.avail_out == 0 && out_left > 0)))
       continue;
     break;
   }
@@ -195,8 +194,8 @@ void for_each_zip_member(const std::string &archive, const std::string &where,
 
 std::string make_zip(const std::vector<ZipMember> &members) {
   std::string out, central;
-  constexpr uint16_t kVersion = 20;       // 2.0: deflate-era, no zip64
-  constexpr uint16_t kMadeBy = (3 << 8) | 20; // unix
+  constexpr uint16_t kVersion = 20;                      // 2.0: deflate-era, no zip64
+  constexpr uint16_t kMadeBy = (3 << 8) | 20;            // unix
   constexpr uint16_t kDosDate = (0 << 9) | (1 << 5) | 1; // 1980-01-01
   for (const ZipMember &m : members) {
     const std::string &d = *m.data;
@@ -232,10 +231,10 @@ std::string make_zip(const std::vector<ZipMember> &members) {
     put(central, d.size(), 4);
     put(central, d.size(), 4);
     put(central, m.name.size(), 2);
-    put(central, 0, 2); // extra
-    put(central, 0, 2); // comment
-    put(central, 0, 2); // disk
-    put(central, 0, 2); // internal attributes
+    put(central, 0, 2);                       // extra
+    put(central, 0, 2);                       // comment
+    put(central, 0, 2);                       // disk
+    put(central, 0, 2);                       // internal attributes
     put(central, uint64_t(0100644) << 16, 4); // regular file, rw-r--r--
     put(central, local_off, 4);
     central += m.name;

@@ -13,9 +13,9 @@ namespace dlc {
 
 // Calls fn(name, data, size) for each member in central-directory order, with the
 // member's uncompressed bytes (CRC checked). Throws dlc::Error prefixed with `where`.
-void for_each_zip_member(const std::string &archive, const std::string &where,
-                         const std::function<void(const std::string &name, const void *data,
-                                                  size_t size)> &fn);
+void for_each_zip_member(
+    const std::string &archive, const std::string &where,
+    const std::function<void(const std::string &name, const void *data, size_t size)> &fn);
 
 struct ZipMember {
   std::string name;

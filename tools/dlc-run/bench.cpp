@@ -71,12 +71,14 @@ int run_bench(const Options &opts) {
   std::vector<dlc_tensor> in, out;
   for (int i = 0; i < e.num_inputs; ++i) {
     const dlc_tensor_desc &d = e.inputs[i];
-    ins.emplace_back(static_cast<dlc_dtype>(d.dtype), std::vector<int64_t>(d.shape, d.shape + d.rank));
+    ins.emplace_back(static_cast<dlc_dtype>(d.dtype),
+                     std::vector<int64_t>(d.shape, d.shape + d.rank));
     fill_synthetic(ins.back(), rng);
   }
   for (int i = 0; i < e.num_outputs; ++i) {
     const dlc_tensor_desc &d = e.outputs[i];
-    outs.emplace_back(static_cast<dlc_dtype>(d.dtype), std::vector<int64_t>(d.shape, d.shape + d.rank));
+    outs.emplace_back(static_cast<dlc_dtype>(d.dtype),
+                      std::vector<int64_t>(d.shape, d.shape + d.rank));
   }
   for (int i = 0; i < e.num_inputs; ++i)
     in.push_back(ins[i].view(e.inputs[i].name));

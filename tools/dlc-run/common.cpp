@@ -1,4 +1,12 @@
+// Helpers shared by the dlc-run subcommands.
 #include "commands.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace dlc_run {
 
@@ -11,7 +19,45 @@ void apply_threads(const Options &opts) {
     dlc_set_num_threads(static_cast<int32_t>(opts.get_int("threads", 0, 1, 4096)));
 }
 
+namespace {
+
+// Loads and unloads the artifact once in a child process. The loader's checks catch
+// truncation, malformed tables and wild manifest pointers, but bytes corrupted inside an
+// artifact's relocation or symbol tables can crash glibc's dlopen/dlclose itself; the
+// child takes that crash instead of dlc-run. Only a crash is reported here; every
+// orderly failure is left for the real load to describe.
+void probe_in_child(const std::string &path) {
+  pid_t pid = ::fork();
+  if (pid < 0)
+    return; // no probe; the real load still runs
+  if (pid == 0) {
+    int devnull = ::open("/dev/null", O_WRONLY);
+    if (devnull >= 0) {
+      ::dup2(devnull, STDOUT_FILENO);
+      ::dup2(devnull, STDERR_FILENO);
+    }
+    dlc_model *m = nullptr;
+    dlc_status st = dlc_model_load(path.c_str(), &m, nullptr, 0);
+    dlc_model_free(m); // runs the artifact's destructors, which corruption can break too
+    ::_exit(st == DLC_OK ? 0 : 1);
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR)
+      return;
+  if (WIFSIGNALED(status))
+    throw CliError("artifact '" + path + "' is corrupt: loading it crashed (" +
+                   strsignal(WTERMSIG(status)) + ")");
+  // glibc's loader ends with 127 when one of its own consistency checks fails.
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+    throw CliError("artifact '" + path + "' is corrupt: the dynamic loader refused its "
+                   "relocation or symbol tables");
+}
+
+} // namespace
+
 dlc::Model load_model(const std::string &path) {
+  probe_in_child(path);
   try {
     return dlc::Model(path);
   } catch (const dlc::Error &e) {

@@ -11,7 +11,7 @@ namespace {
 using dlc_run::Command;
 
 const Command *const kCommands[] = {
-    &dlc_run::kInfoCommand, &dlc_run::kInferCommand, &dlc_run::kBenchCommand,
+    &dlc_run::kInfoCommand,  &dlc_run::kInferCommand, &dlc_run::kBenchCommand,
     &dlc_run::kTrainCommand, &dlc_run::kEvalCommand,
 };
 

@@ -64,8 +64,8 @@ int run_infer(const Options &opts) {
       throw CliError("infer: --input expects NAME=FILE.npy, got '" + spec + "'");
     std::string name = spec.substr(0, eq), file = spec.substr(eq + 1);
     if (!expects(name))
-      throw CliError("unknown input '" + name + "' (--input " + spec + "); entry 'infer' takes: " +
-                     list_inputs(e));
+      throw CliError("unknown input '" + name + "' (--input " + spec +
+                     "); entry 'infer' takes: " + list_inputs(e));
     if (given[name])
       throw CliError("input '" + name + "' is given twice");
     given[name] = true;
@@ -94,7 +94,8 @@ int run_infer(const Options &opts) {
   std::vector<dlc_tensor> out;
   for (int i = 0; i < e.num_outputs; ++i) {
     const dlc_tensor_desc &d = e.outputs[i];
-    outs.emplace_back(static_cast<dlc_dtype>(d.dtype), std::vector<int64_t>(d.shape, d.shape + d.rank));
+    outs.emplace_back(static_cast<dlc_dtype>(d.dtype),
+                      std::vector<int64_t>(d.shape, d.shape + d.rank));
   }
   for (int i = 0; i < e.num_outputs; ++i)
     out.push_back(outs[i].view(e.outputs[i].name));
@@ -105,7 +106,8 @@ int run_infer(const Options &opts) {
   if (ec)
     throw CliError("cannot create output directory '" + out_dir + "': " + ec.message());
   for (int i = 0; i < e.num_outputs; ++i) {
-    std::string file = (std::filesystem::path(out_dir) / (file_name_for(e.outputs[i].name) + ".npy")).string();
+    std::string file =
+        (std::filesystem::path(out_dir) / (file_name_for(e.outputs[i].name) + ".npy")).string();
     dlc::write_npy(file, outs[i]);
     std::printf("wrote %s (%s)\n", file.c_str(), describe(e.outputs[i]).c_str());
   }

@@ -57,8 +57,8 @@ int run_info(const Options &opts) {
     for (int i = 0; i < model.num_params(); ++i) {
       const dlc_param_desc &p = model.param(i);
       rows.push_back({p.tensor.name, dlc_dtype_name(p.tensor.dtype),
-                      dlc::shape_string(p.tensor.shape, p.tensor.rank),
-                      p.trainable ? "yes" : "no", std::to_string(p.nbytes)});
+                      dlc::shape_string(p.tensor.shape, p.tensor.rank), p.trainable ? "yes" : "no",
+                      std::to_string(p.nbytes)});
     }
     print_table(rows, "  ");
   }

@@ -29,8 +29,7 @@ struct OptionSpec {
 class Options {
 public:
   // Throws CliError for an unknown option or a missing value. "-h"/"--help" sets help().
-  Options(const std::string &command, const std::vector<OptionSpec> &specs, int argc,
-          char **argv);
+  Options(const std::string &command, const std::vector<OptionSpec> &specs, int argc, char **argv);
 
   bool help() const { return help_; }
   const std::vector<std::string> &positional() const { return positional_; }

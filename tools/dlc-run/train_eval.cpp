@@ -11,9 +11,8 @@ int not_available(const char *command, const Options &opts) {
   apply_threads(opts);
   dlc::Model model = load_model(path);
   if (!model.find_entry("train_step"))
-    throw CliError(std::string("'") + command +
-                   "' needs an artifact compiled with --train ('" + path +
-                   "' has no train_step entry point)");
+    throw CliError(std::string("'") + command + "' needs an artifact compiled with --train ('" +
+                   path + "' has no train_step entry point)");
   throw CliError(std::string("'") + command + "' is not available in this build", 2);
 }
 
@@ -31,8 +30,16 @@ const Command kTrainCommand{
     "\n"
     "SPEC is npz:FILE.npz, idx:DIR or csv:FILE:label=COLUMN.\n"
     "Not available in this build yet.\n",
-    {{"data", true}, {"epochs", true}, {"steps", true}, {"no-shuffle", false}, {"seed", true},
-     {"lr", true}, {"checkpoint", true}, {"resume", true}, {"log", true}, {"threads", true}},
+    {{"data", true},
+     {"epochs", true},
+     {"steps", true},
+     {"no-shuffle", false},
+     {"seed", true},
+     {"lr", true},
+     {"checkpoint", true},
+     {"resume", true},
+     {"log", true},
+     {"threads", true}},
     run_train,
 };
 

@@ -54,12 +54,12 @@ DLC_API size_t dlc_dtype_size(int32_t dtype);
 /* The one artifact ABI version this runtime accepts (DLC_ABI_VERSION it was built with). */
 DLC_API uint32_t dlc_runtime_abi_version(void);
 
-/* Loads and validates an artifact (file, ELF, manifest symbol, magic, ABI version,
- * target "cpu", entry and parameter tables) and copies its initial weights into
- * runtime-owned aligned parameter buffers. On failure *out is NULL and `err` (if not
- * NULL) holds a message naming what is wrong and where. */
-DLC_API dlc_status dlc_model_load(const char *path, dlc_model **out, char *err,
-                                  size_t err_size);
+/* Loads and validates an artifact (a complete ELF shared object for this machine, the
+ * manifest symbol, magic, ABI version, target "cpu", entry and parameter tables, and
+ * that every pointer in the manifest points into the artifact's own segments) and
+ * copies its initial weights into runtime-owned aligned parameter buffers. On failure
+ * *out is NULL and `err` (if not NULL) holds a message naming what is wrong and where. */
+DLC_API dlc_status dlc_model_load(const char *path, dlc_model **out, char *err, size_t err_size);
 DLC_API void dlc_model_free(dlc_model *model);
 
 DLC_API const dlc_manifest *dlc_model_manifest(const dlc_model *model);
@@ -86,10 +86,9 @@ DLC_API uint64_t dlc_model_param_bytes(const dlc_model *model);
  * through aligned copies. Calls to one entry of one model are serialized (they share
  * the entry's arena); entries that update parameters must not run concurrently with
  * others on the same model. */
-DLC_API dlc_status dlc_model_run(dlc_model *model, const char *entry,
-                                 const dlc_tensor *inputs, int32_t num_inputs,
-                                 const dlc_tensor *outputs, int32_t num_outputs, char *err,
-                                 size_t err_size);
+DLC_API dlc_status dlc_model_run(dlc_model *model, const char *entry, const dlc_tensor *inputs,
+                                 int32_t num_inputs, const dlc_tensor *outputs, int32_t num_outputs,
+                                 char *err, size_t err_size);
 
 /* The process-wide thread pool that compiled kernels share. n <= 0 selects
  * std::thread::hardware_concurrency(). Waits for a running dlc_parallel_for. */

@@ -144,6 +144,8 @@ def case_artifact_errors(tmp):
     expect_error(run("info", os.path.join(FIXTURES, "wrong_abi.so")), "wrong ABI",
                  "built for runtime ABI version 2, but this runtime implements ABI version 1")
     expect_error(run("info"), "no model", "missing MODEL.so")
+    crash = os.path.join(FIXTURES, "crashes_on_load.so")
+    expect_error(run("info", crash), "crash on load", "artifact '%s' is corrupt: loading it crashed" % crash)
 
 
 def case_bench(tmp):

@@ -129,7 +129,8 @@ TEST_CASE("an ELF relocatable object is not a shared object", "[loader]") {
 TEST_CASE("a shared object without the manifest symbol is not an artifact", "[loader]") {
   auto r = try_load(fixture("no_manifest"));
   CHECK(r.status == DLC_ERROR_INVALID_ARTIFACT);
-  CHECK_THAT(r.message, Contains(fixture("no_manifest")) && Contains("exports no '" DLC_MANIFEST_SYMBOL "'"));
+  CHECK_THAT(r.message,
+             Contains(fixture("no_manifest")) && Contains("exports no '" DLC_MANIFEST_SYMBOL "'"));
 }
 
 TEST_CASE("a NULL manifest is refused", "[loader]") {
@@ -158,17 +159,21 @@ TEST_CASE("a cuda artifact is refused by the cpu runtime", "[loader]") {
   CHECK_THAT(r.message, Contains("targets 'cuda'") && Contains("only 'cpu'"));
 }
 
-TEST_CASE("bad tables are refused, naming the entry, tensor or parameter", "[loader]") {
+TEST_CASE("bad tables and pointers are refused, naming the entry, tensor or parameter",
+          "[loader]") {
   struct Case {
     const char *fixture;
     const char *expected;
   };
   const Case cases[] = {
-      {"param_out_of_range", "parameter 'w' occupies weight bytes 16 + 16, past the end of the 16 bytes of weights"},
+      {"param_out_of_range",
+       "parameter 'w' occupies weight bytes 16 + 16, past the end of the 16 bytes of weights"},
       {"param_bad_nbytes", "parameter 'w' declares 20 bytes, but shape 4 f32 needs 16"},
       {"rank_too_high", "entry 'infer' input 0 ('x') has rank 9; the rank must be 0..8"},
       {"zero_dim", "entry 'infer' input 0 ('x') has dimension 0 = 0; every dimension must be > 0"},
       {"bad_dtype", "entry 'infer' input 0 ('x') has invalid dtype 42"},
+      {"wild_pointer", "the manifest's producer points outside the artifact (0x10)"},
+      {"fn_in_data", "the function of entry 'infer' (0x"},
   };
   for (const Case &c : cases) {
     INFO(c.fixture);

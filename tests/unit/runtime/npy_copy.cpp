@@ -6,7 +6,9 @@
 #include "dlc/npy.hpp"
 
 namespace {
-bool is_npz(const std::string &p) { return p.size() > 4 && p.compare(p.size() - 4, 4, ".npz") == 0; }
+bool is_npz(const std::string &p) {
+  return p.size() > 4 && p.compare(p.size() - 4, 4, ".npz") == 0;
+}
 } // namespace
 
 int main(int argc, char **argv) {

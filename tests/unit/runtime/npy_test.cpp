@@ -48,8 +48,10 @@ TEST_CASE("reads every supported dtype as NumPy wrote it", "[npy]") {
   CHECK(f2.describe() == "f16 4");
   CHECK(values<uint16_t>(f2) == std::vector<uint16_t>{0x0000, 0x3c00, 0x4000, 0x4200});
 
-  CHECK(values<int8_t>(dlc::read_npy(numpy_data("i1.npy"))) == std::vector<int8_t>{-128, -1, 0, 127});
-  CHECK(values<int16_t>(dlc::read_npy(numpy_data("i2.npy"))) == std::vector<int16_t>{-32768, 1, 32767});
+  CHECK(values<int8_t>(dlc::read_npy(numpy_data("i1.npy"))) ==
+        std::vector<int8_t>{-128, -1, 0, 127});
+  CHECK(values<int16_t>(dlc::read_npy(numpy_data("i2.npy"))) ==
+        std::vector<int16_t>{-32768, 1, 32767});
   CHECK(values<int32_t>(dlc::read_npy(numpy_data("i4.npy"))) ==
         std::vector<int32_t>{INT32_MIN, 0, INT32_MAX});
   CHECK(values<int64_t>(dlc::read_npy(numpy_data("i8.npy"))) ==
@@ -87,9 +89,9 @@ TEST_CASE("writes the bytes NumPy writes", "[npy]") {
 
 TEST_CASE("round-trips every dtype and shape through a file", "[npy]") {
   dlc_test::TempDir dir;
-  const dlc_dtype dtypes[] = {DLC_DTYPE_F32, DLC_DTYPE_F64, DLC_DTYPE_F16, DLC_DTYPE_I8,
-                              DLC_DTYPE_I16, DLC_DTYPE_I32, DLC_DTYPE_I64, DLC_DTYPE_U8,
-                              DLC_DTYPE_BOOL};
+  const dlc_dtype dtypes[] = {DLC_DTYPE_F32, DLC_DTYPE_F64, DLC_DTYPE_F16,
+                              DLC_DTYPE_I8,  DLC_DTYPE_I16, DLC_DTYPE_I32,
+                              DLC_DTYPE_I64, DLC_DTYPE_U8,  DLC_DTYPE_BOOL};
   const std::vector<int64_t> shapes[] = {{}, {1}, {7}, {2, 3}, {2, 0, 4}, {1, 2, 1, 3, 1, 2, 1, 2}};
   for (dlc_dtype dt : dtypes)
     for (const auto &shape : shapes) {
@@ -161,7 +163,8 @@ TEST_CASE("npy errors name the file and the problem", "[npy]") {
   }
   SECTION("Fortran order (written by NumPy)") {
     CHECK_THROWS_WITH(dlc::read_npy(numpy_data("fortran.npy")),
-                      Contains("fortran.npy") && Contains("Fortran-order arrays are not supported"));
+                      Contains("fortran.npy") &&
+                          Contains("Fortran-order arrays are not supported"));
   }
   SECTION("big-endian (written by NumPy)") {
     CHECK_THROWS_WITH(dlc::read_npy(numpy_data("big_endian.npy")),

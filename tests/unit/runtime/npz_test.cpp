@@ -83,7 +83,8 @@ TEST_CASE("npz errors name the archive, the member and the problem", "[npz]") {
     std::string bad = dlc_test::slurp(numpy_data("savez.npz"));
     bad[bad.size() / 4] ^= 0x01; // inside a.npy's data
     std::string p = write("crc.npz", bad);
-    CHECK_THROWS_WITH(dlc::read_npz(p), Contains(p) && Contains("member 'a.npy' is corrupt (CRC mismatch)"));
+    CHECK_THROWS_WITH(dlc::read_npz(p),
+                      Contains(p) && Contains("member 'a.npy' is corrupt (CRC mismatch)"));
   }
   SECTION("a member that is not .npy") {
     CHECK_THROWS_WITH(dlc::read_npz(numpy_data("not_npy_member.npz")),
@@ -93,6 +94,7 @@ TEST_CASE("npz errors name the archive, the member and the problem", "[npz]") {
     std::vector<dlc::NamedTensor> twice;
     twice.push_back({"x", dlc::Tensor(DLC_DTYPE_F32, {1})});
     twice.push_back({"x", dlc::Tensor(DLC_DTYPE_F32, {1})});
-    CHECK_THROWS_WITH(dlc::write_npz(dir.file("t.npz"), twice), Contains("two arrays are named 'x'"));
+    CHECK_THROWS_WITH(dlc::write_npz(dir.file("t.npz"), twice),
+                      Contains("two arrays are named 'x'"));
   }
 }

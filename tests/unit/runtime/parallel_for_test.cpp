@@ -82,8 +82,7 @@ TEST_CASE("work is spread over several threads", "[parallel_for]") {
   CHECK(ctx.ids.size() > 1);
 }
 
-TEST_CASE("a nested call runs on the calling thread and still covers its range",
-          "[parallel_for]") {
+TEST_CASE("a nested call runs on the calling thread and still covers its range", "[parallel_for]") {
   ThreadsGuard guard;
   dlc_set_num_threads(3);
   struct Outer {

@@ -137,7 +137,8 @@ TEST_CASE("signature mismatches are refused with what and where", "[run]") {
     CHECK(r.message == "input 'x': expected shape 4 f32, got 4 f64");
   }
   SECTION("missing input") {
-    dlc_tensor ys[2] = {view("y", DLC_DTYPE_F32, s23, buf, 24), view("s", DLC_DTYPE_F64, scalar, dbuf, 8)};
+    dlc_tensor ys[2] = {view("y", DLC_DTYPE_F32, s23, buf, 24),
+                        view("s", DLC_DTYPE_F64, scalar, dbuf, 8)};
     auto r = run(affine, "infer", {view("x", DLC_DTYPE_F32, s23, buf, 24)}, {ys[0], ys[1]});
     CHECK(r.status == DLC_ERROR_MISMATCH);
     CHECK(r.message == "missing input 'k' (scalar i32) for entry 'infer'");
@@ -148,14 +149,17 @@ TEST_CASE("signature mismatches are refused with what and where", "[run]") {
     CHECK(r.message == "entry 'infer' has no input named 'z'; its inputs: x (4 f32)");
   }
   SECTION("input given twice") {
-    auto r = run(add, "infer",
-                 {view("x", DLC_DTYPE_F32, s4, buf, 16), view("x", DLC_DTYPE_F32, s4, buf, 16)}, {y});
+    auto r =
+        run(add, "infer",
+            {view("x", DLC_DTYPE_F32, s4, buf, 16), view("x", DLC_DTYPE_F32, s4, buf, 16)}, {y});
     CHECK(r.status == DLC_ERROR_MISMATCH);
     CHECK(r.message == "input 'x' is given twice");
   }
   SECTION("too many positional inputs") {
-    auto r = run(add, "infer",
-                 {view(nullptr, DLC_DTYPE_F32, s4, buf, 16), view(nullptr, DLC_DTYPE_F32, s4, buf, 16)}, {y});
+    auto r =
+        run(add, "infer",
+            {view(nullptr, DLC_DTYPE_F32, s4, buf, 16), view(nullptr, DLC_DTYPE_F32, s4, buf, 16)},
+            {y});
     CHECK(r.status == DLC_ERROR_MISMATCH);
     CHECK(r.message == "entry 'infer' takes 1 input, got 2");
   }
@@ -181,10 +185,12 @@ TEST_CASE("signature mismatches are refused with what and where", "[run]") {
     CHECK_THAT(r.message, Contains("has no entry point 'train_step'; it has: infer"));
   }
   SECTION("the positional k must still match") {
-    dlc_tensor ys[2] = {view("y", DLC_DTYPE_F32, s23, buf, 24), view("s", DLC_DTYPE_F64, scalar, dbuf, 8)};
-    auto r = run(affine, "infer",
-                 {view(nullptr, DLC_DTYPE_F32, s23, buf, 24), view(nullptr, DLC_DTYPE_I32, s4, &k, 4)},
-                 {ys[0], ys[1]});
+    dlc_tensor ys[2] = {view("y", DLC_DTYPE_F32, s23, buf, 24),
+                        view("s", DLC_DTYPE_F64, scalar, dbuf, 8)};
+    auto r =
+        run(affine, "infer",
+            {view(nullptr, DLC_DTYPE_F32, s23, buf, 24), view(nullptr, DLC_DTYPE_I32, s4, &k, 4)},
+            {ys[0], ys[1]});
     CHECK(r.status == DLC_ERROR_MISMATCH);
     CHECK(r.message == "input 'k': expected shape scalar i32, got 4 i32");
   }
@@ -193,5 +199,6 @@ TEST_CASE("signature mismatches are refused with what and where", "[run]") {
 TEST_CASE("the C++ run throws dlc::Error with the runtime's message", "[run]") {
   dlc::Model m(fixture("add"));
   dlc::Tensor x(DLC_DTYPE_F32, {64, 1, 28, 28});
-  CHECK_THROWS_WITH(m.run("infer", {{"x", &x}}), "input 'x': expected shape 4 f32, got 64x1x28x28 f32");
+  CHECK_THROWS_WITH(m.run("infer", {{"x", &x}}),
+                    "input 'x': expected shape 4 f32, got 64x1x28x28 f32");
 }

@@ -1,0 +1,139 @@
+#include "tests/e2e/backend/TensorData.h"
+
+#include "dlc/runtime.h"
+#include "onnx/onnx_pb.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl.h>
+
+#include <cstring>
+#include <fcntl.h>
+#include <limits>
+#include <unistd.h>
+
+namespace dlc::backend_test {
+
+int64_t HostTensor::numElements() const {
+  int64_t n = 1;
+  for (int64_t d : dims)
+    n *= d;
+  return n;
+}
+
+bool readProtoFile(const std::string &path, google::protobuf::MessageLite &message, std::string &err) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    err = "cannot open '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  bool ok;
+  {
+    google::protobuf::io::FileInputStream raw(fd);
+    google::protobuf::io::CodedInputStream coded(&raw);
+    // Models with large initializers exceed protobuf's default 64 MiB limit.
+    coded.SetTotalBytesLimit(std::numeric_limits<int>::max());
+    ok = message.ParseFromCodedStream(&coded) && coded.ConsumedEntireMessage();
+  }
+  ::close(fd);
+  if (!ok)
+    err = "'" + path + "' does not parse as a protobuf message";
+  return ok;
+}
+
+int32_t dtypeFromOnnx(int32_t onnxType) {
+  switch (onnxType) {
+  case onnx::TensorProto::FLOAT:
+    return DLC_DTYPE_F32;
+  case onnx::TensorProto::DOUBLE:
+    return DLC_DTYPE_F64;
+  case onnx::TensorProto::FLOAT16:
+    return DLC_DTYPE_F16;
+  case onnx::TensorProto::BFLOAT16:
+    return DLC_DTYPE_BF16;
+  case onnx::TensorProto::INT8:
+    return DLC_DTYPE_I8;
+  case onnx::TensorProto::INT16:
+    return DLC_DTYPE_I16;
+  case onnx::TensorProto::INT32:
+    return DLC_DTYPE_I32;
+  case onnx::TensorProto::INT64:
+    return DLC_DTYPE_I64;
+  case onnx::TensorProto::UINT8:
+    return DLC_DTYPE_U8;
+  case onnx::TensorProto::BOOL:
+    return DLC_DTYPE_BOOL;
+  default:
+    return DLC_DTYPE_INVALID;
+  }
+}
+
+namespace {
+
+template <typename Field> void copyNarrowed(const Field &values, size_t elemSize, std::vector<uint8_t> &bytes) {
+  bytes.resize(values.size() * elemSize);
+  for (int i = 0; i < values.size(); ++i) {
+    // Little-endian: the low bytes of each value are the element.
+    auto v = static_cast<uint64_t>(values.Get(i));
+    std::memcpy(bytes.data() + i * elemSize, &v, elemSize);
+  }
+}
+
+} // namespace
+
+bool decodeTensor(const onnx::TensorProto &t, HostTensor &out, std::string &err) {
+  out.name = t.name();
+  out.dims.assign(t.dims().begin(), t.dims().end());
+  out.dtype = dtypeFromOnnx(t.data_type());
+  std::string what = "tensor '" + t.name() + "'";
+  if (!out.dtype) {
+    err = what + " has data type " + std::to_string(t.data_type()) + ", which the runtime cannot exchange";
+    return false;
+  }
+  if (t.data_location() == onnx::TensorProto::EXTERNAL) {
+    err = what + " has external data";
+    return false;
+  }
+  size_t elemSize = dlc_dtype_size(out.dtype);
+  if (t.has_raw_data()) {
+    out.bytes.assign(t.raw_data().begin(), t.raw_data().end());
+  } else {
+    switch (t.data_type()) {
+    case onnx::TensorProto::FLOAT:
+      out.bytes.resize(t.float_data_size() * sizeof(float));
+      std::memcpy(out.bytes.data(), t.float_data().data(), out.bytes.size());
+      break;
+    case onnx::TensorProto::DOUBLE:
+      out.bytes.resize(t.double_data_size() * sizeof(double));
+      std::memcpy(out.bytes.data(), t.double_data().data(), out.bytes.size());
+      break;
+    case onnx::TensorProto::INT64:
+      out.bytes.resize(t.int64_data_size() * sizeof(int64_t));
+      std::memcpy(out.bytes.data(), t.int64_data().data(), out.bytes.size());
+      break;
+    default: // int32_data holds every narrower type, float16/bfloat16 as their bits
+      copyNarrowed(t.int32_data(), elemSize, out.bytes);
+      break;
+    }
+  }
+  uint64_t want = (uint64_t)out.numElements() * elemSize;
+  if (out.bytes.size() != want) {
+    err = what + " of shape " + shapeString(out.dims) + " holds " + std::to_string(out.bytes.size()) +
+          " bytes of data, expected " + std::to_string(want);
+    return false;
+  }
+  return true;
+}
+
+bool readTensorFile(const std::string &path, HostTensor &out, std::string &err) {
+  onnx::TensorProto t;
+  return readProtoFile(path, t, err) && decodeTensor(t, out, err);
+}
+
+std::string shapeString(const std::vector<int64_t> &dims) {
+  std::string s = "[";
+  for (size_t i = 0; i < dims.size(); ++i)
+    s += (i ? "," : "") + std::to_string(dims[i]);
+  return s + "]";
+}
+
+} // namespace dlc::backend_test

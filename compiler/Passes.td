@@ -66,6 +66,22 @@ def LowerGraphToLinalg : Pass<"dlc-lower-graph-to-linalg", "mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
 }
 
+def FuseElementwise : Pass<"dlc-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Fuses elementwise linalg producers into their consumers, but never into contractions";
+  let description = [{
+    Upstream elementwise fusion, restricted so that a contraction (a linalg op with a
+    reduction loop and several inputs: matmul, conv) keeps its named form for the matmul
+    micro-kernel, e.g. an im2col gather is not folded back into a direct convolution.
+
+    ```mlir
+    %1 = linalg.generic {...} ins(%x) { arith.addf }   // elementwise
+    %2 = linalg.generic {...} ins(%1) { arith.maximumf } // elementwise
+    // becomes one linalg.generic computing both
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // Buffers
 //===----------------------------------------------------------------------===//
@@ -87,6 +103,34 @@ def PlanMemory : Pass<"dlc-plan-memory", "mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"];
   let options = [
     Option<"alignment", "alignment", "int64_t", "64", "Byte alignment of every buffer in the arena">,
+  ];
+}
+
+def VectorizeMatmul : Pass<"dlc-vectorize-matmul", "mlir::func::FuncOp"> {
+  let summary = "Lowers f32 linalg.matmul on memrefs to a register-blocked vector micro-kernel";
+  let description = [{
+    Each `MR x (2 * vector-width)` block of C lives in vector registers for the whole K
+    loop (scf.for iter_args): per k, two vectors of B are loaded and every row's A element
+    is broadcast into a `vector.fma`. Column blocks are the outer loop so that the K x NR
+    panel of B stays in cache while A streams. Leftover rows use 1-row tiles, leftover
+    columns single-vector tiles and then scalar loops.
+
+    ```mlir
+    linalg.matmul ins(%a, %b : memref<64x784xf32>, memref<784x256xf32>) outs(%c : memref<64x256xf32>)
+    // becomes
+    scf.for %j = %c0 to %c256 step %c32 {
+      scf.for %i = %c0 to %c64 step %c8 {
+        %acc = vector.load %c[%i, %j] : memref<64x256xf32>, vector<16xf32>
+        ... scf.for %k ... iter_args(%acc0 = %acc, ...) { vector.fma ... }
+      }
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect"];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", "16", "f32 lanes per vector register (16: AVX-512, 8: AVX2)">,
+    Option<"rowsPerTile", "rows", "int64_t", "8", "Rows of C per register block">,
   ];
 }
 

@@ -23,7 +23,7 @@ void buildGraphToKernelPipeline(OpPassManager &pm) {
 void buildKernelToLinalgPipeline(OpPassManager &pm) {
   pm.addPass(createOutlineKernels());
   pm.addPass(createLowerGraphToLinalg());
-  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  pm.addNestedPass<func::FuncOp>(createFuseElementwise());
   pm.addPass(createInlinerPass());
   pm.addPass(createSymbolDCEPass());
   pm.addPass(createCanonicalizerPass());
@@ -45,7 +45,9 @@ void buildBufferizePipeline(OpPassManager &pm) {
 }
 
 void buildLowerToLLVMPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
-  (void)options;
+  VectorizeMatmulOptions matmul;
+  matmul.vectorWidth = options.vectorWidth;
+  pm.addNestedPass<func::FuncOp>(createVectorizeMatmul(matmul));
   pm.addNestedPass<func::FuncOp>(createLowerCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
@@ -56,6 +58,7 @@ void buildLowerToLLVMPipeline(OpPassManager &pm, const CpuPipelineOptions &optio
   pm.addPass(createConvertMathToFuncs());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());

@@ -10,6 +10,9 @@ namespace dlc {
 
 struct CpuPipelineOptions : mlir::PassPipelineOptions<CpuPipelineOptions> {
   Option<int> optLevel{*this, "opt-level", llvm::cl::desc("Optimization level 0-3"), llvm::cl::init(2)};
+  Option<int64_t> vectorWidth{*this, "vector-width",
+                              llvm::cl::desc("f32 lanes per vector register: 16 (AVX-512), 8 (AVX2), 4 (SSE)"),
+                              llvm::cl::init(16)};
 };
 
 /// graph -> kernel: canonicalize, fold constants, fuse into kernel.group regions.

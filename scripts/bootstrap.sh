@@ -5,7 +5,7 @@ PKGS=(
   build-essential cmake ninja-build ccache pkg-config
   llvm-22-dev libmlir-22-dev mlir-22-tools
   libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
-  catch2 zlib1g-dev
+  catch2 zlib1g-dev libopenblas0-pthread
   python3-numpy python3-torch python3-onnx python3-sklearn
   dataset-fashion-mnist
 )

@@ -98,6 +98,60 @@ Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> lo, Arra
   return padTensor(b, loc, x, l, h, padValue);
 }
 
+/// conv as one matmul (im2col): W[M, C*K...] x cols[C*K..., N*O...], where cols gathers
+/// every input window. Used for ungrouped f32 convs, where the matmul micro-kernel does
+/// the heavy lifting.
+Value buildConvIm2col(OpBuilder &b, Location loc, Value x, Value w, Value bias, ArrayRef<int64_t> strides,
+                      ArrayRef<int64_t> dilations, RankedTensorType resultType) {
+  MLIRContext *ctx = b.getContext();
+  auto xs = cast<RankedTensorType>(x.getType()).getShape();
+  auto ws = cast<RankedTensorType>(w.getType()).getShape();
+  auto ys = resultType.getShape();
+  Type elem = resultType.getElementType();
+  int64_t s = xs.size() - 2, n = xs[0], c = xs[1], m = ws[0];
+  // cols6: [C, K1..Ks, N, O1..Os]
+  SmallVector<int64_t> colShape{c};
+  colShape.append(ws.begin() + 2, ws.end());
+  colShape.push_back(n);
+  colShape.append(ys.begin() + 2, ys.end());
+  unsigned dims = colShape.size();
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> xe{d(1 + s), d(0)};
+  for (int64_t i = 0; i < s; ++i)
+    xe.push_back(d(2 + s + i) * strides[i] + d(1 + i) * dilations[i]);
+  auto colType = RankedTensorType::get(colShape, elem);
+  Value cols = b.create<linalg::GenericOp>(loc, TypeRange{colType}, ValueRange{x}, ValueRange{emptyTensor(b, loc, colType)},
+                                           SmallVector<AffineMap>{AffineMap::get(dims, 0, xe, ctx),
+                                                                  b.getMultiDimIdentityMap(dims)},
+                                           parallelIterators(dims),
+                                           [](OpBuilder &nb, Location l, ValueRange a) { nb.create<linalg::YieldOp>(l, a[0]); })
+                   .getResult(0);
+  int64_t kk = 1, cols2 = n;
+  for (int64_t i = 0; i < s; ++i) {
+    kk *= ws[i + 2];
+    cols2 *= ys[i + 2];
+  }
+  cols = reshapeTensor(b, loc, cols, {c * kk, cols2});
+  Value wm = reshapeTensor(b, loc, w, {m, c * kk});
+  auto outType = RankedTensorType::get({m, cols2}, elem);
+  Value init;
+  if (bias)
+    init = buildElementwise(b, loc, outType, ValueRange{reshapeTensor(b, loc, bias, {m, 1})},
+                            [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+  else
+    init = filledTensor(b, loc, outType, scalarConstant(b, loc, elem, 0));
+  Value out = b.create<linalg::MatmulOp>(loc, TypeRange{outType}, ValueRange{wm, cols}, ValueRange{init}).getResult(0);
+  // [M, N, O...] -> [N, M, O...]
+  SmallVector<int64_t> mn{m, n};
+  mn.append(ys.begin() + 2, ys.end());
+  out = reshapeTensor(b, loc, out, mn);
+  SmallVector<int64_t> perm{1, 0};
+  for (int64_t i = 0; i < s; ++i)
+    perm.push_back(2 + i);
+  Value t = emptyTensor(b, loc, resultType);
+  return b.create<linalg::TransposeOp>(loc, out, t, perm).getResult()[0];
+}
+
 /// conv of `x` (already padded) with `w` (M x C/g x K...), stride and dilation, plus bias.
 Value buildConv(OpBuilder &b, Location loc, Value x, Value w, Value bias, ArrayRef<int64_t> strides,
                 ArrayRef<int64_t> dilations, int64_t group, RankedTensorType resultType) {
@@ -106,6 +160,8 @@ Value buildConv(OpBuilder &b, Location loc, Value x, Value w, Value bias, ArrayR
   auto ws = cast<RankedTensorType>(w.getType()).getShape();
   auto ys = resultType.getShape();
   Type elem = resultType.getElementType();
+  if (group == 1 && elem.isF32())
+    return buildConvIm2col(b, loc, x, w, bias, strides, dilations, resultType);
   int64_t s = xs.size() - 2, mg = ws[0] / group, cg = ws[1];
   SmallVector<int64_t> xg{xs[0], group, cg}, wg{group, mg, cg}, yg{ys[0], group, mg};
   xg.append(xs.begin() + 2, xs.end());

@@ -192,7 +192,10 @@ Expected<std::vector<int64_t>> Importer::inputShape(int i) {
 Expected<Value> Importer::input(int i, bool nonTrainable) {
   if (!has(i))
     return error("input #" + llvm::Twine(i) + " is required");
-  return valueOf(node_->input(i), nonTrainable);
+  auto v = valueOf(node_->input(i), nonTrainable);
+  if (!v)
+    return error(llvm::toString(v.takeError()));
+  return v;
 }
 
 Expected<Value> Importer::valueOf(const std::string &name, bool nonTrainable) {
@@ -335,8 +338,9 @@ Error Importer::run(ModuleOp module, std::vector<Parameter> &params) {
     if (!v)
       return makeError("graph output '" + out.name() + "': " + llvm::toString(v.takeError()));
     Value r = *v;
-    // An output that is directly an argument or a constant gets its own value.
-    if (isa<BlockArgument>(r) || r.getDefiningOp<graph::ConstantOp>())
+    // An output that is directly an argument or a constant, or that another output
+    // already returns, gets its own value.
+    if (isa<BlockArgument>(r) || r.getDefiningOp<graph::ConstantOp>() || llvm::is_contained(results, r))
       r = graph::ReshapeOp::create(b, NameLoc::get(StringAttr::get(&ctx, out.name())), r.getType(), r);
     results.push_back(r);
     resultTypes.push_back(r.getType());

@@ -277,6 +277,90 @@ Error cumsum(Importer &im) {
   return Error::success();
 }
 
+/// DepthToSpace / SpaceToDepth: reshape, transpose, reshape (the ONNX definitions).
+template <bool toSpace> Error blockRearrange(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  auto s = Importer::typeOf(x).getShape();
+  int64_t b = im.attrInt("blocksize", 0);
+  if (s.size() != 4)
+    return im.error("input " + shapeStr(s) + " must have rank 4 (N x C x H x W)");
+  if (b <= 0)
+    return im.error("blocksize must be positive");
+  int64_t n = s[0], c = s[1], h = s[2], w = s[3];
+  Value y;
+  if constexpr (toSpace) {
+    if (c % (b * b))
+      return im.error("channels " + llvm::Twine(c) + " are not divisible by blocksize^2 = " + llvm::Twine(b * b));
+    std::string mode = im.attrString("mode", "DCR");
+    if (mode == "DCR") {
+      y = im.reshape(x, {n, b, b, c / (b * b), h, w});
+      y = im.transpose(y, {0, 3, 4, 1, 5, 2});
+    } else if (mode == "CRD") {
+      y = im.reshape(x, {n, c / (b * b), b, b, h, w});
+      y = im.transpose(y, {0, 1, 4, 2, 5, 3});
+    } else {
+      return im.unsupportedAttr("mode", "'" + mode + "'");
+    }
+    y = im.reshape(y, {n, c / (b * b), h * b, w * b});
+  } else {
+    if (h % b || w % b)
+      return im.error("spatial dims " + shapeStr(s.drop_front(2)) + " are not divisible by blocksize " +
+                      llvm::Twine(b));
+    y = im.reshape(x, {n, c, h / b, b, w / b, b});
+    y = im.transpose(y, {0, 3, 5, 1, 2, 4});
+    y = im.reshape(y, {n, c * b * b, h / b, w / b});
+  }
+  im.setOutput(0, y);
+  return Error::success();
+}
+
+/// Resize / Upsample in nearest mode by whole factors (>= 1) on every axis, with the
+/// coordinate modes under which that is a plain repeat: interleave size-1 axes,
+/// broadcast them to the factors, reshape. Other modes are refused.
+Error resize(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  // Resize-13: X, roi, scales, sizes; Upsample-9: X, scales.
+  bool upsample = im.opType() == "Upsample";
+  for (int k : upsample ? std::vector<int>{1} : std::vector<int>{2, 3})
+    if (im.has(k) && !im.isKnown(k)) {
+      DLC_TRY(c, im.constInput(k, k == 3 ? "sizes" : "scales"));
+      (void)c;
+    }
+  DLC_TRY(type, im.outputType(0));
+  auto in = Importer::typeOf(x).getShape();
+  auto out = type.getShape();
+  std::string mode = im.attrString("mode", "nearest");
+  if (mode != "nearest")
+    return im.unsupportedAttr("mode", "'" + mode + "' (only nearest upsampling by whole factors is supported)");
+  std::string coord = im.attrString("coordinate_transformation_mode", "half_pixel");
+  std::string nearest = im.attrString("nearest_mode", "round_prefer_floor");
+  bool repeat = (coord == "asymmetric" && nearest == "floor") ||
+                ((coord == "half_pixel" || coord == "pytorch_half_pixel") && nearest != "floor" && nearest != "ceil");
+  if (im.opType() == "Upsample") // Upsample: asymmetric floor by definition
+    repeat = true;
+  if (!repeat)
+    return im.unsupportedAttr("coordinate_transformation_mode",
+                              "'" + coord + "' with nearest_mode '" + nearest + "' (not a whole-factor repeat)");
+  if (in.size() != out.size())
+    return im.error("result rank differs from the input's");
+  std::vector<int64_t> interleaved, ones, factors;
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == 0 || out[i] % in[i] || out[i] < in[i])
+      return im.unsupportedAttr("scales", "giving " + shapeStr(out) + " from " + shapeStr(in) +
+                                              " (only upsampling by whole factors is supported)");
+    ones.push_back(in[i]);
+    ones.push_back(1);
+    interleaved.push_back(in[i]);
+    interleaved.push_back(out[i] / in[i]);
+  }
+  Value y = im.reshape(x, ones);
+  if (ones != interleaved)
+    y = graph::BroadcastOp::create(im.b, im.loc(), im.tensorType(interleaved, type.getElementType()), y);
+  y = im.reshape(y, std::vector<int64_t>(out.begin(), out.end()));
+  im.setOutput(0, y);
+  return Error::success();
+}
+
 // Normally evaluated at import; these converters cover what folding left.
 
 Error shapeOp(Importer &im) {
@@ -339,6 +423,10 @@ void addTensorConverters(ConverterMap &m) {
   m["Tile"] = tile;
   m["Trilu"] = trilu;
   m["CumSum"] = cumsum;
+  m["DepthToSpace"] = blockRearrange<true>;
+  m["SpaceToDepth"] = blockRearrange<false>;
+  m["Resize"] = resize;
+  m["Upsample"] = resize;
   m["Shape"] = shapeOp;
   m["Size"] = sizeOp;
   m["ConstantOfShape"] = constantOfShape;

@@ -1,5 +1,5 @@
-// dlc-run train / eval: the options of the command-line contract are accepted already;
-// the training loop itself is a separate piece of work.
+// dlc-run train: the options of the command-line contract are accepted already; the
+// training loop itself is a separate piece of work. (eval is in eval.cpp.)
 #include "commands.hpp"
 
 namespace dlc_run {
@@ -17,7 +17,6 @@ int not_available(const char *command, const Options &opts) {
 }
 
 int run_train(const Options &opts) { return not_available("train", opts); }
-int run_eval(const Options &opts) { return not_available("eval", opts); }
 
 } // namespace
 
@@ -41,18 +40,6 @@ const Command kTrainCommand{
      {"log", true},
      {"threads", true}},
     run_train,
-};
-
-const Command kEvalCommand{
-    "eval",
-    "evaluate loss and metrics (artifact compiled with --train)",
-    "usage: dlc-run eval MODEL.so --data SPEC [--checkpoint IN.safetensors]\n"
-    "                    [--metrics FILE.json] [--threads T]\n"
-    "\n"
-    "SPEC is npz:FILE.npz, idx:DIR or csv:FILE:label=COLUMN.\n"
-    "Not available in this build yet.\n",
-    {{"data", true}, {"checkpoint", true}, {"metrics", true}, {"threads", true}},
-    run_eval,
 };
 
 } // namespace dlc_run

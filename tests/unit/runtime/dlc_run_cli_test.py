@@ -4,8 +4,11 @@ compared with NumPy.
 usage: dlc_run_cli_test.py DLC_RUN FIXTURE_DIR CASE
 CASE is one of the functions named case_* below.
 """
+import gzip
+import json
 import os
 import re
+import struct
 import shutil
 import subprocess
 import sys
@@ -165,12 +168,267 @@ def case_bench(tmp):
 
 
 def case_train_eval(tmp):
+    expect_error(run("train", ADD, "--data", "npz:x.npz"), "train inference-only",
+                 "'train' needs an artifact compiled with --train")
     for cmd in ("train", "eval"):
-        expect_error(run(cmd, ADD, "--data", "npz:x.npz"), cmd + " inference-only",
-                     "'%s' needs an artifact compiled with --train" % cmd)
         expect_error(run(cmd, ADD_TRAIN, "--data", "npz:x.npz"), cmd + " trainable",
-                     "'%s' is not available in this build" % cmd, code=2)
+                     "not available in this build", code=2)
     expect_error(run("train", ADD_TRAIN, "--epochs"), "train missing value", "option '--epochs' needs a value")
+
+
+# --- eval on the "classifier" fixtures (classifier.c): y = x w + b.
+
+def fixture(name):
+    return os.path.join(FIXTURES, name + ".so")
+
+
+def classifier_params(d, c):
+    w = np.array([[((7 * i + 3 * j) % 5 - 2) * 0.5 for j in range(c)] for i in range(d)], np.float32)
+    b = np.array([np.float32(j * 0.25) - np.float32(0.1) for j in range(c)], np.float32)
+    return w, b
+
+
+def classifier_logits(x, c):
+    """What the fixture computes: float32 logits, summed in double, for rows of x."""
+    x = x.reshape(len(x), -1)
+    w, b = classifier_params(x.shape[1], c)
+    z = (x.astype(np.float64) @ w.astype(np.float64) + b.astype(np.float64)).astype(np.float32)
+    return z if c > 1 else z[:, 0]
+
+
+def reference_classification(z, y, classes):
+    """The metrics eval reports, computed with NumPy from float32 logits z and labels y."""
+    z = z.astype(np.float64)
+    if z.ndim == 1:  # one logit column: sigmoid, binary cross-entropy
+        loss = np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
+        pred = (z > 0).astype(np.int64)
+    else:
+        m = z.max(1, keepdims=True)
+        lse = (m + np.log(np.exp(z - m).sum(1, keepdims=True)))[:, 0]
+        loss = np.mean(lse - z[np.arange(len(y)), y])
+        pred = z.argmax(1)
+    cm = np.zeros((classes, classes), np.int64)
+    np.add.at(cm, (y, pred), 1)
+    tp = np.diag(cm).astype(np.float64)
+    npred, support = cm.sum(0), cm.sum(1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        prec = np.where(npred > 0, tp / npred, 0.0)
+        rec = np.where(support > 0, tp / support, 0.0)
+        f1 = np.where(npred + support > 0, 2 * tp / (npred + support), 0.0)
+    present = (npred + support) > 0
+    return dict(loss=loss, accuracy=np.mean(pred == y), confusion_matrix=cm, precision=prec,
+                recall=rec, f1=f1, support=support, macro_f1=f1[present].mean(),
+                macro_precision=prec[present].mean(), macro_recall=rec[present].mean())
+
+
+def check_metrics(label, m, ref, samples):
+    expect(m.get("samples") == samples, "%s: samples %r, want %d" % (label, m.get("samples"), samples))
+    for key in ("loss", "accuracy", "macro_f1", "macro_precision", "macro_recall"):
+        expect(key in m and np.isclose(m[key], ref[key], rtol=1e-9, atol=1e-12),
+               "%s: %s = %r, want %r" % (label, key, m.get(key), ref[key]))
+    for key in ("precision", "recall", "f1"):
+        expect(key in m and np.allclose(m[key], ref[key], rtol=1e-12, atol=0),
+               "%s: %s = %r, want %r" % (label, key, m.get(key), ref[key]))
+    expect(np.array_equal(np.array(m.get("confusion_matrix")), ref["confusion_matrix"]),
+           "%s: confusion_matrix = %r, want %r" % (label, m.get("confusion_matrix"), ref["confusion_matrix"]))
+    expect(m.get("support") == ref["support"].tolist(), "%s: support %r" % (label, m.get("support")))
+
+
+def eval_json(label, args, path):
+    r = run("eval", *args, "--metrics", path)
+    if not expect_ok(r, label):
+        return None
+    expect("accuracy" in r.stdout or "regression" in r.stdout, "%s: no summary: %r" % (label, r.stdout))
+    expect(re.search(r"^  elapsed\s+\d+\.\d+ s \(\d+ samples/s", r.stdout, re.M),
+           "%s: no elapsed line in %r" % (label, r.stdout))
+    with open(path) as f:
+        return json.load(f)
+
+
+def case_eval(tmp):
+    rng = np.random.default_rng(7)
+    n = 10  # batch 4: three batches, the last with two real rows
+    x = rng.standard_normal((n, 3)).astype(np.float32)
+    y = np.array([0, 1, 2, 2, 1, 0, 0, 2, 1, 1], np.int64)
+    np.savez(os.path.join(tmp, "d.npz"), x=x, label=y)
+    ref = reference_classification(classifier_logits(x, 3), y, 3)
+    m = eval_json("eval npz", [fixture("classifier"), "--data", "npz:" + os.path.join(tmp, "d.npz")],
+                  os.path.join(tmp, "m.json"))
+    if m:
+        check_metrics("eval npz", m, ref, n)
+        expect(m["output_kind"] == "logits" and m["num_classes"] == 3 and m["batch_size"] == 4
+               and m["batches"] == 3 and "pr_curve" not in m, "eval npz: header fields %r" % m)
+        expect(not [f for f in os.listdir(tmp) if ".tmp." in f], "eval npz: a temporary file is left")
+
+    # Labels under another name (--label), i32 labels, --batches.
+    np.savez(os.path.join(tmp, "d2.npz"), x=x, cls=y.astype(np.int32))
+    m = eval_json("eval --label", [fixture("classifier"), "--data", "npz:" + os.path.join(tmp, "d2.npz"),
+                                    "--label", "cls", "--batches", "2", "--threads", "1"],
+                  os.path.join(tmp, "m2.json"))
+    if m:
+        check_metrics("eval --batches 2", m, reference_classification(classifier_logits(x[:8], 3), y[:8], 3), 8)
+
+    # csv with integer labels: the same numbers.
+    with open(os.path.join(tmp, "d.csv"), "w") as f:
+        f.write("a,b,species,c\n")
+        for row, lab in zip(x, y):
+            f.write("%r,%r,%d,%r\n" % (float(row[0]), float(row[1]), lab, float(row[2])))
+    m = eval_json("eval csv", [fixture("classifier"), "--data", "csv:%s:label=species" % os.path.join(tmp, "d.csv")],
+                  os.path.join(tmp, "m3.json"))
+    if m:
+        check_metrics("eval csv", m, ref, n)
+
+
+def case_eval_binary(tmp):
+    from sklearn.metrics import average_precision_score, precision_recall_curve
+    rng = np.random.default_rng(3)
+    n = 23
+    x = rng.standard_normal((n, 3)).astype(np.float32)
+    y = (rng.random(n) < 0.4).astype(np.int64)
+    np.savez(os.path.join(tmp, "b.npz"), x=x, y=y)
+    for name, cols in (("classifier_binary", 1), ("classifier_two", 2)):
+        z = classifier_logits(x, cols)
+        m = eval_json("eval " + name, [fixture(name), "--data", "npz:" + os.path.join(tmp, "b.npz")],
+                      os.path.join(tmp, name + ".json"))
+        if not m:
+            continue
+        check_metrics("eval " + name, m, reference_classification(z, y, 2), n)
+        margin = z.astype(np.float64) if cols == 1 else z[:, 1].astype(np.float64) - z[:, 0]
+        ap = average_precision_score(y, margin)
+        expect(np.isclose(m.get("average_precision", -1), ap, rtol=1e-12),
+               "eval %s: average_precision %r, want %r" % (name, m.get("average_precision"), ap))
+        expect(m.get("output_kind") == ("logit" if cols == 1 else "logits")
+               and m.get("output_transform") == ("sigmoid" if cols == 1 else "softmax"),
+               "eval %s: output_kind %r" % (name, m.get("output_kind")))
+        p, r, t = precision_recall_curve(y, margin)
+        curve = m.get("pr_curve", {})
+        expect(np.allclose(curve.get("precision"), p[:-1][::-1], rtol=1e-12)
+               and np.allclose(curve.get("recall"), r[:-1][::-1], rtol=1e-12)
+               and np.allclose(curve.get("threshold"), (1 / (1 + np.exp(-t)))[::-1], rtol=1e-12),
+               "eval %s: pr_curve %r, want precision %r recall %r" % (name, curve, p, r))
+
+
+def case_eval_regression(tmp):
+    rng = np.random.default_rng(5)
+    n = 9
+    x = rng.standard_normal((n, 3)).astype(np.float32)
+    t = rng.standard_normal(n).astype(np.float32)
+    with open(os.path.join(tmp, "r.csv"), "w") as f:
+        f.write("f0,f1,f2,target\n")
+        for row, v in zip(x, t):
+            f.write("%r,%r,%r,%r\n" % (float(row[0]), float(row[1]), float(row[2]), float(v)))
+    z = classifier_logits(x, 1).astype(np.float64)
+    m = eval_json("eval regression", [fixture("classifier_binary"), "--data",
+                                      "csv:%s:label=target" % os.path.join(tmp, "r.csv")],
+                  os.path.join(tmp, "r.json"))
+    if m:
+        d = z - t.astype(np.float64)
+        expect(m.get("task") == "regression" and m.get("samples") == n, "eval regression: %r" % m)
+        expect(np.isclose(m.get("loss"), np.mean(d * d), rtol=1e-12), "eval regression: loss %r" % m.get("loss"))
+        expect(np.isclose(m.get("mae"), np.mean(np.abs(d)), rtol=1e-12), "eval regression: mae %r" % m.get("mae"))
+        expect("accuracy" not in m, "eval regression reports an accuracy")
+
+
+def write_idx(path, arr, gz):
+    codes = {np.dtype(np.uint8): 8, np.dtype(">i4"): 0x0C, np.dtype(">f4"): 0x0D}
+    data = struct.pack(">BBBB", 0, 0, codes[arr.dtype], arr.ndim) + struct.pack(">" + "I" * arr.ndim, *arr.shape)
+    data += arr.tobytes()
+    if gz:
+        with gzip.open(path + ".gz", "wb") as f:
+            f.write(data)
+    else:
+        with open(path, "wb") as f:
+            f.write(data)
+
+
+def make_idx_dir(d, n_test=10, n_train=7, side=2, classes=3, gz=True):
+    os.makedirs(d, exist_ok=True)
+    rng = np.random.default_rng(11)
+    out = {}
+    for prefix, n in (("t10k", n_test), ("train", n_train)):
+        images = rng.integers(0, 256, (n, side, side), dtype=np.uint8)
+        labels = rng.integers(0, classes, n).astype(np.uint8)
+        write_idx(os.path.join(d, prefix + "-images-idx3-ubyte"), images, gz)
+        write_idx(os.path.join(d, prefix + "-labels-idx1-ubyte"), labels, gz)
+        out[prefix] = (images, labels)
+    return out
+
+
+def case_eval_idx(tmp):
+    for gz in (True, False):
+        d = os.path.join(tmp, "gz" if gz else "plain")
+        data = make_idx_dir(d, gz=gz)
+        for split, prefix in (("test", "t10k"), ("train", "train")):
+            images, labels = data[prefix]
+            x = images.astype(np.float32) / np.float32(255)
+            ref = reference_classification(classifier_logits(x, 3), labels.astype(np.int64), 3)
+            label = "eval idx %s %s" % ("gz" if gz else "plain", split)
+            args = [fixture("classifier_img"), "--data", "idx:" + d]
+            if split == "train":
+                args += ["--split", "train"]
+            m = eval_json(label, args, os.path.join(tmp, "m.json"))
+            if m:
+                check_metrics(label, m, ref, len(labels))
+                expect(m.get("split") == split, "%s: split %r" % (label, m.get("split")))
+
+
+def case_eval_errors(tmp):
+    cls = fixture("classifier")
+    x = np.zeros((6, 3), np.float32)
+    npz = lambda name, **arrays: (np.savez(os.path.join(tmp, name), **arrays), "npz:" + os.path.join(tmp, name))[1]
+    bad = npz("bad.npz", x=x, label=np.array([0, 1, 2, 1, 0, 3]))
+    expect_error(run("eval", cls, "--data", bad), "label range", "label 3 at sample 5 >= 3 classes")
+    neg = npz("neg.npz", x=x, label=np.array([0, 1, -1, 1, 0, 0]))
+    expect_error(run("eval", cls, "--data", neg), "negative label", "label -1 at sample 2 is negative")
+    noarr = npz("noarr.npz", z=x, label=np.zeros(6, np.int64))
+    expect_error(run("eval", cls, "--data", noarr), "missing array",
+                 "has no array 'x' for input 'x' (4x3 f32) of entry 'infer' (arrays: z, label (the labels))")
+    wide = npz("wide.npz", x=np.zeros((6, 5), np.float32), label=np.zeros(6, np.int64))
+    expect_error(run("eval", cls, "--data", wide), "npz shape",
+                 "npz array 'x' is 5 values per sample, input 'x' expects 3")
+    nolabel = npz("nolabel.npz", x=x)
+    expect_error(run("eval", cls, "--data", nolabel), "no labels", "no label array; name it with --label NAME")
+    expect_error(run("eval", cls, "--data", nolabel, "--label", "lbl"), "missing label",
+                 "has no label array 'lbl' (arrays: x)")
+    expect_error(run("eval", cls, "--data", "npz:" + os.path.join(tmp, "nope.npz")), "missing npz",
+                 "nope.npz': No such file or directory")
+    idx = os.path.join(tmp, "idx")
+    make_idx_dir(idx)
+    expect_error(run("eval", cls, "--data", "idx:" + idx), "idx shape",
+                 "idx images are 2x2 = 4 values per sample, input 'x' expects 3")
+    expect_error(run("eval", cls, "--data", "idx:" + os.path.join(tmp, "none")), "missing dir",
+                 "directory '%s' does not exist" % os.path.join(tmp, "none"))
+    os.remove(os.path.join(idx, "train-labels-idx1-ubyte.gz"))
+    expect_error(run("eval", fixture("classifier_img"), "--data", "idx:" + idx, "--split", "train"),
+                 "missing idx file", "no train-split labels in %s (looked for train-labels-idx1-ubyte and "
+                 "train-labels-idx1-ubyte.gz)" % idx)
+    blob = gzip.decompress(open(os.path.join(idx, "t10k-images-idx3-ubyte.gz"), "rb").read())
+    open(os.path.join(idx, "t10k-images-idx3-ubyte.gz"), "wb").write(gzip.compress(blob[:-3]))
+    expect_error(run("eval", fixture("classifier_img"), "--data", "idx:" + idx), "truncated idx",
+                 "t10k-images-idx3-ubyte.gz: truncated: the header declares 10x2x2 u8 values (40 bytes), "
+                 "the file holds 37 bytes of data")
+    whole = gzip.compress(blob)
+    open(os.path.join(idx, "t10k-images-idx3-ubyte.gz"), "wb").write(whole[:len(whole) // 2])
+    expect_error(run("eval", fixture("classifier_img"), "--data", "idx:" + idx), "truncated gzip",
+                 "t10k-images-idx3-ubyte.gz: truncated gzip file")
+    csv = os.path.join(tmp, "d.csv")
+    open(csv, "w").write("a,b,c,label\n1,2,3,0\n1,2,x,1\n")
+    expect_error(run("eval", cls, "--data", "csv:%s:label=label" % csv), "csv value",
+                 "%s:3: column 'c': 'x' is not a number" % csv)
+    expect_error(run("eval", cls, "--data", "csv:%s:label=kind" % csv), "csv label",
+                 "no column named 'kind' in the header row (a, b, c, label)")
+    expect_error(run("eval", cls, "--data", "csv:" + csv), "csv no label", "no label column; write csv:FILE:label=COLUMN")
+    good = npz("good.npz", x=x, label=np.zeros(6, np.int64))
+    expect_error(run("eval", cls, "--data", good, "--split", "train"), "split on npz",
+                 "--split applies only to idx: data sets")
+    expect_error(run("eval", cls, "--data", good, "--split", "dev"), "bad split", "--split expects 'train' or 'test'")
+    expect_error(run("eval", cls, "--data", good, "--checkpoint", os.path.join(tmp, "c.safetensors")),
+                 "checkpoint", "--checkpoint loads trained parameters, which needs training support", code=2)
+    expect_error(run("eval", cls), "no data", "eval: --data SPEC is required")
+    expect_error(run("eval", cls, "--data", "tsv:" + csv), "bad spec", "unknown format 'tsv'")
+    expect_error(run("eval", cls, "--data", good, "--batches", "0"), "bad batches", "--batches expects an integer")
+    expect_error(run("eval", ADD_TRAIN, "--data", good), "train_step artifact", "not available in this build", code=2)
+    expect(not os.path.exists(os.path.join(tmp, "m.json")), "a failed eval wrote metrics")
 
 
 def case_help(tmp):

@@ -1,0 +1,149 @@
+// dlc-vectorize-matmul: f32 linalg.matmul on memrefs -> register-blocked vector loops.
+#include "compiler/Passes.h"
+
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+namespace dlc {
+#define GEN_PASS_DEF_VECTORIZEMATMUL
+#include "compiler/Passes.h.inc"
+} // namespace dlc
+
+using namespace mlir;
+
+namespace {
+
+bool unitInnerStride(MemRefType t) {
+  if (!t.hasStaticShape())
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(t.getStridesAndOffset(strides, offset)))
+    return false;
+  return !strides.empty() && strides.back() == 1;
+}
+
+struct MatmulEmitter {
+  OpBuilder &b;
+  Location loc;
+  Value A, B, C;
+  int64_t K, VL;
+  VectorType vt;
+
+  Value idx(int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); }
+  Value add(Value x, int64_t v) { return v ? (Value)b.create<arith::AddIOp>(loc, x, idx(v)) : x; }
+
+  /// C[i0 : i0+rows, j0 : j0+nvec*VL] += A[i0 : i0+rows, :] * B[:, j0 : ...], the C block
+  /// held in rows*nvec vector registers across the K loop.
+  void tile(Value i0, Value j0, int64_t rows, int64_t nvec) {
+    SmallVector<Value> rowIdx, colIdx, init;
+    for (int64_t r = 0; r < rows; ++r)
+      rowIdx.push_back(add(i0, r));
+    for (int64_t c = 0; c < nvec; ++c)
+      colIdx.push_back(add(j0, c * VL));
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < nvec; ++c)
+        init.push_back(b.create<vector::LoadOp>(loc, vt, C, ValueRange{rowIdx[r], colIdx[c]}));
+    auto kLoop = b.create<scf::ForOp>(
+        loc, idx(0), idx(K), idx(1), init, [&](OpBuilder &nb, Location l, Value k, ValueRange accs) {
+          SmallVector<Value> bv, next;
+          for (int64_t c = 0; c < nvec; ++c)
+            bv.push_back(nb.create<vector::LoadOp>(l, vt, B, ValueRange{k, colIdx[c]}));
+          for (int64_t r = 0; r < rows; ++r) {
+            Value a = nb.create<memref::LoadOp>(l, A, ValueRange{rowIdx[r], k});
+            Value av = nb.create<vector::BroadcastOp>(l, vt, a);
+            for (int64_t c = 0; c < nvec; ++c)
+              next.push_back(nb.create<vector::FMAOp>(l, av, bv[c], accs[r * nvec + c]));
+          }
+          nb.create<scf::YieldOp>(l, next);
+        });
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < nvec; ++c)
+        b.create<vector::StoreOp>(loc, kLoop.getResult(r * nvec + c), C, ValueRange{rowIdx[r], colIdx[c]});
+  }
+
+  /// Tiles of `nvec` vectors over columns [j0, j1), MR rows then single rows.
+  void columnStrip(int64_t j0, int64_t j1, int64_t nvec, int64_t M, int64_t MR) {
+    int64_t width = nvec * VL, mFull = M - M % MR;
+    if (j1 <= j0)
+      return;
+    b.create<scf::ForOp>(loc, idx(j0), idx(j1), idx(width), ValueRange{},
+                         [&](OpBuilder &nb, Location l, Value j, ValueRange) {
+                           OpBuilder::InsertionGuard g(b);
+                           b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+                           if (mFull > 0)
+                             b.create<scf::ForOp>(l, idx(0), idx(mFull), idx(MR), ValueRange{},
+                                                  [&](OpBuilder &ib, Location il, Value i, ValueRange) {
+                                                    OpBuilder::InsertionGuard g2(b);
+                                                    b.setInsertionPoint(ib.getInsertionBlock(), ib.getInsertionPoint());
+                                                    tile(i, j, MR, nvec);
+                                                    b.create<scf::YieldOp>(il);
+                                                  });
+                           if (mFull < M)
+                             b.create<scf::ForOp>(l, idx(mFull), idx(M), idx(1), ValueRange{},
+                                                  [&](OpBuilder &ib, Location il, Value i, ValueRange) {
+                                                    OpBuilder::InsertionGuard g2(b);
+                                                    b.setInsertionPoint(ib.getInsertionBlock(), ib.getInsertionPoint());
+                                                    tile(i, j, 1, nvec);
+                                                    b.create<scf::YieldOp>(il);
+                                                  });
+                           b.create<scf::YieldOp>(l);
+                         });
+  }
+
+  /// Plain loops (i, k, j) for the last columns, narrower than a vector.
+  void scalarColumns(int64_t j0, int64_t N, int64_t M) {
+    if (j0 >= N)
+      return;
+    b.create<scf::ForOp>(loc, idx(0), idx(M), idx(1), ValueRange{}, [&](OpBuilder &ib, Location l, Value i, ValueRange) {
+      ib.create<scf::ForOp>(l, idx(0), idx(K), idx(1), ValueRange{}, [&](OpBuilder &kb, Location l2, Value k, ValueRange) {
+        Value a = kb.create<memref::LoadOp>(l2, A, ValueRange{i, k});
+        kb.create<scf::ForOp>(l2, idx(j0), idx(N), idx(1), ValueRange{}, [&](OpBuilder &jb, Location l3, Value j, ValueRange) {
+          Value bv = jb.create<memref::LoadOp>(l3, B, ValueRange{k, j});
+          Value cv = jb.create<memref::LoadOp>(l3, C, ValueRange{i, j});
+          Value r = jb.create<math::FmaOp>(l3, a, bv, cv);
+          jb.create<memref::StoreOp>(l3, r, C, ValueRange{i, j});
+          jb.create<scf::YieldOp>(l3);
+        });
+        kb.create<scf::YieldOp>(l2);
+      });
+      ib.create<scf::YieldOp>(l);
+    });
+  }
+};
+
+struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass> {
+  using VectorizeMatmulBase::VectorizeMatmulBase;
+
+  void runOnOperation() override {
+    SmallVector<linalg::MatmulOp> matmuls;
+    getOperation().walk([&](linalg::MatmulOp m) { matmuls.push_back(m); });
+    for (linalg::MatmulOp mm : matmuls) {
+      if (!mm.hasPureBufferSemantics() || !mm.getIndexingMaps().getValue().empty() && !isDefaultMaps(mm))
+        continue;
+      Value A = mm.getDpsInputs()[0], B = mm.getDpsInputs()[1], C = mm.getDpsInits()[0];
+      auto at = dyn_cast<MemRefType>(A.getType()), bt = dyn_cast<MemRefType>(B.getType()),
+           ct = dyn_cast<MemRefType>(C.getType());
+      if (!at || !bt || !ct || !at.getElementType().isF32() || !bt.getElementType().isF32() ||
+          !ct.getElementType().isF32() || !unitInnerStride(at) || !unitInnerStride(bt) || !unitInnerStride(ct))
+        continue;
+      int64_t M = ct.getDimSize(0), N = ct.getDimSize(1), K = at.getDimSize(1);
+      OpBuilder b(mm);
+      MatmulEmitter e{b, mm.getLoc(), A, B, C, K, vectorWidth, VectorType::get({vectorWidth}, b.getF32Type())};
+      int64_t nr = 2 * vectorWidth;
+      int64_t nWide = N - N % nr, nSingle = N - N % vectorWidth;
+      int64_t mr = std::min<int64_t>(rowsPerTile, M);
+      e.columnStrip(0, nWide, 2, M, mr);
+      e.columnStrip(nWide, nSingle, 1, M, mr);
+      e.scalarColumns(nSingle, N, M);
+      mm.erase();
+    }
+  }
+
+  static bool isDefaultMaps(linalg::MatmulOp mm) {
+    auto maps = mm.getIndexingMapsArray();
+    auto defaults = linalg::MatmulOp::getDefaultIndexingMaps(mm.getContext());
+    return maps == SmallVector<AffineMap>(defaults.begin(), defaults.end());
+  }
+};
+
+} // namespace

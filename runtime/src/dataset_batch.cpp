@@ -267,6 +267,7 @@ std::vector<InputBinding> bind_inputs(const Dataset &data, const dlc_entry_desc 
   };
   std::vector<const dlc_tensor_desc *> unnamed; // inputs for idx/csv features
   std::vector<InputBinding> out;
+  std::vector<int> position; // each binding's input index, to return them in entry order
   bool label_bound = options.label_input.empty();
   auto array_list = [&]() {
     std::string s;
@@ -298,6 +299,7 @@ std::vector<InputBinding> bind_inputs(const Dataset &data, const dlc_entry_desc 
       continue;
     }
     out.back().shape.assign(d.shape, d.shape + d.rank);
+    position.push_back(i);
   }
   if (!label_bound)
     throw Error("entry '" + entry_name + "' has no input '" + options.label_input +
@@ -317,8 +319,13 @@ std::vector<InputBinding> bind_inputs(const Dataset &data, const dlc_entry_desc 
                   (unnamed.size() > 1 ? "; use an npz data set with arrays named like them" : ""));
     }
     const dlc_tensor_desc &d = *unnamed[0];
-    out.push_back({d.name, static_cast<dlc_dtype>(d.dtype),
-                   std::vector<int64_t>(d.shape, d.shape + d.rank), &data.features()[0]});
+    InputBinding b{d.name, static_cast<dlc_dtype>(d.dtype),
+                   std::vector<int64_t>(d.shape, d.shape + d.rank), &data.features()[0]};
+    int at = static_cast<int>(&d - entry.inputs);
+    size_t k = 0;
+    while (k < position.size() && position[k] < at)
+      ++k;
+    out.insert(out.begin() + static_cast<std::ptrdiff_t>(k), std::move(b));
   }
 
   int64_t batch = -1;

@@ -692,6 +692,41 @@ TEST_CASE("Einsum lowers to matmul", "[importer][einsum]") {
     CHECK(typeStr(r->func().getFunctionType().getResult(0)) == expected);
   }
 
+  struct Unary {
+    const char *eq;
+    std::vector<int64_t> a, out;
+  };
+  for (const Unary &c : {Unary{"ij->ji", {3, 4}, {4, 3}}, Unary{"ijk->ki", {2, 3, 4}, {4, 2}},
+                         Unary{"ij->", {3, 4}, {}}, Unary{"...ij->...j", {2, 3, 4}, {2, 4}}}) {
+    INFO(c.eq);
+    ModelBuilder mb;
+    mb.input("a", c.a);
+    auto &e = mb.node("Einsum", {"a"}, {"y"}, "einsum");
+    ModelBuilder::attr(e, "equation", std::string(c.eq));
+    mb.output("y", (int)c.out.size());
+    auto r = importModel(mb.model);
+    REQUIRE_IMPORTED(r);
+    CHECK(r->opCounts()["graph.matmul"] == 0);
+    std::string expected = "tensor<";
+    for (int64_t d : c.out)
+      expected += std::to_string(d) + "x";
+    expected += "f32>";
+    CHECK(typeStr(r->func().getFunctionType().getResult(0)) == expected);
+  }
+  {
+    // i appears only in the first operand and not in the output: summed out first.
+    ModelBuilder mb;
+    mb.input("a", {2, 3, 4});
+    mb.input("b", {2, 4, 5});
+    auto &e = mb.node("Einsum", {"a", "b"}, {"y"}, "einsum");
+    ModelBuilder::attr(e, "equation", std::string("bij,bjk->bk"));
+    mb.output("y", 2);
+    auto r = importModel(mb.model);
+    REQUIRE_IMPORTED(r);
+    CHECK(r->opCounts()["graph.reduce"] == 1);
+    CHECK(typeStr(r->func().getFunctionType().getResult(0)) == "tensor<2x5xf32>");
+  }
+
   ModelBuilder md;
   md.input("a", {3, 3});
   auto &e = md.node("Einsum", {"a"}, {"y"}, "diag");

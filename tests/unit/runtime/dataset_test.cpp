@@ -161,7 +161,7 @@ TEST_CASE("idx: missing, truncated and corrupt files are reported", "[dataset]")
 
   // Image and label counts disagree.
   dlc_test::spit(path + ".gz", gz);
-  dlc_test::spit(dir.file("t10k-labels-idx1-ubyte"), idx_bytes(0x08, {3}, "\1\2\0"));
+  dlc_test::spit(dir.file("t10k-labels-idx1-ubyte"), idx_bytes(0x08, {3}, std::string("\1\2\0", 3)));
   CHECK_THAT(error_of([&] { dlc::Dataset::load(spec); }),
              Contains("holds 4 images but " + dir.file("t10k-labels-idx1-ubyte") +
                       " holds 3 labels"));
@@ -311,10 +311,10 @@ TEST_CASE("binding: any input layout with as many values per row; clear shape er
   o.label_input = "label";
   o.skip = {"lr"};
   auto b = dlc::bind_inputs(d, train.desc, o);
-  REQUIRE(b.size() == 2);
-  CHECK(b[0].input == "label");
-  CHECK(b[0].array == &d.labels());
-  CHECK(b[1].input == "x");
+  REQUIRE(b.size() == 2); // in the entry's order
+  CHECK(b[0].input == "x");
+  CHECK(b[1].input == "label");
+  CHECK(b[1].array == &d.labels());
   FakeEntry mixed({{"x", {4, 6}}, {"label", {5}}}, DLC_DTYPE_I32);
   CHECK_THAT(error_of([&] { dlc::bind_inputs(d, mixed.desc, o); }),
              Contains("inputs of different batch sizes"));

@@ -1,0 +1,87 @@
+#!/usr/bin/python3
+"""Bad input to `dlc compile` and `dlc-run`: each case must exit with status 1 (not a
+signal), print exactly one line starting with `dlc: error:` or `dlc-run: error:`, and
+name what is wrong.
+
+    cli_errors.py BIN_DIR WORK_DIR"""
+import os, shutil, subprocess, sys
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+BIN, WORK = sys.argv[1], sys.argv[2]
+shutil.rmtree(WORK, ignore_errors=True)
+os.makedirs(WORK)
+results = []
+
+def path(name):
+    return os.path.join(WORK, name)
+
+def tool(name):
+    return os.path.join(BIN, name)
+
+def expect_error(label, cmd, *needles):
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    lines = [l for l in p.stderr.splitlines() if "error:" in l]
+    ok = p.returncode == 1 and len(lines) == 1 and all(n in lines[0] for n in needles)
+    results.append(ok)
+    print(f"{'PASS' if ok else 'FAIL'} {label}: exit {p.returncode}: {lines[0] if lines else p.stderr.strip()!r}")
+    if not ok:
+        print(f"  expected exit 1 and one error line containing {needles}; stderr was:\n{p.stderr}")
+
+def save_model(name, nodes, inputs, outputs, inits=(), opset=17):
+    g = helper.make_graph(nodes, name, inputs, outputs, initializer=list(inits))
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)]), path(name + ".onnx"))
+    return path(name + ".onnx")
+
+f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+
+# A small real model: y = relu(x @ w).
+w = numpy_helper.from_array(np.arange(12, dtype=np.float32).reshape(4, 3), "w")
+good = save_model("good", [helper.make_node("MatMul", ["x", "w"], ["h"]), helper.make_node("Relu", ["h"], ["y"])],
+                  [f32("x", [2, 4])], [f32("y", [2, 3])], [w])
+subprocess.run([tool("dlc"), "compile", good, "-o", path("good.so")], check=True)
+
+# dlc compile
+with open(path("garbage.onnx"), "wb") as f:
+    f.write(os.urandom(1000))
+expect_error("malformed model", [tool("dlc"), "compile", path("garbage.onnx"), "-o", path("x.so")], "garbage.onnx")
+expect_error("missing model", [tool("dlc"), "compile", path("nope.onnx"), "-o", path("x.so")], "nope.onnx")
+unsupported = save_model("unsupported", [helper.make_node("NonMaxSuppression", ["b", "s"], ["y"], name="nms0")],
+                         [f32("b", [1, 4, 4]), f32("s", [1, 1, 4])],
+                         [helper.make_tensor_value_info("y", TensorProto.INT64, [4, 3])])
+expect_error("unsupported op", [tool("dlc"), "compile", unsupported, "-o", path("x.so")], "NonMaxSuppression", "nms0", "17")
+symbolic = save_model("symbolic", [helper.make_node("Relu", ["x"], ["y"])], [f32("x", ["batch", 4])], [f32("y", ["batch", 4])])
+expect_error("symbolic dim without --input-shape", [tool("dlc"), "compile", symbolic, "-o", path("x.so")], "x")
+expect_error("unknown option", [tool("dlc"), "compile", good, "-o", path("x.so"), "--frobnicate"], "--frobnicate")
+expect_error("bad --emit", [tool("dlc"), "compile", good, "--emit", "asm"], "asm")
+assert not os.path.exists(path("x.so")), "a failed compile left an artifact behind"
+
+# dlc-run infer
+np.save(path("x_ok.npy"), np.ones((2, 4), np.float32))
+np.save(path("x_shape.npy"), np.ones((3, 4), np.float32))
+np.save(path("x_dtype.npy"), np.ones((2, 4), np.float64))
+expect_error("wrong input shape", [tool("dlc-run"), "infer", path("good.so"), "--input", "x=" + path("x_shape.npy"),
+                                   "--output-dir", path("out")], "'x'", "2x4", "3x4")
+expect_error("wrong input dtype", [tool("dlc-run"), "infer", path("good.so"), "--input", "x=" + path("x_dtype.npy"),
+                                   "--output-dir", path("out")], "'x'", "f32", "f64")
+expect_error("missing input", [tool("dlc-run"), "infer", path("good.so"), "--output-dir", path("out")], "'x'")
+expect_error("unknown input", [tool("dlc-run"), "infer", path("good.so"), "--input", "x=" + path("x_ok.npy"),
+                               "--input", "z=" + path("x_ok.npy"), "--output-dir", path("out")], "'z'")
+data = open(path("good.so"), "rb").read()
+with open(path("truncated.so"), "wb") as f:
+    f.write(data[: len(data) // 2])
+expect_error("truncated artifact", [tool("dlc-run"), "infer", path("truncated.so"), "--input", "x=" + path("x_ok.npy"),
+                                    "--output-dir", path("out")], "truncated.so")
+expect_error("not an artifact", [tool("dlc-run"), "info", good], "good.onnx")
+
+# and the good path still works
+p = subprocess.run([tool("dlc-run"), "infer", path("good.so"), "--input", "x=" + path("x_ok.npy"), "--output-dir", path("out")],
+                   capture_output=True, text=True)
+ref = np.maximum(np.ones((2, 4), np.float32) @ np.arange(12, dtype=np.float32).reshape(4, 3), 0)
+ok = p.returncode == 0 and np.allclose(np.load(path("out/y.npy")), ref)
+results.append(ok)
+print(f"{'PASS' if ok else 'FAIL'} good model runs and matches NumPy")
+
+print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
+sys.exit(0 if all(results) else 1)

@@ -114,7 +114,60 @@ struct MatmulEmitter {
 struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass> {
   using VectorizeMatmulBase::VectorizeMatmulBase;
 
+  /// Emits the micro-kernel loops for C[MxN] += A[MxK] * B[KxN] at the builder's point.
+  void emitMatmul(OpBuilder &b, Location loc, Value A, Value B, Value C, int64_t M, int64_t N, int64_t K) {
+    MatmulEmitter e{b, loc, A, B, C, K, vectorWidth, VectorType::get({vectorWidth}, b.getF32Type())};
+    int64_t nr = 2 * vectorWidth;
+    int64_t nWide = N - N % nr, nSingle = N - N % vectorWidth;
+    int64_t mr = std::min<int64_t>(rowsPerTile, M);
+    e.columnStrip(0, nWide, 2, M, mr);
+    e.columnStrip(nWide, nSingle, 1, M, mr);
+    e.scalarColumns(nSingle, N, M);
+  }
+
+  static bool vectorizable(ValueRange operands) {
+    for (Value v : operands) {
+      auto t = dyn_cast<MemRefType>(v.getType());
+      if (!t || !t.getElementType().isF32() || !unitInnerStride(t))
+        return false;
+    }
+    return true;
+  }
+
+  /// batch_matmul: the same kernel on each batch's rank-reduced subviews.
+  void lowerBatchMatmul(linalg::BatchMatmulOp bm) {
+    Value A = bm.getDpsInputs()[0], B = bm.getDpsInputs()[1], C = bm.getDpsInits()[0];
+    if (!bm.hasPureBufferSemantics() || !vectorizable({A, B, C}) ||
+        bm.getIndexingMapsArray() != SmallVector<AffineMap>(linalg::BatchMatmulOp::getDefaultIndexingMaps(bm.getContext())))
+      return;
+    auto ct = cast<MemRefType>(C.getType());
+    int64_t batch = ct.getDimSize(0), M = ct.getDimSize(1), N = ct.getDimSize(2);
+    int64_t K = cast<MemRefType>(A.getType()).getDimSize(2);
+    OpBuilder b(bm);
+    Location loc = bm.getLoc();
+    Value c0 = b.create<arith::ConstantIndexOp>(loc, 0), c1 = b.create<arith::ConstantIndexOp>(loc, 1);
+    Value cb = b.create<arith::ConstantIndexOp>(loc, batch);
+    b.create<scf::ForOp>(loc, c0, cb, c1, ValueRange{}, [&](OpBuilder &nb, Location l, Value i, ValueRange) {
+      auto slice = [&](Value v, int64_t r, int64_t c) -> Value {
+        auto t = cast<MemRefType>(v.getType());
+        SmallVector<OpFoldResult> offsets{i, nb.getIndexAttr(0), nb.getIndexAttr(0)};
+        SmallVector<OpFoldResult> sizes{nb.getIndexAttr(1), nb.getIndexAttr(r), nb.getIndexAttr(c)};
+        SmallVector<OpFoldResult> strides(3, nb.getIndexAttr(1));
+        auto reduced = cast<MemRefType>(memref::SubViewOp::inferRankReducedResultType({r, c}, t, offsets, sizes, strides));
+        return nb.create<memref::SubViewOp>(l, reduced, v, offsets, sizes, strides);
+      };
+      Value a = slice(A, M, K), bb = slice(B, K, N), cc = slice(C, M, N);
+      emitMatmul(nb, l, a, bb, cc, M, N, K);
+      nb.create<scf::YieldOp>(l);
+    });
+    bm.erase();
+  }
+
   void runOnOperation() override {
+    SmallVector<linalg::BatchMatmulOp> batched;
+    getOperation().walk([&](linalg::BatchMatmulOp m) { batched.push_back(m); });
+    for (auto bm : batched)
+      lowerBatchMatmul(bm);
     SmallVector<linalg::MatmulOp> matmuls;
     getOperation().walk([&](linalg::MatmulOp m) { matmuls.push_back(m); });
     for (linalg::MatmulOp mm : matmuls) {
@@ -128,13 +181,7 @@ struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass>
         continue;
       int64_t M = ct.getDimSize(0), N = ct.getDimSize(1), K = at.getDimSize(1);
       OpBuilder b(mm);
-      MatmulEmitter e{b, mm.getLoc(), A, B, C, K, vectorWidth, VectorType::get({vectorWidth}, b.getF32Type())};
-      int64_t nr = 2 * vectorWidth;
-      int64_t nWide = N - N % nr, nSingle = N - N % vectorWidth;
-      int64_t mr = std::min<int64_t>(rowsPerTile, M);
-      e.columnStrip(0, nWide, 2, M, mr);
-      e.columnStrip(nWide, nSingle, 1, M, mr);
-      e.scalarColumns(nSingle, N, M);
+      emitMatmul(b, mm.getLoc(), A, B, C, M, N, K);
       mm.erase();
     }
   }

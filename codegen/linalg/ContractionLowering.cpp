@@ -48,7 +48,25 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
     Value init = filledTensor(rewriter, loc, outType, scalarConstant(rewriter, loc, elem, 0));
 
     Value result;
-    if (a.size() == 2 && bs.size() == 2) {
+    int64_t batchCount = 1;
+    for (int64_t d : batch)
+      batchCount *= d;
+    if (a.size() > 2 && bs.size() == 2) {
+      // A stack of rows times one matrix (a Linear layer on a sequence): one 2-D matmul.
+      Value flat = reshapeTensor(rewriter, loc, lhs, {batchCount * m, k});
+      auto flatType = RankedTensorType::get({batchCount * m, n}, elem);
+      Value flatInit = filledTensor(rewriter, loc, flatType, scalarConstant(rewriter, loc, elem, 0));
+      result = rewriter.create<linalg::MatmulOp>(loc, TypeRange{flatType}, ValueRange{flat, rhs}, ValueRange{flatInit})
+                   .getResult(0);
+    } else if (a.size() > 2 && ArrayRef<int64_t>(a).drop_back(2) == ArrayRef<int64_t>(bs).drop_back(2)) {
+      // Same batch dims on both sides (attention scores): one batch_matmul.
+      Value l3 = reshapeTensor(rewriter, loc, lhs, {batchCount, m, k});
+      Value r3 = reshapeTensor(rewriter, loc, rhs, {batchCount, k, n});
+      auto t3 = RankedTensorType::get({batchCount, m, n}, elem);
+      Value init3 = filledTensor(rewriter, loc, t3, scalarConstant(rewriter, loc, elem, 0));
+      result = rewriter.create<linalg::BatchMatmulOp>(loc, TypeRange{t3}, ValueRange{l3, r3}, ValueRange{init3})
+                   .getResult(0);
+    } else if (a.size() == 2 && bs.size() == 2) {
       result = rewriter.create<linalg::MatmulOp>(loc, TypeRange{outType}, ValueRange{lhs, rhs}, ValueRange{init})
                    .getResult(0);
     } else {

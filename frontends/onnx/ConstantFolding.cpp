@@ -283,7 +283,7 @@ Expected<ConstTensor> elementwise(Inputs in, int32_t outDtype, FloatFn floatFn, 
   if (!shape)
     return shape.takeError();
   if (auto e = checkSize(numElements(*shape)))
-    return std::move(e);
+    return e;
   std::vector<std::vector<int64_t>> idx;
   for (const ConstTensor *t : in)
     idx.push_back(broadcastIndex(t->shape, *shape));
@@ -399,7 +399,7 @@ Expected<ConstTensor> evalGather(const NodeProto &node, const ConstTensor &x, co
   int64_t inner = numElements(llvm::ArrayRef<int64_t>(x.shape).drop_front(axis + 1));
   int64_t dim = x.shape[axis], nIdx = indices.size();
   if (auto e = checkSize(outer * nIdx * inner))
-    return std::move(e);
+    return e;
   std::vector<int64_t> src;
   src.reserve(outer * nIdx * inner);
   std::vector<int64_t> idx = indices.toInts();
@@ -566,17 +566,17 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
 
   if (op == "Identity") {
     if (auto e = need(0))
-      return std::move(e);
+      return e;
     return one(*in[0]);
   }
   if (op == "Cast") {
     if (auto e = need(0))
-      return std::move(e);
+      return e;
     return one(evalCast(*in[0], getAttrInt(node, "to", 0)));
   }
   if (op == "Neg" || op == "Not") {
     if (auto e = need(0))
-      return std::move(e);
+      return e;
     ConstTensor out = *in[0];
     for (int64_t k = 0; k < out.size(); ++k) {
       if (op == "Not")
@@ -592,7 +592,7 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
     return one(evalBinary(op, in));
   if (op == "Floor" || op == "Ceil") {
     if (auto e = need(0))
-      return std::move(e);
+      return e;
     if (!in[0]->isFloat())
       return makeError("expects a floating-point input");
     ConstTensor out = *in[0];
@@ -602,7 +602,7 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
   }
   if (op == "Transpose") {
     if (auto e = need(0))
-      return std::move(e);
+      return e;
     const ConstTensor &x = *in[0];
     int64_t rank = x.shape.size();
     std::vector<int64_t> perm;
@@ -635,7 +635,7 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
   if (op == "Min" || op == "Max") {
     for (size_t k = 0; k < in.size(); ++k)
       if (auto e = need(k))
-        return std::move(e);
+        return e;
     bool isMax = op == "Max";
     auto ff = [&](const std::vector<double> &v) -> Expected<double> {
       double r = v[0];
@@ -657,14 +657,14 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
   if (op == "Where") {
     for (size_t k = 0; k < 3; ++k)
       if (auto e = need(k))
-        return std::move(e);
+        return e;
     if (in[1]->dtype != in[2]->dtype)
       return makeError("operand dtypes differ");
     auto shape = broadcastAll(in);
     if (!shape)
       return shape.takeError();
     if (auto e = checkSize(numElements(*shape)))
-      return std::move(e);
+      return e;
     auto ic = broadcastIndex(in[0]->shape, *shape), ix = broadcastIndex(in[1]->shape, *shape),
          iy = broadcastIndex(in[2]->shape, *shape);
     ConstTensor out = ConstTensor::zeros(in[1]->dtype, *shape);
@@ -680,16 +680,16 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
   }
   if (op == "Gather") {
     if (auto e = need(0))
-      return std::move(e);
+      return e;
     if (auto e = need(1))
-      return std::move(e);
+      return e;
     return one(evalGather(node, *in[0], *in[1]));
   }
   if (op == "Concat")
     return one(evalConcat(node, in));
   if (op == "Unsqueeze" || op == "Squeeze" || op == "Reshape") {
     if (auto e = need(0))
-      return std::move(e);
+      return e;
     Expected<std::vector<int64_t>> shape = std::vector<int64_t>();
     // Before opset 13 (folding also runs ahead of the version conversion), Squeeze and
     // Unsqueeze take their axes as an attribute.
@@ -699,7 +699,7 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
         shape = unsqueezeShape(in[0]->shape, getAttrInts(node, "axes"));
       } else {
         if (auto e = need(1))
-          return std::move(e);
+          return e;
         shape = unsqueezeShape(in[0]->shape, in[1]->toInts());
       }
     } else if (op == "Squeeze") {
@@ -711,7 +711,7 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
       shape = squeezeShape(in[0]->shape, (in.size() > 1 && in[1]) || axesAttr ? &axes : nullptr);
     } else {
       if (auto e = need(1))
-        return std::move(e);
+        return e;
       shape = reshapeTarget(in[0]->shape, in[1]->toInts(), getAttrInt(node, "allowzero", 0) != 0);
     }
     if (!shape)
@@ -724,13 +724,13 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
     return one(evalSlice(node, in));
   if (op == "ConstantOfShape") {
     if (auto e = need(0))
-      return std::move(e);
+      return e;
     std::vector<int64_t> shape = in[0]->toInts();
     for (int64_t d : shape)
       if (d < 0)
         return makeError("negative dim");
     if (auto e = checkSize(numElements(shape)))
-      return std::move(e);
+      return e;
     ConstTensor value = ConstTensor::ofFloats(TensorProto::FLOAT, {}, {0.0});
     if (const onnx::AttributeProto *a = findAttr(node, "value")) {
       auto v = decodeTensor(a->t(), "");
@@ -752,7 +752,7 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
   if (op == "Range") {
     for (size_t k = 0; k < 3; ++k)
       if (auto e = need(k))
-        return std::move(e);
+        return e;
     const ConstTensor &s = *in[0], &l = *in[1], &d = *in[2];
     if (s.size() != 1 || l.size() != 1 || d.size() != 1)
       return makeError("inputs must be scalars");
@@ -761,7 +761,7 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
       return makeError("delta is zero");
     int64_t n = std::max<int64_t>((int64_t)std::ceil((limit - start) / delta), 0);
     if (auto e = checkSize(n))
-      return std::move(e);
+      return e;
     ConstTensor out = ConstTensor::zeros(s.dtype, {n});
     for (int64_t k = 0; k < n; ++k) {
       if (out.isFloat())
@@ -773,19 +773,19 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
   }
   if (op == "Expand") {
     if (auto e = need(0))
-      return std::move(e);
+      return e;
     if (auto e = need(1))
-      return std::move(e);
+      return e;
     auto shape = broadcastShape(in[0]->shape, in[1]->toInts());
     if (!shape)
       return shape.takeError();
     if (auto e = checkSize(numElements(*shape)))
-      return std::move(e);
+      return e;
     return one(gatherElements(*in[0], *shape, broadcastIndex(in[0]->shape, *shape)));
   }
   if (op == "ReduceProd") {
     if (auto e = need(0))
-      return std::move(e);
+      return e;
     return one(evalReduceProd(node, *in[0]));
   }
   return makeError("op '" + op + "' is not evaluated at import");

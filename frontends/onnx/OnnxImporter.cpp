@@ -250,7 +250,7 @@ std::string strictInferenceMessage(const onnx::ModelProto &model) {
 /// strictInferenceMessage) and leaves the prepared model in `model`.
 Expected<std::string> prepareModel(onnx::ModelProto &model, const std::string &path, const ImportOptions &options) {
   if (auto e = checkModel(model, path))
-    return std::move(e);
+    return e;
   int opset = defaultOpset(model);
   if (opset < 0)
     return makeError("the model imports no opset of the default ONNX domain");
@@ -258,16 +258,16 @@ Expected<std::string> prepareModel(onnx::ModelProto &model, const std::string &p
     return makeError("unsupported opset " + std::to_string(opset) + " (the importer handles default-domain opsets " +
                      std::to_string(kMinOpset) + " to " + std::to_string(kTargetOpset) + ")");
   if (auto e = checkSupportedOps(model, opset))
-    return std::move(e);
+    return e;
   if (auto e = bindConstantInputs(model, options))
-    return std::move(e);
+    return e;
   if (auto e = setStaticInputShapes(model, options))
-    return std::move(e);
+    return e;
   std::string baseDir = path.empty() ? std::string() : llvm::sys::path::parent_path(path).str();
   if (opset != kTargetOpset) {
     // Some adapters (Softmax 12->13) need static shapes: infer and fold first.
     if (auto e = foldConstants(model, baseDir, runShapeInference))
-      return std::move(e);
+      return e;
     try {
       model = onnx::version_conversion::ConvertVersion(model, kTargetOpset);
     } catch (const std::exception &e) {
@@ -276,7 +276,7 @@ Expected<std::string> prepareModel(onnx::ModelProto &model, const std::string &p
     }
   }
   if (auto e = foldConstants(model, baseDir, runShapeInference))
-    return std::move(e);
+    return e;
   return strictInferenceMessage(model);
 }
 
@@ -334,7 +334,7 @@ Expected<ImportedModel> importModel(MLIRContext &ctx, onnx::ModelProto model, co
 
   Importer importer(ctx, model, baseDir, kTargetOpset, *strictMessage);
   if (auto e = importer.run(*result.module, result.params))
-    return std::move(e);
+    return e;
 
   std::string diagnostics;
   {
@@ -369,7 +369,7 @@ Expected<ImportedModel> importOnnxFile(MLIRContext &ctx, const std::string &path
   try {
     onnx::ModelProto model;
     if (auto e = loadModelFile(path, model))
-      return std::move(e);
+      return e;
     return importModel(ctx, std::move(model), path, options);
   } catch (const std::exception &e) {
     return makeError("importing '" + path + "' failed: " + e.what());

@@ -408,7 +408,8 @@ std::vector<Tensor> Batcher::make_tensors() const {
   return out;
 }
 
-int64_t Batcher::fill(int64_t b, std::vector<Tensor> &tensors, std::vector<int64_t> *indices) const {
+int64_t Batcher::fill(int64_t b, std::vector<Tensor> &tensors,
+                      std::vector<int64_t> *indices) const {
   if (b < 0 || b >= num_batches())
     throw Error("batch " + std::to_string(b) + " out of range (" + std::to_string(num_batches()) +
                 " batches)");

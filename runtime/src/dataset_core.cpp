@@ -35,8 +35,9 @@ DataSpec parse_data_spec(const std::string &spec) {
 Dataset Dataset::load(const std::string &spec_text, const DatasetOptions &options) {
   DataSpec spec = parse_data_spec(spec_text);
   if (options.split_given && spec.kind != "idx")
-    throw Error("data set '" + spec_text + "': --split applies only to idx: data sets, which hold "
-                                           "a train and a test split");
+    throw Error("data set '" + spec_text +
+                "': --split applies only to idx: data sets, which hold "
+                "a train and a test split");
   if (spec.kind == "npz")
     return load_npz_dataset(spec, spec_text, options);
   if (spec.kind == "idx")
@@ -126,8 +127,7 @@ Dataset load_npz_dataset(const DataSpec &spec, const std::string &text,
                          const DatasetOptions &opts) {
   std::vector<NamedTensor> arrays = read_npz(spec.path);
   auto is_input = [&](const std::string &n) {
-    return std::find(opts.input_names.begin(), opts.input_names.end(), n) !=
-           opts.input_names.end();
+    return std::find(opts.input_names.begin(), opts.input_names.end(), n) != opts.input_names.end();
   };
   auto names = [&]() {
     std::string s;

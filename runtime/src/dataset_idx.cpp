@@ -15,7 +15,8 @@ std::string gunzip(const std::string &bytes, const std::string &where) {
   std::string out;
   // The gzip trailer holds the size modulo 2^32: a good first guess for one member.
   if (bytes.size() >= 18) {
-    const unsigned char *t = reinterpret_cast<const unsigned char *>(bytes.data()) + bytes.size() - 4;
+    const unsigned char *t =
+        reinterpret_cast<const unsigned char *>(bytes.data()) + bytes.size() - 4;
     uint32_t isize = t[0] | t[1] << 8 | t[2] << 16 | static_cast<uint32_t>(t[3]) << 24;
     if (isize <= (1u << 30))
       out.reserve(isize);
@@ -121,8 +122,8 @@ Tensor read_idx(const std::string &path) {
   std::vector<int64_t> dims;
   for (int i = 0; i < rank; ++i) {
     const unsigned char *d = p + 4 + 4 * i;
-    dims.push_back(static_cast<int64_t>(static_cast<uint32_t>(d[0]) << 24 | d[1] << 16 |
-                                        d[2] << 8 | d[3]));
+    dims.push_back(
+        static_cast<int64_t>(static_cast<uint32_t>(d[0]) << 24 | d[1] << 16 | d[2] << 8 | d[3]));
   }
   size_t elem = dlc_dtype_size(type->dtype);
   int64_t n = checked_numel(dims);
@@ -131,8 +132,8 @@ Tensor read_idx(const std::string &path) {
     throw Error(path + ": IDX dimensions " + shape_string(dims) + " are too large");
   uint64_t have = raw.size() - header;
   if (have < want)
-    throw Error(path + ": truncated: the header declares " + shape_string(dims) + " " +
-                type->name + " values (" + std::to_string(want) + " bytes), the file holds " +
+    throw Error(path + ": truncated: the header declares " + shape_string(dims) + " " + type->name +
+                " values (" + std::to_string(want) + " bytes), the file holds " +
                 std::to_string(have) + " bytes of data");
   if (have > want)
     throw Error(path + ": corrupt: " + std::to_string(have - want) +

@@ -86,9 +86,9 @@ ClassificationMetrics ClassificationAccumulator::finish() const {
     }
     double p = predicted ? static_cast<double>(tp) / static_cast<double>(predicted) : 0;
     double r = support ? static_cast<double>(tp) / static_cast<double>(support) : 0;
-    double f = predicted + support ? 2.0 * static_cast<double>(tp) /
-                                         static_cast<double>(predicted + support)
-                                   : 0;
+    double f = predicted + support
+                   ? 2.0 * static_cast<double>(tp) / static_cast<double>(predicted + support)
+                   : 0;
     m.precision.push_back(p);
     m.recall.push_back(r);
     m.f1.push_back(f);

@@ -162,8 +162,8 @@ int run_eval(const Options &opts) {
                   : "");
   std::printf("  samples   %lld of %lld, %lld batch%s of %lld (data loaded in %.2f s)\n",
               static_cast<long long>(samples), static_cast<long long>(data.size()),
-              static_cast<long long>(batches), batches == 1 ? "" : "es",
-              static_cast<long long>(B), load_s);
+              static_cast<long long>(batches), batches == 1 ? "" : "es", static_cast<long long>(B),
+              load_s);
   if (task == Task::Classification) {
     dlc::ClassificationMetrics m = cls.finish();
     dlc::write_json_fields(w, m);

@@ -40,9 +40,9 @@ struct DatasetOptions {
 
 // One array of a data set: dimension 0 runs over the samples.
 struct DataArray {
-  std::string name;            // npz array name; "images"/"labels" (idx); "features"/column (csv)
-  std::string what;            // for messages: "idx images", "npz array 'x'", "csv features"
-  Tensor data;                 // [N, sample_shape...]
+  std::string name; // npz array name; "images"/"labels" (idx); "features"/column (csv)
+  std::string what; // for messages: "idx images", "npz array 'x'", "csv features"
+  Tensor data;      // [N, sample_shape...]
   std::vector<int64_t> sample_shape() const {
     return std::vector<int64_t>(data.shape().begin() + 1, data.shape().end());
   }
@@ -104,11 +104,11 @@ DLC_API DataSpec parse_data_spec(const std::string &spec);
 
 // Which data set array feeds which entry input.
 struct InputBinding {
-  std::string input;           // entry input name
-  dlc_dtype dtype;             // the input's dtype
-  std::vector<int64_t> shape;  // the input's full shape; shape[0] is the batch size
-  const DataArray *array;      // source in the Dataset, which must outlive the binding and
-                               // stay where it is (not be moved)
+  std::string input;          // entry input name
+  dlc_dtype dtype;            // the input's dtype
+  std::vector<int64_t> shape; // the input's full shape; shape[0] is the batch size
+  const DataArray *array;     // source in the Dataset, which must outlive the binding and
+                              // stay where it is (not be moved)
 };
 
 struct BindOptions {
@@ -119,8 +119,9 @@ struct BindOptions {
   std::vector<std::string> skip;
 };
 
-// Binds every input of `entry` but the skipped ones: npz arrays by name; the one feature
-// array of idx/csv to the one remaining input; the labels to options.label_input. Checks
+// Binds every input of `entry` but the skipped ones, returned in the entry's input order:
+// npz arrays by name; the one feature array of idx/csv to the one remaining input; the
+// labels to options.label_input. Checks
 // that each input's dimension 0 is the same batch size B and that a sample of the array
 // has as many values as the input per batch row ("idx images are 28x28 = 784 values per
 // sample, input 'x' expects 3x32x32 = 3072"); the layout within a row is free (images of

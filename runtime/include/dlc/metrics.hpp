@@ -27,8 +27,8 @@ struct ClassificationMetrics {
   // "logits": C >= 2 columns, softmax applied; "logit": one column, sigmoid applied (the
   // positive-class probability is sigmoid(output)).
   std::string output_kind;
-  double loss = 0;      // mean cross-entropy (binary cross-entropy for one column)
-  double accuracy = 0;  // correct / samples
+  double loss = 0;     // mean cross-entropy (binary cross-entropy for one column)
+  double accuracy = 0; // correct / samples
   int64_t correct = 0;
   // [true class][predicted class]
   std::vector<std::vector<int64_t>> confusion;
@@ -42,7 +42,7 @@ struct ClassificationMetrics {
   int64_t macro_classes = 0;
   // Binary tasks only (one or two columns): class 1 is the positive class.
   bool binary = false;
-  double average_precision = 0; // sklearn's average_precision_score
+  double average_precision = 0;  // sklearn's average_precision_score
   std::vector<PrPoint> pr_curve; // thresholds descending (recall ascending)
 };
 
@@ -68,7 +68,7 @@ struct RegressionMetrics {
   int64_t samples = 0;
   int64_t values = 0; // samples x values per sample
   double mse = 0, mae = 0, rmse = 0;
-  double r2 = 0;      // 1 - SSE / SST over all values; 0 when the targets are constant
+  double r2 = 0; // 1 - SSE / SST over all values; 0 when the targets are constant
 };
 
 class DLC_API RegressionAccumulator {

@@ -44,8 +44,8 @@ std::string gzip(const std::string &raw) {
 
 // n images of h x w pixels (pixel k of image i is (i * 31 + k * 7) % 256) and labels
 // i % classes, written as PREFIX-images-idx3-ubyte[.gz] and PREFIX-labels-idx1-ubyte[.gz].
-void write_idx_pair(const dlc_test::TempDir &dir, const std::string &prefix, uint32_t n,
-                    uint32_t h, uint32_t w, int classes, bool gz) {
+void write_idx_pair(const dlc_test::TempDir &dir, const std::string &prefix, uint32_t n, uint32_t h,
+                    uint32_t w, int classes, bool gz) {
   std::string pixels, labels;
   for (uint32_t i = 0; i < n; ++i) {
     for (uint32_t k = 0; k < h * w; ++k)
@@ -87,8 +87,8 @@ struct FakeEntry {
       std::copy(shape.begin(), shape.end(), d.shape);
       inputs.push_back(d);
     }
-    desc = dlc_entry_desc{"infer", static_cast<int32_t>(inputs.size()), 0, inputs.data(), nullptr,
-                          0, nullptr};
+    desc = dlc_entry_desc{
+        "infer", static_cast<int32_t>(inputs.size()), 0, inputs.data(), nullptr, 0, nullptr};
   }
 };
 
@@ -161,10 +161,11 @@ TEST_CASE("idx: missing, truncated and corrupt files are reported", "[dataset]")
 
   // Image and label counts disagree.
   dlc_test::spit(path + ".gz", gz);
-  dlc_test::spit(dir.file("t10k-labels-idx1-ubyte"), idx_bytes(0x08, {3}, std::string("\1\2\0", 3)));
-  CHECK_THAT(error_of([&] { dlc::Dataset::load(spec); }),
-             Contains("holds 4 images but " + dir.file("t10k-labels-idx1-ubyte") +
-                      " holds 3 labels"));
+  dlc_test::spit(dir.file("t10k-labels-idx1-ubyte"),
+                 idx_bytes(0x08, {3}, std::string("\1\2\0", 3)));
+  CHECK_THAT(
+      error_of([&] { dlc::Dataset::load(spec); }),
+      Contains("holds 4 images but " + dir.file("t10k-labels-idx1-ubyte") + " holds 3 labels"));
 }
 
 TEST_CASE("npz: features by name, the label array by default name, --label or elimination",
@@ -252,8 +253,9 @@ TEST_CASE("csv: header names, features in column order, integer or float labels"
   CHECK_THAT(err("a,kind\n1,2\n3\n"), Equals(file + ":3: 1 fields, the header (line 1) has 2"));
   CHECK_THAT(err("a,kind\n1,2\nabc,1\n"), Equals(file + ":3: column 'a': 'abc' is not a number"));
   CHECK_THAT(err("a,kind\n1,\n"), Equals(file + ":2: column 'kind': empty value"));
-  CHECK_THAT(err("a,kind\n1,2\n", "type"),
-             Equals("csv:" + file + ":label=type: no column named 'type' in the header row (a, kind)"));
+  CHECK_THAT(
+      err("a,kind\n1,2\n", "type"),
+      Equals("csv:" + file + ":label=type: no column named 'type' in the header row (a, kind)"));
   CHECK_THAT(err(""), Contains("the file is empty (no header row)"));
   CHECK_THAT(err("a,kind\n"), Contains("no data rows after the header row"));
   CHECK_THAT(err("kind\n1\n"), Contains("the label column 'kind' is the only column"));
@@ -271,7 +273,8 @@ TEST_CASE("SPEC parsing", "[dataset]") {
   CHECK(s.label == "y");
   CHECK(dlc::parse_data_spec("idx:/data/mnist").path == "/data/mnist");
   CHECK_THAT(error_of([] { dlc::parse_data_spec("mnist"); }), Contains("no format prefix"));
-  CHECK_THAT(error_of([] { dlc::parse_data_spec("hdf5:x.h5"); }), Contains("unknown format 'hdf5'"));
+  CHECK_THAT(error_of([] { dlc::parse_data_spec("hdf5:x.h5"); }),
+             Contains("unknown format 'hdf5'"));
   CHECK_THAT(error_of([] { dlc::parse_data_spec("npz:"); }), Contains("no file after 'npz:'"));
   dlc::DatasetOptions o;
   o.split_given = true;

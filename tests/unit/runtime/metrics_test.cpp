@@ -70,8 +70,7 @@ TEST_CASE("cross-entropy stays finite for large logits; ties go to the first cla
   CHECK_THROWS_WITH(acc.add(tie, 3), Contains("label 3 >= 3 classes"));
 }
 
-TEST_CASE("binary, one logit column: sigmoid, BCE, PR curve and average precision",
-          "[metrics]") {
+TEST_CASE("binary, one logit column: sigmoid, BCE, PR curve and average precision", "[metrics]") {
   dlc::ClassificationAccumulator acc(1);
   for (int i = 0; i < 10; ++i)
     acc.add(&kScores[i], kBinary[i]);
@@ -89,8 +88,8 @@ TEST_CASE("binary, one logit column: sigmoid, BCE, PR curve and average precisio
   CHECK(m.f1[1] == Approx(0.7142857142857143).epsilon(1e-15));
   CHECK(m.average_precision == Approx(0.8761904761904762).epsilon(1e-15));
   // sklearn's precision_recall_curve, highest threshold first (without its final (1, 0)).
-  const double curve[9][3] = {{1.5, 1.0, 0.2}, {0.9, 1.0, 0.4},   {0.8, 1.0, 0.6},
-                              {0.7, 0.75, 0.6}, {0.4, 2.0 / 3, 0.8}, {0.3, 5.0 / 7, 1.0},
+  const double curve[9][3] = {{1.5, 1.0, 0.2},   {0.9, 1.0, 0.4},     {0.8, 1.0, 0.6},
+                              {0.7, 0.75, 0.6},  {0.4, 2.0 / 3, 0.8}, {0.3, 5.0 / 7, 1.0},
                               {0.2, 0.625, 1.0}, {0.1, 5.0 / 9, 1.0}, {-2.0, 0.5, 1.0}};
   REQUIRE(m.pr_curve.size() == 9);
   for (int i = 0; i < 9; ++i) {

@@ -79,6 +79,22 @@ template <typename OpTy> Error binary(Importer &im) {
   return Error::success();
 }
 
+/// PRelu. Models converted from opsets before 7 may give a per-channel slope of shape [C]
+/// that does not broadcast from the right; it applies to axis 1, so it becomes [C, 1, ...].
+Error prelu(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(slope, im.input(1));
+  DLC_TRY(type, im.outputType(0));
+  auto xs = Importer::typeOf(x).getShape(), ss = Importer::typeOf(slope).getShape();
+  if (ss.size() == 1 && xs.size() > 2 && ss[0] == xs[1] && ss[0] != xs.back()) {
+    SmallVector<int64_t> channel{ss[0]};
+    channel.append(xs.size() - 2, 1);
+    slope = im.reshape(slope, channel);
+  }
+  im.setOutput(0, graph::PReluOp::create(im.b, im.loc(), type, x, slope));
+  return Error::success();
+}
+
 Error mod(Importer &im) {
   DLC_TRY(lhs, im.input(0));
   DLC_TRY(rhs, im.input(1));
@@ -221,7 +237,7 @@ void addElementwiseConverters(ConverterMap &m) {
   m["Selu"] = selu;
   m["HardSigmoid"] = hardSigmoid;
   m["Clip"] = clip;
-  m["PRelu"] = binary<PReluOp>;
+  m["PRelu"] = prelu;
   m["Add"] = binary<AddOp>;
   m["Sub"] = binary<SubOp>;
   m["Mul"] = binary<MulOp>;

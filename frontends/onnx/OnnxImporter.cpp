@@ -252,8 +252,13 @@ Expected<std::string> prepareModel(onnx::ModelProto &model, const std::string &p
   if (auto e = checkModel(model, path))
     return e;
   int opset = defaultOpset(model);
-  if (opset < 0)
-    return makeError("the model imports no opset of the default ONNX domain");
+  if (opset < 0) {
+    std::string domains;
+    for (const auto &imp : model.opset_import())
+      domains += (domains.empty() ? "'" : ", '") + imp.domain() + "' " + std::to_string(imp.version());
+    return makeError("unsupported model: it imports no opset of the default ONNX domain, only " +
+                     (domains.empty() ? std::string("none") : domains));
+  }
   if (opset < kMinOpset || opset > kTargetOpset)
     return makeError("unsupported opset " + std::to_string(opset) + " (the importer handles default-domain opsets " +
                      std::to_string(kMinOpset) + " to " + std::to_string(kTargetOpset) + ")");
@@ -348,7 +353,7 @@ Expected<ImportedModel> importModel(MLIRContext &ctx, onnx::ModelProto model, co
     if (failed(verify(*result.module)))
       return makeError("the imported graph does not verify:" + diagnostics);
   }
-  return std::move(result);
+  return result;
 }
 
 } // namespace

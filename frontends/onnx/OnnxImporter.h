@@ -20,7 +20,7 @@ namespace dlc::onnx_frontend {
 
 /// The opset every model is converted to before import.
 constexpr int kTargetOpset = 17;
-constexpr int kMinOpset = 7;
+constexpr int kMinOpset = 1;
 
 struct ImportOptions {
   /// Static shapes for inputs whose dims are symbolic, by input name.

@@ -28,9 +28,9 @@ enum class DataSplit { Test, Train };
 struct DatasetOptions {
   DataSplit split = DataSplit::Test;
   // The label array of an npz archive or the label column of a csv file (a csv SPEC's own
-  // label=COLUMN takes precedence; they must agree when both are given). Empty: for npz,
-  // an array named "label", "labels", "y" or "target", else the one array not in
-  // `input_names`; for csv the SPEC must name it.
+  // label=COLUMN is used when this is empty; they must agree when both are given). Empty
+  // for npz: an array named "label", "labels", "y", "target" or "targets" that is not an
+  // input, else the one array not in `input_names` (else no labels).
   std::string label;
   // The inputs the data set will feed (helps pick the npz label array); may be empty.
   std::vector<std::string> input_names;

@@ -600,14 +600,20 @@ TEST_CASE("a model the checker rejects reports the checker's message", "[importe
   CHECK_THAT(r->error, Catch::Contains("checker") && Catch::Contains("undefined_value"));
 }
 
-TEST_CASE("opsets outside 7..17 are refused naming the opset", "[importer][errors]") {
-  ModelBuilder mb(6);
-  mb.input("x", {2});
-  mb.node("Relu", {"x"}, {"y"}, "relu");
-  mb.output("y", 1);
-  auto r = importModel(mb.model);
-  REQUIRE_FALSE(r->model);
-  CHECK_THAT(r->error, Catch::Contains("opset 6"));
+TEST_CASE("opsets outside kMinOpset..kTargetOpset are refused naming the opset", "[importer][errors]") {
+  std::vector<int> outside{kTargetOpset + 1};
+  if (kMinOpset > 1)
+    outside.push_back(kMinOpset - 1);
+  for (int opset : outside) {
+    INFO("opset " << opset);
+    ModelBuilder mb(opset);
+    mb.input("x", {2});
+    mb.node("Relu", {"x"}, {"y"}, "relu");
+    mb.output("y", 1);
+    auto r = importModel(mb.model);
+    REQUIRE_FALSE(r->model);
+    CHECK_THAT(r->error, Catch::Contains("opset " + std::to_string(opset)));
+  }
 }
 
 TEST_CASE("a symbolic input dim needs a static shape", "[importer][shapes]") {

@@ -21,18 +21,53 @@ func.func @matmul(%a: tensor<4x8xf32>, %b: tensor<8x3xf32>) -> tensor<4x3xf32> {
 
 // -----
 
-// Batched matmul with a broadcast rhs: one generic with a reduction dim.
-// CHECK-LABEL: func @batched
-// CHECK: linalg.generic
-// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "reduction"]
-func.func @batched(%a: tensor<2x4x8xf32>, %b: tensor<8x3xf32>) -> tensor<2x4x3xf32> {
+// A stack of rows times one matrix is one 2-D matmul on the collapsed rows.
+// CHECK-LABEL: func @rows_times_matrix
+// CHECK: tensor.expand_shape %{{.*}} : tensor<64xf32> into tensor<8x8xf32>
+// CHECK: linalg.matmul ins(%{{.*}}, %arg1 : tensor<8x8xf32>, tensor<8x3xf32>)
+func.func @rows_times_matrix(%a: tensor<2x4x8xf32>, %b: tensor<8x3xf32>) -> tensor<2x4x3xf32> {
   %0 = graph.matmul %a, %b : (tensor<2x4x8xf32>, tensor<8x3xf32>) -> tensor<2x4x3xf32>
   return %0 : tensor<2x4x3xf32>
 }
 
 // -----
 
-// Conv pads first, then reduces over (channel, kh, kw) per group.
+// Equal batch dims: one batch_matmul over the collapsed batch.
+// CHECK-LABEL: func @same_batch
+// CHECK: linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<6x4x8xf32>, tensor<6x8x5xf32>)
+func.func @same_batch(%a: tensor<2x3x4x8xf32>, %b: tensor<2x3x8x5xf32>) -> tensor<2x3x4x5xf32> {
+  %0 = graph.matmul %a, %b : (tensor<2x3x4x8xf32>, tensor<2x3x8x5xf32>) -> tensor<2x3x4x5xf32>
+  return %0 : tensor<2x3x4x5xf32>
+}
+
+// -----
+
+// Broadcast batch dims: one generic with a reduction dim.
+// CHECK-LABEL: func @broadcast_batch
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "reduction"]
+func.func @broadcast_batch(%a: tensor<2x4x8xf32>, %b: tensor<1x8x3xf32>) -> tensor<2x4x3xf32> {
+  %0 = graph.matmul %a, %b : (tensor<2x4x8xf32>, tensor<1x8x3xf32>) -> tensor<2x4x3xf32>
+  return %0 : tensor<2x4x3xf32>
+}
+
+// -----
+
+// An ungrouped f32 conv is im2col (a gather of every window) and one matmul.
+// CHECK-LABEL: func @conv_im2col
+// CHECK: tensor.pad
+// CHECK: linalg.generic
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<4x18xf32>, tensor<18x25xf32>)
+// CHECK: linalg.transpose
+func.func @conv_im2col(%x: tensor<1x2x5x5xf32>, %w: tensor<4x2x3x3xf32>) -> tensor<1x4x5x5xf32> {
+  %0 = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1}
+      : (tensor<1x2x5x5xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x5x5xf32>
+  return %0 : tensor<1x4x5x5xf32>
+}
+
+// -----
+
+// A grouped conv pads first, then reduces over (channel, kh, kw) per group.
 // CHECK-LABEL: func @conv
 // CHECK: tensor.pad
 // CHECK: linalg.generic

@@ -1,0 +1,52 @@
+// RUN: dlc-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(dlc-vectorize-matmul{vector-width=8 rows=4}))" | FileCheck %s
+
+// 8x40 = one 16-wide strip (2 vectors), one 8-wide strip, no scalar columns; rows in
+// tiles of 4 then single rows; the accumulators are loop-carried through K.
+// CHECK-LABEL: func @matmul
+// CHECK-NOT: linalg.matmul
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c32{{.*}} step %c16
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c8{{.*}} step %c4
+// CHECK-COUNT-8: vector.load %arg2
+// CHECK: scf.for %{{.*}} iter_args
+// CHECK: vector.broadcast
+// CHECK: vector.fma
+// CHECK: vector.store
+// CHECK: scf.for %{{.*}} = %c32{{.*}} to %c40{{.*}} step %c8
+func.func @matmul(%a: memref<8x5xf32>, %b: memref<5x40xf32>, %c: memref<8x40xf32>) {
+  linalg.matmul ins(%a, %b : memref<8x5xf32>, memref<5x40xf32>) outs(%c : memref<8x40xf32>)
+  return
+}
+
+// -----
+
+// Columns narrower than a vector fall back to scalar loops.
+// CHECK-LABEL: func @narrow
+// CHECK-NOT: vector.fma
+// CHECK: math.fma
+func.func @narrow(%a: memref<3x5xf32>, %b: memref<5x3xf32>, %c: memref<3x3xf32>) {
+  linalg.matmul ins(%a, %b : memref<3x5xf32>, memref<5x3xf32>) outs(%c : memref<3x3xf32>)
+  return
+}
+
+// -----
+
+// Not f32: left for the generic loop lowering.
+// CHECK-LABEL: func @f64
+// CHECK: linalg.matmul
+func.func @f64(%a: memref<4x4xf64>, %b: memref<4x4xf64>, %c: memref<4x4xf64>) {
+  linalg.matmul ins(%a, %b : memref<4x4xf64>, memref<4x4xf64>) outs(%c : memref<4x4xf64>)
+  return
+}
+
+// -----
+
+// batch_matmul: the same kernel per batch, on rank-reduced subviews.
+// CHECK-LABEL: func @batched
+// CHECK-NOT: linalg.batch_matmul
+// CHECK: scf.for
+// CHECK: memref.subview %arg0
+// CHECK: vector.fma
+func.func @batched(%a: memref<3x4x5xf32>, %b: memref<3x5x16xf32>, %c: memref<3x4x16xf32>) {
+  linalg.batch_matmul ins(%a, %b : memref<3x4x5xf32>, memref<3x5x16xf32>) outs(%c : memref<3x4x16xf32>)
+  return
+}

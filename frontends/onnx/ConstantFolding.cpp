@@ -313,9 +313,13 @@ Expected<ConstTensor> elementwise(Inputs in, int32_t outDtype, FloatFn floatFn, 
 
 uint64_t u(int64_t v) { return (uint64_t)v; }
 
-Expected<ConstTensor> evalBinary(const std::string &op, Inputs in) {
+Expected<ConstTensor> evalBinary(const NodeProto &node, const std::string &op, Inputs in) {
   if (in.size() != 2 || !in[0] || !in[1])
     return makeError("expects two inputs");
+  // Before opset 7 (folding also runs ahead of the version conversion), broadcast=1 with
+  // an axis aligns the second operand at that axis, not from the right.
+  if (findAttr(node, "axis") && getAttrInt(node, "broadcast", 0) != 0)
+    return makeError("legacy axis broadcasting is not evaluated at import");
   bool compare = op == "Equal" || op == "Less" || op == "Greater";
   int32_t outDtype = compare ? (int32_t)TensorProto::BOOL : in[0]->dtype;
   auto ff = [&](const std::vector<double> &v) -> Expected<double> {
@@ -418,6 +422,8 @@ Expected<ConstTensor> evalConcat(const NodeProto &node, Inputs in) {
   if (in.empty())
     return makeError("no inputs");
   int64_t rank = in[0]->shape.size();
+  if (!findAttr(node, "axis")) // required from Concat-4; Concat-1 defaulted to 1
+    return makeError("Concat without an axis");
   int64_t axis = getAttrInt(node, "axis", 0);
   if (axis < 0)
     axis += rank;
@@ -589,7 +595,7 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
     return one(std::move(out));
   }
   if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Equal" || op == "Less" || op == "Greater")
-    return one(evalBinary(op, in));
+    return one(evalBinary(node, op, in));
   if (op == "Floor" || op == "Ceil") {
     if (auto e = need(0))
       return e;

@@ -9,6 +9,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/TargetParser/Host.h"
 
 using namespace mlir;
 
@@ -56,6 +57,16 @@ static ArtifactSpec describe(ModuleOp module, const onnx_frontend::ImportedModel
     spec.params.push_back(ps);
   }
   return spec;
+}
+
+/// f32 lanes of the host's widest vector registers: the micro-kernel's vector width.
+static int64_t hostVectorWidth() {
+  auto features = llvm::sys::getHostCPUFeatures();
+  if (features.lookup("avx512f"))
+    return 16;
+  if (features.lookup("avx2") || features.lookup("avx"))
+    return 8;
+  return 4;
 }
 
 static llvm::Error checkDtypes(const ArtifactSpec &spec) {
@@ -114,6 +125,7 @@ llvm::Error compileModel(onnx_frontend::ImportedModel &model, const CompileOptio
     spec.entries[0].arenaBytes = arena.getInt();
   CpuPipelineOptions cpu;
   cpu.optLevel = options.optLevel;
+  cpu.vectorWidth = hostVectorWidth();
   if (auto err = run(module, [&](OpPassManager &pm) { buildLowerToLLVMPipeline(pm, cpu); }, "lower-to-llvm"))
     return err;
 

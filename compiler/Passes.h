@@ -6,6 +6,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -25,6 +26,12 @@ namespace dlc {
 /// The attribute that marks an entry point (infer, train_step, eval_step).
 constexpr const char *kEntryAttr = "dlc.entry";
 constexpr const char *kArenaBytesAttr = "dlc.arena_bytes";
+/// Marks an scf.for whose iterations may run on different threads.
+constexpr const char *kParallelAttr = "dlc.parallel";
+/// On an outlined parallel body: its number of iterations.
+constexpr const char *kParallelTripsAttr = "dlc.parallel_trips";
+/// Defined by every artifact: runs fn over [0, n) on the runtime's thread pool.
+constexpr const char *kRunParallelSymbol = "dlc_run_parallel";
 
 } // namespace dlc
 

@@ -134,6 +134,45 @@ def VectorizeMatmul : Pass<"dlc-vectorize-matmul", "mlir::func::FuncOp"> {
   ];
 }
 
+def OutlineParallelLoops : Pass<"dlc-outline-parallel-loops", "mlir::ModuleOp"> {
+  let summary = "Outlines scf.for loops marked dlc.parallel into bodies run by the runtime's thread pool";
+  let description = [{
+    A loop marked `dlc.parallel` (the micro-kernel's column strips, the batches of a
+    batch_matmul) whose iterations are independent becomes a private function
+    `@dlc_par_body_N(%begin, %end, captured memrefs...)` running iterations
+    [begin, end), and a call of it over all iterations. The function carries
+    `dlc.parallel_trips`; after lowering to LLVM, `dlc-lower-parallel-calls` turns the
+    call into `dlc_run_parallel(trips, trampoline, ctx)`, which hands the range to the
+    runtime's `dlc_parallel_for`. Loops that capture anything but constants and
+    identity-layout static memrefs stay serial.
+
+    ```mlir
+    scf.for %j = %c0 to %c256 step %c32 { ... } {dlc.parallel}
+    // becomes
+    call @dlc_par_body_0(%c0, %c8, %a, %b, %c) : (index, index, memref<...>, ...) -> ()
+    ```
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect", "::mlir::scf::SCFDialect", "::mlir::arith::ArithDialect"];
+}
+
+def LowerParallelCalls : Pass<"dlc-lower-parallel-calls", "mlir::ModuleOp"> {
+  let summary = "Turns calls of outlined parallel bodies into dlc_run_parallel calls with a pointer context";
+  let description = [{
+    Runs on the LLVM dialect. For every `llvm.func` with `dlc.parallel_trips = N` it adds
+    a trampoline `(i64 begin, i64 end, ptr ctx)` that loads the body's pointer arguments
+    from `ctx`, and replaces each call by storing the pointers in a stack array and calling
+    `dlc_run_parallel(N, trampoline, ctx)` (defined by the artifact: the runtime's
+    `dlc_parallel_for` when present, else a serial call).
+
+    ```mlir
+    llvm.call @dlc_par_body_0(%c0, %c8, %a, %b, %c)
+    // becomes
+    llvm.call @dlc_run_parallel(%c8, %tramp, %ctx)
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def LowerCopies : Pass<"dlc-lower-copies", "mlir::func::FuncOp"> {
   let summary = "Turns memref.copy into linalg.copy so copies become loops, not runtime calls";
   let description = [{

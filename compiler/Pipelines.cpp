@@ -48,6 +48,7 @@ void buildLowerToLLVMPipeline(OpPassManager &pm, const CpuPipelineOptions &optio
   VectorizeMatmulOptions matmul;
   matmul.vectorWidth = options.vectorWidth;
   pm.addNestedPass<func::FuncOp>(createVectorizeMatmul(matmul));
+  pm.addPass(createOutlineParallelLoops());
   pm.addNestedPass<func::FuncOp>(createLowerCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
@@ -67,6 +68,7 @@ void buildLowerToLLVMPipeline(OpPassManager &pm, const CpuPipelineOptions &optio
   funcOptions.useBarePtrCallConv = true;
   pm.addPass(createConvertFuncToLLVMPass(funcOptions));
   pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createLowerParallelCalls());
   pm.addPass(createCanonicalizerPass());
 }
 

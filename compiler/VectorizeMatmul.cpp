@@ -66,7 +66,7 @@ struct MatmulEmitter {
     int64_t width = nvec * VL, mFull = M - M % MR;
     if (j1 <= j0)
       return;
-    b.create<scf::ForOp>(loc, idx(j0), idx(j1), idx(width), ValueRange{},
+    auto strips = b.create<scf::ForOp>(loc, idx(j0), idx(j1), idx(width), ValueRange{},
                          [&](OpBuilder &nb, Location l, Value j, ValueRange) {
                            OpBuilder::InsertionGuard g(b);
                            b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
@@ -88,6 +88,8 @@ struct MatmulEmitter {
                                                   });
                            b.create<scf::YieldOp>(l);
                          });
+    // Strips write disjoint columns of C.
+    strips->setAttr(dlc::kParallelAttr, b.getUnitAttr());
   }
 
   /// Plain loops (i, k, j) for the last columns, narrower than a vector.
@@ -159,7 +161,7 @@ struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass>
       Value a = slice(A, M, K), bb = slice(B, K, N), cc = slice(C, M, N);
       emitMatmul(nb, l, a, bb, cc, M, N, K);
       nb.create<scf::YieldOp>(l);
-    });
+    })->setAttr(dlc::kParallelAttr, b.getUnitAttr()); // batches write disjoint blocks of C
     bm.erase();
   }
 

@@ -194,6 +194,12 @@ static std::string manifestSource(const ArtifactSpec &spec, const std::string &w
      << cString(cString(weightsPath)).substr(1, cString(cString(weightsPath)).size() - 2)
      << "\\n.byte 0\\n.previous\\n\");\n";
   os << "extern const uint8_t dlc_weights_blob[];\n";
+  // Parallel loops run on the runtime's pool when the process has libdlcrt loaded, else
+  // serially: the artifact itself links no runtime.
+  os << "typedef void (*dlc_parallel_fn)(int64_t, int64_t, void *);\n"
+        "extern void dlc_parallel_for(int64_t, dlc_parallel_fn, void *) __attribute__((weak));\n"
+        "__attribute__((visibility(\"hidden\"))) void dlc_run_parallel(int64_t n, dlc_parallel_fn fn, void *ctx) {\n"
+        "  if (dlc_parallel_for) dlc_parallel_for(n, fn, ctx); else fn(0, n, ctx);\n}\n";
   for (const EntrySpec &e : spec.entries) {
     os << "extern void dlc_entry_" << e.name << "(void *const *, void *);\n";
     os << "static const dlc_tensor_desc " << e.name << "_inputs[] = {";

@@ -8,7 +8,11 @@
 
     bench.py BIN_DIR PEER_SCRIPT WORK_DIR [--threads T] [--only mlp,lenet]
 Prints one line per measurement and the ratio dlc / peer (time: lower is better)."""
-import argparse, os, re, subprocess, time
+import argparse, os, re, subprocess, sys, time
+
+# OpenBLAS reads its thread count when NumPy loads: set it from --threads first.
+_threads = sys.argv[sys.argv.index("--threads") + 1] if "--threads" in sys.argv else "1"
+os.environ["OPENBLAS_NUM_THREADS"] = _threads
 import numpy as np
 
 def dlc_bench(bin_dir, so, threads, iters):
@@ -35,14 +39,13 @@ def models(args):
         for batch in (64, 1):
             so = f"{args.work}/b{batch}/{name}.so"
             compile_model(args.bin, f"{args.work}/b{batch}/{name}.onnx", so)
-            ms = dlc_bench(args.bin, so, args.threads, 200 if batch == 1 else 50)
+            ms = dlc_bench(args.bin, so, args.threads, 500 if batch == 1 else 100)
             ref = torch_ms[name][f"infer_b{batch}_ms" if batch == 1 else "infer_b64_ms"]
             print(f"{name:<12} {batch:>5} {ms:>9.3f} {ref:>9.3f} {ms / ref:>9.2f}", flush=True)
 
 def matmul(args):
     import onnx
     from onnx import TensorProto, helper
-    os.environ["OPENBLAS_NUM_THREADS"] = str(args.threads)
     print(f"{'matmul n':<12} {'dlc GFLOP/s':>12} {'numpy GFLOP/s':>14} {'dlc/numpy':>9}")
     for n in (256, 1024, 2048):
         g = helper.make_graph([helper.make_node("MatMul", ["a", "b"], ["c"])], "mm",

@@ -11,6 +11,8 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/TargetParser/Host.h"
 
+#include <cstring>
+
 using namespace mlir;
 
 namespace dlc {
@@ -79,6 +81,43 @@ static llvm::Error checkDtypes(const ArtifactSpec &spec) {
   return llvm::Error::success();
 }
 
+/// Weight prepacking for inference: a parameter read only through one 2-D transpose (Gemm's
+/// transB, torch's Linear) is stored transposed in the artifact, so the kernels read it
+/// directly and no transpose runs per call. The manifest shows the stored layout.
+static void prepackTransposedParams(ModuleOp module, onnx_frontend::ImportedModel &model) {
+  auto fn = module.lookupSymbol<func::FuncOp>("infer");
+  unsigned firstParam = fn.getNumArguments() - model.params.size();
+  for (unsigned i = 0; i < model.params.size(); ++i) {
+    BlockArgument arg = fn.getArgument(firstParam + i);
+    auto type = cast<RankedTensorType>(arg.getType());
+    if (type.getRank() != 2 || arg.use_empty() || !type.getElementType().isIntOrFloat())
+      continue;
+    bool onlyTransposed = llvm::all_of(arg.getUsers(), [](Operation *u) {
+      auto t = dyn_cast<graph::TransposeOp>(u);
+      return t && t.getPerm() == ArrayRef<int64_t>{1, 0};
+    });
+    if (!onlyTransposed)
+      continue;
+    int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+    size_t elem = (type.getElementTypeBitWidth() + 7) / 8;
+    std::vector<char> &data = model.params[i].data;
+    std::vector<char> packed(data.size());
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c)
+        std::memcpy(&packed[(c * rows + r) * elem], &data[(r * cols + c) * elem], elem);
+    data.swap(packed);
+    auto transposed = RankedTensorType::get({cols, rows}, type.getElementType());
+    model.params[i].type = transposed;
+    arg.setType(transposed);
+    for (Operation *user : llvm::make_early_inc_range(arg.getUsers())) {
+      user->getResult(0).replaceAllUsesWith(arg);
+      user->erase();
+    }
+  }
+  SmallVector<Type> inputs(fn.getBody().getArgumentTypes());
+  fn.setType(FunctionType::get(module.getContext(), inputs, fn.getFunctionType().getResults()));
+}
+
 static llvm::Error run(ModuleOp module, llvm::function_ref<void(OpPassManager &)> build, const char *stage) {
   PassManager pm(module->getContext());
   build(pm);
@@ -96,6 +135,7 @@ llvm::Error compileModel(onnx_frontend::ImportedModel &model, const CompileOptio
   if (!infer)
     return llvm::createStringError("the imported module has no @infer function");
   infer->setAttr(kEntryAttr, UnitAttr::get(module.getContext()));
+  prepackTransposedParams(module, model);
   ArtifactSpec spec = describe(module, model);
   spec.target = options.target;
   if (auto err = checkDtypes(spec))

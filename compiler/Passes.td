@@ -4,6 +4,49 @@
 include "mlir/Pass/PassBase.td"
 
 //===----------------------------------------------------------------------===//
+// Training
+//===----------------------------------------------------------------------===//
+
+def BuildTrainStep : Pass<"dlc-build-train-step", "mlir::ModuleOp"> {
+  let summary = "Adds train_step and eval_step entry points: loss, reverse-mode autodiff, optimizer update";
+  let description = [{
+    From `@infer` (inputs, then parameters marked `dlc.kind = "param"`), builds
+    `@eval_step(inputs, label, params) -> (loss, outputs)` and
+    `@train_step(inputs, label, params) -> loss`. train_step differentiates the loss with
+    respect to every trainable parameter (each op's GradientOpInterface rule, gradients
+    summed where a value fans out, only ops between the parameters and the loss), then
+    updates the parameters, the optimizer state and the step counter in place
+    (`bufferization.materialize_in_destination` into their arguments). Optimizer state
+    slots, `optimizer.lr` and `optimizer.step` become new parameters of every entry point,
+    with `dlc.init` telling their initial value.
+
+    ```mlir
+    func.func @infer(%x: tensor<4x3xf32> {dlc.kind = "input"}, %w: tensor<3x2xf32> {dlc.kind = "param"}) -> tensor<4x2xf32>
+    // gains
+    func.func @train_step(%x: ..., %label: tensor<4xi64>, %w: ..., %w_m: ..., %lr: tensor<f32>, %step: tensor<i64>) -> tensor<f32>
+    ```
+  }];
+  let dependentDialects = ["::dlc::graph::GraphDialect", "::mlir::bufferization::BufferizationDialect"];
+  let options = [
+    Option<"loss", "loss", "std::string", "\"cross_entropy\"",
+           "mse, l1, bce, cross_entropy or nll, applied to the first output">,
+    Option<"lossOutput", "loss-output", "std::string", "\"\"",
+           "Train this scalar output of the graph instead of appending a loss">,
+    Option<"label", "label", "std::string", "\"label\"", "Name of the label input">,
+    Option<"optimizer", "optimizer", "std::string", "\"sgd\"",
+           "sgd, momentum, nesterov, adam, adamw, rmsprop or adagrad">,
+    Option<"lr", "lr", "double", "0.01", "Initial learning rate (optimizer.lr)">,
+    Option<"momentum", "momentum", "double", "0.9", "Momentum of momentum and nesterov">,
+    Option<"weightDecay", "weight-decay", "double", "0.0", "L2 penalty (decoupled for adamw)">,
+    Option<"beta1", "beta1", "double", "0.9", "Adam's beta1">,
+    Option<"beta2", "beta2", "double", "0.999", "Adam's beta2">,
+    Option<"epsilon", "epsilon", "double", "-1.0", "Denominator epsilon (default: PyTorch's per optimizer)">,
+    Option<"alpha", "alpha", "double", "0.99", "RMSProp's smoothing constant">,
+    Option<"clipGradNorm", "clip-grad-norm", "double", "0.0", "Clip the global gradient norm to this (0: off)">,
+  ];
+}
+
+//===----------------------------------------------------------------------===//
 // Graph -> kernel
 //===----------------------------------------------------------------------===//
 
@@ -85,6 +128,21 @@ def FuseElementwise : Pass<"dlc-fuse-elementwise", "mlir::func::FuncOp"> {
 //===----------------------------------------------------------------------===//
 // Buffers
 //===----------------------------------------------------------------------===//
+
+def DropArgumentResults : Pass<"dlc-drop-argument-results", "mlir::func::FuncOp"> {
+  let summary = "Drops results of an entry point that are its own arguments (in-place updates)";
+  let description = [{
+    After bufferization, train_step returns each parameter it updated in place: the very
+    argument buffer. Such results carry no data the caller lacks, so they are removed
+    from the signature (upstream's drop-equivalent-buffer-results skips public functions).
+
+    ```mlir
+    func.func @train_step(%w: memref<4xf32>) -> (memref<f32>, memref<4xf32>) { ... return %loss, %w }
+    // becomes
+    func.func @train_step(%w: memref<4xf32>) -> memref<f32> { ... return %loss }
+    ```
+  }];
+}
 
 def PlanMemory : Pass<"dlc-plan-memory", "mlir::func::FuncOp"> {
   let summary = "Places every static allocation of an entry point in one arena, reusing bytes by liveness";

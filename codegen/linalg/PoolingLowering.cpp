@@ -132,8 +132,69 @@ struct AvgPoolLowering : OpConversionPattern<AvgPoolOp> {
   }
 };
 
+/// dx[n, c, h] = sum over kernel offsets k whose window o = (h + pad - k * dilation) /
+/// stride exists of g[n, c, o] where x[n, c, h] equals that window's maximum y[n, c, o]:
+/// a gather over the windows covering each input element, so no scatter is needed.
+struct MaxPoolGradLowering : OpConversionPattern<MaxPoolGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(MaxPoolGradOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto xt = cast<RankedTensorType>(op.getInput().getType());
+    auto yt = cast<RankedTensorType>(op.getOutput().getType());
+    Type elem = xt.getElementType();
+    int64_t s = xt.getRank() - 2;
+    unsigned dims = 2 + 2 * s;
+    auto kernel = op.getKernelShape(), strides = op.getStrides(), pads = op.getPads(), dil = op.getDilations();
+    SmallVector<AffineExpr> xe, ke;
+    for (int64_t i = 0; i < 2 + s; ++i)
+      xe.push_back(getAffineDimExpr(i, ctx));
+    for (int64_t i = 0; i < s; ++i)
+      ke.push_back(getAffineDimExpr(2 + s + i, ctx));
+    Value kernelT = rewriter.create<tensor::EmptyOp>(loc, kernel, elem);
+    Value init = filledTensor(rewriter, loc, xt, scalarConstant(rewriter, loc, elem, 0));
+    SmallVector<utils::IteratorType> iters(2 + s, utils::IteratorType::parallel);
+    iters.append(s, utils::IteratorType::reduction);
+    Value y = adaptor.getOutput(), g = adaptor.getOutputGrad();
+    Value r = rewriter
+                  .create<linalg::GenericOp>(
+                      loc, TypeRange{xt}, ValueRange{adaptor.getInput(), kernelT}, ValueRange{init},
+                      SmallVector<AffineMap>{AffineMap::get(dims, 0, xe, ctx), AffineMap::get(dims, 0, ke, ctx),
+                                             AffineMap::get(dims, 0, xe, ctx)},
+                      iters,
+                      [&](OpBuilder &b, Location l, ValueRange a) {
+                        auto cst = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(l, v); };
+                        Value valid = b.create<arith::ConstantIntOp>(l, 1, 1);
+                        SmallVector<Value> at{b.create<linalg::IndexOp>(l, 0), b.create<linalg::IndexOp>(l, 1)};
+                        for (int64_t i = 0; i < s; ++i) {
+                          Value h = b.create<linalg::IndexOp>(l, 2 + i), k = b.create<linalg::IndexOp>(l, 2 + s + i);
+                          Value num = b.create<arith::SubIOp>(l, b.create<arith::AddIOp>(l, h, cst(pads[i])),
+                                                              b.create<arith::MulIOp>(l, k, cst(dil[i])));
+                          Value nonneg = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::sge, num, cst(0));
+                          Value safe = b.create<arith::MaxSIOp>(l, num, cst(0));
+                          Value o = b.create<arith::DivUIOp>(l, safe, cst(strides[i]));
+                          Value exact = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq,
+                                                                b.create<arith::RemUIOp>(l, safe, cst(strides[i])), cst(0));
+                          Value inRange = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, o, cst(yt.getDimSize(2 + i)));
+                          valid = b.create<arith::AndIOp>(l, valid, b.create<arith::AndIOp>(l, nonneg, b.create<arith::AndIOp>(l, exact, inRange)));
+                          at.push_back(b.create<arith::MinSIOp>(l, o, cst(yt.getDimSize(2 + i) - 1)));
+                        }
+                        Value ym = b.create<tensor::ExtractOp>(l, y, at);
+                        Value gv = b.create<tensor::ExtractOp>(l, g, at);
+                        Value isMax = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OEQ, a[0], ym);
+                        Value take = b.create<arith::AndIOp>(l, valid, isMax);
+                        Value contrib = b.create<arith::SelectOp>(l, take, gv, scalarConstant(b, l, elem, 0));
+                        b.create<linalg::YieldOp>(l, b.create<arith::AddFOp>(l, a[2], contrib).getResult());
+                      })
+                  .getResult(0);
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 } // namespace
 
 void dlc::populatePoolingLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<MaxPoolLowering, AvgPoolLowering>(patterns.getContext());
+  patterns.add<MaxPoolLowering, AvgPoolLowering, MaxPoolGradLowering>(patterns.getContext());
 }

@@ -313,6 +313,18 @@ template <typename PoolOp> static LogicalResult verifyPool(PoolOp op) {
   return success();
 }
 LogicalResult MaxPoolOp::verify() { return verifyPool(*this); }
+
+LogicalResult MaxPoolGradOp::verify() {
+  if (getInputGrad().getType() != getInput().getType())
+    return emitOpError() << "input_grad type " << getInputGrad().getType() << " differs from input type "
+                         << getInput().getType();
+  if (getOutputGrad().getType() != getOutput().getType())
+    return emitOpError() << "output_grad type " << getOutputGrad().getType() << " differs from output type "
+                         << getOutput().getType();
+  if (getKernelShape().size() + 2 != (size_t)tensorOf(getInput()).getRank())
+    return emitOpError() << "expects " << tensorOf(getInput()).getRank() - 2 << " kernel_shape values";
+  return verifyWindowAttrs(*this, getKernelShape().size(), getStrides(), getPads(), getDilations());
+}
 LogicalResult AvgPoolOp::verify() { return verifyPool(*this); }
 
 //===----------------------------------------------------------------------===//
@@ -564,6 +576,8 @@ LogicalResult TriluOp::verify() {
     return emitOpError() << "input must have rank >= 2";
   return success();
 }
+
+#include "dialects/Graph/GradientInterface.cpp.inc"
 
 #define GET_OP_CLASSES
 #include "dialects/Graph/GraphOps.cpp.inc"

@@ -2,6 +2,7 @@
 #define DLC_GRAPH_OPS
 
 include "dialects/Graph/GraphDialect.td"
+include "dialects/Graph/GradientInterface.td"
 include "mlir/IR/BuiltinAttributes.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/IR/OpBase.td"
@@ -27,18 +28,18 @@ class Graph_UnaryOp<string mnemonic, string sum, list<Trait> traits = []>
   let hasVerifier = 1;
 }
 
-class Graph_FloatUnaryOp<string mnemonic, string sum>
-    : Graph_UnaryOp<mnemonic, sum, [SameOperandsAndResultType]>;
+class Graph_FloatUnaryOp<string mnemonic, string sum, list<Trait> traits = []>
+    : Graph_UnaryOp<mnemonic, sum, !listconcat([SameOperandsAndResultType], traits)>;
 
-def Graph_ReluOp : Graph_UnaryOp<"relu", "max(x, 0)", [SameOperandsAndResultType]>;
-def Graph_NegOp : Graph_UnaryOp<"neg", "-x", [SameOperandsAndResultType]>;
+def Graph_ReluOp : Graph_UnaryOp<"relu", "max(x, 0)", [SameOperandsAndResultType, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_NegOp : Graph_UnaryOp<"neg", "-x", [SameOperandsAndResultType, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_AbsOp : Graph_UnaryOp<"abs", "|x|", [SameOperandsAndResultType]>;
 def Graph_SignOp : Graph_UnaryOp<"sign", "-1, 0 or 1", [SameOperandsAndResultType]>;
-def Graph_SigmoidOp : Graph_FloatUnaryOp<"sigmoid", "1 / (1 + exp(-x))">;
-def Graph_TanhOp : Graph_FloatUnaryOp<"tanh", "hyperbolic tangent">;
-def Graph_ExpOp : Graph_FloatUnaryOp<"exp", "e^x">;
-def Graph_LogOp : Graph_FloatUnaryOp<"log", "natural logarithm">;
-def Graph_SqrtOp : Graph_FloatUnaryOp<"sqrt", "square root">;
+def Graph_SigmoidOp : Graph_FloatUnaryOp<"sigmoid", "1 / (1 + exp(-x))", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_TanhOp : Graph_FloatUnaryOp<"tanh", "hyperbolic tangent", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_ExpOp : Graph_FloatUnaryOp<"exp", "e^x", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_LogOp : Graph_FloatUnaryOp<"log", "natural logarithm", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_SqrtOp : Graph_FloatUnaryOp<"sqrt", "square root", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_ReciprocalOp : Graph_FloatUnaryOp<"reciprocal", "1 / x">;
 def Graph_ErfOp : Graph_FloatUnaryOp<"erf", "Gauss error function (GELU's building block)">;
 def Graph_SoftplusOp : Graph_FloatUnaryOp<"softplus", "log(1 + exp(x))">;
@@ -67,11 +68,11 @@ def Graph_IsInfOp : Graph_UnaryOp<"is_inf", "true where x is +-inf (selectable s
 }
 def Graph_CastOp : Graph_UnaryOp<"cast", "converts every element to the result's element type">;
 
-class Graph_AlphaUnaryOp<string mnemonic, string sum, string alpha>
-    : Graph_FloatUnaryOp<mnemonic, sum> {
+class Graph_AlphaUnaryOp<string mnemonic, string sum, string alpha, list<Trait> traits = []>
+    : Graph_FloatUnaryOp<mnemonic, sum, traits> {
   let arguments = (ins AnyRankedTensor:$input, DefaultValuedAttr<F64Attr, alpha>:$alpha);
 }
-def Graph_LeakyReluOp : Graph_AlphaUnaryOp<"leaky_relu", "x if x >= 0 else alpha * x", "0.01">;
+def Graph_LeakyReluOp : Graph_AlphaUnaryOp<"leaky_relu", "x if x >= 0 else alpha * x", "0.01", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_EluOp : Graph_AlphaUnaryOp<"elu", "x if x > 0 else alpha * (exp(x) - 1)", "1.0">;
 def Graph_CeluOp : Graph_AlphaUnaryOp<"celu", "max(0, x) + min(0, alpha * (exp(x / alpha) - 1))", "1.0">;
 def Graph_ThresholdedReluOp : Graph_AlphaUnaryOp<"thresholded_relu", "x if x > alpha else 0", "1.0">;
@@ -99,10 +100,10 @@ class Graph_BinaryOp<string mnemonic, string sum, list<Trait> traits = []>
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
-def Graph_AddOp : Graph_BinaryOp<"add", "lhs + rhs", [Commutative]>;
-def Graph_SubOp : Graph_BinaryOp<"sub", "lhs - rhs">;
-def Graph_MulOp : Graph_BinaryOp<"mul", "lhs * rhs", [Commutative]>;
-def Graph_DivOp : Graph_BinaryOp<"div", "lhs / rhs (integer division truncates)">;
+def Graph_AddOp : Graph_BinaryOp<"add", "lhs + rhs", [Commutative, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_SubOp : Graph_BinaryOp<"sub", "lhs - rhs", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_MulOp : Graph_BinaryOp<"mul", "lhs * rhs", [Commutative, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_DivOp : Graph_BinaryOp<"div", "lhs / rhs (integer division truncates)", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_PowOp : Graph_BinaryOp<"pow", "lhs ^ rhs">;
 def Graph_MaxOp : Graph_BinaryOp<"max", "max(lhs, rhs)", [Commutative]>;
 def Graph_MinOp : Graph_BinaryOp<"min", "min(lhs, rhs)", [Commutative]>;
@@ -136,7 +137,7 @@ def Graph_WhereOp : Graph_Op<"where"> {
 // Contractions, convolution, pooling.
 //===----------------------------------------------------------------------===//
 
-def Graph_MatMulOp : Graph_Op<"matmul"> {
+def Graph_MatMulOp : Graph_Op<"matmul", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "matrix product with NumPy semantics (batched, broadcast, 1-D promotion)";
   let description = [{
     ```mlir
@@ -149,7 +150,7 @@ def Graph_MatMulOp : Graph_Op<"matmul"> {
   let hasVerifier = 1;
 }
 
-def Graph_ConvOp : Graph_Op<"conv"> {
+def Graph_ConvOp : Graph_Op<"conv", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "N-d convolution (cross-correlation), channels first, with groups";
   let description = [{
     Input `N x C x D1 x ... x Dn`, weight `M x C/group x K1 x ... x Kn`, optional bias `M`.
@@ -187,7 +188,7 @@ def Graph_ConvTransposeOp : Graph_Op<"conv_transpose"> {
   let hasVerifier = 1;
 }
 
-class Graph_PoolOp<string mnemonic, string sum> : Graph_Op<mnemonic> {
+class Graph_PoolOp<string mnemonic, string sum, list<Trait> traits = []> : Graph_Op<mnemonic, traits> {
   let summary = sum;
   let description = !strconcat("Sliding-window pooling over the spatial axes of an N x C x ... tensor.\n",
     "`pads` holds begin pads then end pads; `ceil_mode` is already reflected in the result shape.\n\n",
@@ -197,7 +198,7 @@ class Graph_PoolOp<string mnemonic, string sum> : Graph_Op<mnemonic> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
-def Graph_MaxPoolOp : Graph_PoolOp<"max_pool", "max pooling"> {
+def Graph_MaxPoolOp : Graph_PoolOp<"max_pool", "max pooling", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
                    DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations);
 }
@@ -205,6 +206,26 @@ def Graph_AvgPoolOp : Graph_PoolOp<"avg_pool", "average pooling"> {
   let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
                    DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
                    DefaultValuedAttr<BoolAttr, "false">:$count_include_pad);
+}
+
+def Graph_MaxPoolGradOp : Graph_Op<"max_pool_grad"> {
+  let summary = "gradient of max_pool with respect to its input";
+  let description = [{
+    Routes every output gradient to the input positions of its window that equal the
+    window's maximum `output` (the forward result).
+
+    ```mlir
+    %dx = graph.max_pool_grad %x, %y, %dy {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>,
+        pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>}
+        : (tensor<1x6x28x28xf32>, tensor<1x6x14x14xf32>, tensor<1x6x14x14xf32>) -> tensor<1x6x28x28xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$output, AnyRankedTensor:$output_grad,
+                   DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                   DenseI64ArrayAttr:$dilations);
+  let results = (outs AnyRankedTensor:$input_grad);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
 }
 
 //===----------------------------------------------------------------------===//
@@ -258,7 +279,8 @@ def Graph_LayerNormOp : Graph_Op<"layer_norm"> {
   let hasVerifier = 1;
 }
 
-class Graph_AxisOp<string mnemonic, string sum> : Graph_Op<mnemonic, [SameOperandsAndResultType]> {
+class Graph_AxisOp<string mnemonic, string sum, list<Trait> traits = []>
+    : Graph_Op<mnemonic, !listconcat([SameOperandsAndResultType], traits)> {
   let summary = sum;
   let description = !strconcat("Along one axis (non-negative).\n\n```mlir\n%y = graph.", mnemonic,
     " %x {axis = 1 : i64} : (tensor<4x10xf32>) -> tensor<4x10xf32>\n```");
@@ -267,15 +289,15 @@ class Graph_AxisOp<string mnemonic, string sum> : Graph_Op<mnemonic, [SameOperan
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
-def Graph_SoftmaxOp : Graph_AxisOp<"softmax", "exp(x - max) / sum(exp(x - max)) along axis">;
-def Graph_LogSoftmaxOp : Graph_AxisOp<"log_softmax", "x - max - log(sum(exp(x - max))) along axis">;
+def Graph_SoftmaxOp : Graph_AxisOp<"softmax", "exp(x - max) / sum(exp(x - max)) along axis", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_LogSoftmaxOp : Graph_AxisOp<"log_softmax", "x - max - log(sum(exp(x - max))) along axis", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_HardmaxOp : Graph_AxisOp<"hardmax", "1 at the first maximum along axis, 0 elsewhere">;
 
 //===----------------------------------------------------------------------===//
 // Reductions.
 //===----------------------------------------------------------------------===//
 
-def Graph_ReduceOp : Graph_Op<"reduce"> {
+def Graph_ReduceOp : Graph_Op<"reduce", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "reduces the given axes with one of sum, mean, max, min, prod, l1, l2, log_sum, log_sum_exp, sum_square";
   let description = [{
     `axes` are non-negative and sorted; `keepdims` keeps them as size-1 axes.
@@ -336,7 +358,7 @@ def Graph_ConstantOp : Graph_Op<"constant", [ConstantLike, AllTypesMatch<["value
   let hasFolder = 1;
 }
 
-def Graph_ReshapeOp : Graph_Op<"reshape"> {
+def Graph_ReshapeOp : Graph_Op<"reshape", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "same elements in the same order, another shape (Reshape, Flatten, Squeeze, Unsqueeze)";
   let description = [{
     ```mlir
@@ -350,7 +372,7 @@ def Graph_ReshapeOp : Graph_Op<"reshape"> {
   let hasFolder = 1;
 }
 
-def Graph_TransposeOp : Graph_Op<"transpose"> {
+def Graph_TransposeOp : Graph_Op<"transpose", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "permutes the axes: result axis i is input axis perm[i]";
   let description = [{
     ```mlir
@@ -431,7 +453,7 @@ def Graph_PadOp : Graph_Op<"pad"> {
   let hasVerifier = 1;
 }
 
-def Graph_BroadcastOp : Graph_Op<"broadcast"> {
+def Graph_BroadcastOp : Graph_Op<"broadcast", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "broadcasts to the result shape with NumPy rules (Expand)";
   let description = [{
     ```mlir

@@ -143,6 +143,9 @@ Dataset load_npz_dataset(const DataSpec &spec, const std::string &text,
     if (label < 0)
       throw Error(text + " has no label array '" + opts.label + "' (arrays: " + names() + ")");
   } else {
+    for (size_t i = 0; i < arrays.size() && !opts.label_input.empty() && label < 0; ++i)
+      if (arrays[i].name == opts.label_input && !is_input(opts.label_input))
+        label = static_cast<int>(i);
     for (const char *candidate : {"label", "labels", "y", "target", "targets"})
       for (size_t i = 0; i < arrays.size() && label < 0; ++i)
         if (arrays[i].name == candidate && !is_input(candidate))

@@ -321,7 +321,9 @@ void write_json_fields(JsonWriter &w, const ClassificationMetrics &m, size_t max
   w.value("output_kind", m.output_kind);
   w.value("output_transform", m.output_kind == "logit" ? "sigmoid" : "softmax");
   w.value("loss", m.loss);
-  w.value("loss_kind", m.output_kind == "logit" ? "binary_cross_entropy" : "cross_entropy");
+  w.value("loss_kind", !m.loss_kind.empty()      ? m.loss_kind
+                       : m.output_kind == "logit" ? "binary_cross_entropy"
+                                                  : "cross_entropy");
   w.value("accuracy", m.accuracy);
   w.value("correct", m.correct);
   w.array("precision", m.precision);
@@ -366,8 +368,8 @@ void write_json_fields(JsonWriter &w, const RegressionMetrics &m) {
   w.value("task", "regression");
   w.value("samples", m.samples);
   w.value("values", m.values);
-  w.value("loss", m.mse);
-  w.value("loss_kind", "mse");
+  w.value("loss", m.has_loss ? m.loss : m.mse);
+  w.value("loss_kind", m.has_loss ? m.loss_kind : "mse");
   w.value("mse", m.mse);
   w.value("mae", m.mae);
   w.value("rmse", m.rmse);

@@ -12,6 +12,7 @@
 #include "llvm/TargetParser/Host.h"
 
 #include <cstring>
+#include <deque>
 
 using namespace mlir;
 
@@ -23,13 +24,14 @@ void registerCompilerDialects(DialectRegistry &registry) {
   registry.insert<graph::GraphDialect, kernel::KernelDialect>();
 }
 
-/// The manifest's view of the imported entry point, read from its argument attributes.
-static ArtifactSpec describe(ModuleOp module, const onnx_frontend::ImportedModel &model) {
+/// The manifest's view of the entry points (infer, then eval_step and train_step when
+/// training), read from their argument and result attributes. Parameters are @infer's
+/// `param` arguments: the imported initializers, then what training added (optimizer
+/// state, optimizer.lr, optimizer.step), whose initial values `dlc.init` gives.
+static ArtifactSpec describe(ModuleOp module, const onnx_frontend::ImportedModel &model,
+                             std::deque<std::vector<char>> &addedData) {
   ArtifactSpec spec;
   spec.modelName = model.modelName;
-  auto fn = module.lookupSymbol<func::FuncOp>("infer");
-  EntrySpec entry;
-  entry.name = "infer";
   auto tensorSpec = [](StringRef name, Type t) {
     auto rt = cast<RankedTensorType>(t);
     TensorSpec s;
@@ -38,24 +40,55 @@ static ArtifactSpec describe(ModuleOp module, const onnx_frontend::ImportedModel
     s.shape.assign(rt.getShape().begin(), rt.getShape().end());
     return s;
   };
-  for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
-    auto kind = fn.getArgAttrOfType<StringAttr>(i, "dlc.kind");
-    auto name = fn.getArgAttrOfType<StringAttr>(i, "dlc.name");
-    if (kind && kind.getValue() == "input")
-      entry.inputs.push_back(tensorSpec(name ? name.getValue() : "input" + std::to_string(i),
-                                        fn.getArgument(i).getType()));
+  for (StringRef entryName : {"infer", "eval_step", "train_step"}) {
+    auto fn = module.lookupSymbol<func::FuncOp>(entryName);
+    if (!fn)
+      continue;
+    EntrySpec entry;
+    entry.name = entryName.str();
+    for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
+      auto kind = fn.getArgAttrOfType<StringAttr>(i, "dlc.kind");
+      auto name = fn.getArgAttrOfType<StringAttr>(i, "dlc.name");
+      if (kind && kind.getValue() == "input")
+        entry.inputs.push_back(tensorSpec(name ? name.getValue() : "input" + std::to_string(i),
+                                          fn.getArgument(i).getType()));
+    }
+    for (unsigned i = 0; i < fn.getNumResults(); ++i) {
+      if (fn.getResultAttr(i, "dlc.updates_param"))
+        continue; // written into a parameter, not an output
+      auto name = fn.getResultAttrOfType<StringAttr>(i, "dlc.name");
+      entry.outputs.push_back(tensorSpec(name ? name.getValue() : "output" + std::to_string(i),
+                                         fn.getFunctionType().getResult(i)));
+    }
+    spec.entries.push_back(entry);
   }
-  for (unsigned i = 0; i < fn.getNumResults(); ++i) {
-    auto name = fn.getResultAttrOfType<StringAttr>(i, "dlc.name");
-    entry.outputs.push_back(tensorSpec(name ? name.getValue() : "output" + std::to_string(i),
-                                       fn.getFunctionType().getResult(i)));
-  }
-  spec.entries.push_back(entry);
-  for (const auto &p : model.params) {
+  auto infer = module.lookupSymbol<func::FuncOp>("infer");
+  size_t imported = 0;
+  for (unsigned i = 0; i < infer.getNumArguments(); ++i) {
+    auto kind = infer.getArgAttrOfType<StringAttr>(i, "dlc.kind");
+    if (!kind || kind.getValue() != "param")
+      continue;
     ParamSpec ps;
-    ps.tensor = tensorSpec(p.name, p.type);
-    ps.trainable = p.trainable;
-    ps.data = &p.data;
+    auto name = infer.getArgAttrOfType<StringAttr>(i, "dlc.name");
+    ps.tensor = tensorSpec(name.getValue(), infer.getArgument(i).getType());
+    if (imported < model.params.size()) {
+      ps.trainable = model.params[imported].trainable;
+      ps.data = &model.params[imported].data;
+      ++imported;
+    } else {
+      auto type = cast<RankedTensorType>(infer.getArgument(i).getType());
+      size_t bytes = type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+      std::vector<char> &data = addedData.emplace_back(bytes, 0);
+      if (auto init = infer.getArgAttrOfType<FloatAttr>(i, "dlc.init")) {
+        float f = (float)init.getValueAsDouble();
+        double d = init.getValueAsDouble();
+        if (type.getElementType().isF32())
+          std::memcpy(data.data(), &f, sizeof f);
+        else if (type.getElementType().isF64())
+          std::memcpy(data.data(), &d, sizeof d);
+      }
+      ps.data = &data;
+    }
     spec.params.push_back(ps);
   }
   return spec;
@@ -118,6 +151,31 @@ static void prepackTransposedParams(ModuleOp module, onnx_frontend::ImportedMode
   fn.setType(FunctionType::get(module.getContext(), inputs, fn.getFunctionType().getResults()));
 }
 
+/// Marks which imported parameters train, then adds eval_step and train_step.
+static llvm::Error addTraining(ModuleOp module, onnx_frontend::ImportedModel &model, const TrainOptions &t) {
+  auto infer = module.lookupSymbol<func::FuncOp>("infer");
+  unsigned firstParam = infer.getNumArguments() - model.params.size();
+  for (unsigned i = 0; i < model.params.size(); ++i)
+    infer.setArgAttr(firstParam + i, "dlc.trainable", BoolAttr::get(module.getContext(), model.params[i].trainable));
+  BuildTrainStepOptions o;
+  o.loss = t.loss;
+  o.lossOutput = t.lossOutput;
+  o.label = t.label;
+  o.optimizer = t.optimizer;
+  o.lr = t.lr;
+  o.momentum = t.momentum;
+  o.weightDecay = t.weightDecay;
+  o.clipGradNorm = t.clipGradNorm;
+  o.beta1 = t.beta1;
+  o.beta2 = t.beta2;
+  o.epsilon = t.epsilon;
+  PassManager pm(module->getContext());
+  pm.addPass(createBuildTrainStep(o));
+  if (failed(pm.run(module)))
+    return llvm::createStringError("building train_step failed");
+  return llvm::Error::success();
+}
+
 static llvm::Error run(ModuleOp module, llvm::function_ref<void(OpPassManager &)> build, const char *stage) {
   PassManager pm(module->getContext());
   build(pm);
@@ -134,9 +192,17 @@ llvm::Error compileModel(onnx_frontend::ImportedModel &model, const CompileOptio
   auto infer = module.lookupSymbol<func::FuncOp>("infer");
   if (!infer)
     return llvm::createStringError("the imported module has no @infer function");
-  infer->setAttr(kEntryAttr, UnitAttr::get(module.getContext()));
-  prepackTransposedParams(module, model);
-  ArtifactSpec spec = describe(module, model);
+  if (options.train.enabled) {
+    if (auto err = addTraining(module, model, options.train))
+      return err;
+  } else {
+    prepackTransposedParams(module, model);
+  }
+  for (StringRef name : {"infer", "eval_step", "train_step"})
+    if (auto fn = module.lookupSymbol<func::FuncOp>(name))
+      fn->setAttr(kEntryAttr, UnitAttr::get(module.getContext()));
+  std::deque<std::vector<char>> addedData;
+  ArtifactSpec spec = describe(module, model, addedData);
   spec.target = options.target;
   if (auto err = checkDtypes(spec))
     return err;
@@ -160,9 +226,10 @@ llvm::Error compileModel(onnx_frontend::ImportedModel &model, const CompileOptio
     return llvm::Error::success();
   if (auto err = run(module, buildBufferizePipeline, "bufferize"))
     return err;
-  infer = module.lookupSymbol<func::FuncOp>("infer");
-  if (auto arena = infer->getAttrOfType<IntegerAttr>(kArenaBytesAttr))
-    spec.entries[0].arenaBytes = arena.getInt();
+  for (EntrySpec &entry : spec.entries)
+    if (auto fn = module.lookupSymbol<func::FuncOp>(entry.name))
+      if (auto arena = fn->getAttrOfType<IntegerAttr>(kArenaBytesAttr))
+        entry.arenaBytes = arena.getInt();
   CpuPipelineOptions cpu;
   cpu.optLevel = options.optLevel;
   cpu.vectorWidth = hostVectorWidth();

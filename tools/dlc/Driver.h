@@ -13,7 +13,15 @@
 
 namespace dlc {
 
+/// `dlc compile --train`: the loss, label and optimizer of the train_step entry.
+struct TrainOptions {
+  bool enabled = false;
+  std::string loss = "cross_entropy", lossOutput, label = "label", optimizer = "sgd";
+  double lr = 0.01, momentum = 0.9, weightDecay = 0, clipGradNorm = 0, beta1 = 0.9, beta2 = 0.999, epsilon = -1;
+};
+
 struct CompileOptions {
+  TrainOptions train;
   std::string target = "cpu";
   /// "" (write the artifact), graph, kernel, linalg, llvm (print), obj (write an object).
   std::string emit;

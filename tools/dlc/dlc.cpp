@@ -24,6 +24,18 @@ options:
                           (LLVM IR); obj writes the object file to -o instead
   -O0 -O1 -O2 -O3         optimization level (default -O2)
   --input-shape NAME=DIMS static shape for an input with symbolic dims, e.g. x=1x3x32x32
+
+training (adds the entry points train_step and eval_step):
+  --train                 compile forward, backward and the optimizer update
+  --loss L                mse, l1, bce, cross_entropy (default) or nll, on the first output
+  --loss-output NAME      train a scalar output the graph computes instead
+  --label NAME            the label input's name (default label)
+  --optimizer O           sgd (default), momentum, nesterov, adam, adamw, rmsprop, adagrad
+  --lr F                  initial learning rate (default 0.01; dlc-run train may change it)
+  --momentum F            momentum/nesterov (default 0.9)
+  --weight-decay F        L2 penalty; decoupled for adamw
+  --clip-grad-norm F      clip the global gradient norm
+  --beta1 F --beta2 F --eps F   Adam's constants (PyTorch's defaults)
   -h, --help              this text
 )";
 
@@ -31,7 +43,7 @@ struct Options {
   std::string input, output, target = "cpu", emit;
   int optLevel = 2;
   dlc::onnx_frontend::ImportOptions import;
-  bool train = false;
+  dlc::TrainOptions train;
 };
 
 [[noreturn]] void fail(const std::string &msg) {
@@ -51,6 +63,14 @@ std::vector<int64_t> parseDims(const std::string &s, const std::string &flag) {
     dims.push_back(v);
   }
   return dims;
+}
+
+double parseNumber(const std::string &s, const std::string &flag) {
+  char *end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || *end)
+    fail("option " + flag + " expects a number, got '" + s + "'");
+  return v;
 }
 
 Options parseArgs(int argc, char **argv) {
@@ -86,7 +106,29 @@ Options parseArgs(int argc, char **argv) {
         fail("--input-shape expects NAME=DIMS, got '" + v + "'");
       o.import.inputShapes[v.substr(0, eq)] = parseDims(v.substr(eq + 1), "--input-shape");
     } else if (a == "--train")
-      o.train = true;
+      o.train.enabled = true;
+    else if (a == "--loss")
+      o.train.loss = value();
+    else if (a == "--loss-output")
+      o.train.lossOutput = value();
+    else if (a == "--label")
+      o.train.label = value();
+    else if (a == "--optimizer")
+      o.train.optimizer = value();
+    else if (a == "--lr")
+      o.train.lr = parseNumber(value(), a);
+    else if (a == "--momentum")
+      o.train.momentum = parseNumber(value(), a);
+    else if (a == "--weight-decay")
+      o.train.weightDecay = parseNumber(value(), a);
+    else if (a == "--clip-grad-norm")
+      o.train.clipGradNorm = parseNumber(value(), a);
+    else if (a == "--beta1")
+      o.train.beta1 = parseNumber(value(), a);
+    else if (a == "--beta2")
+      o.train.beta2 = parseNumber(value(), a);
+    else if (a == "--eps")
+      o.train.epsilon = parseNumber(value(), a);
     else if (!a.empty() && a[0] == '-')
       fail("unknown option '" + a + "'");
     else if (o.input.empty())
@@ -101,8 +143,6 @@ Options parseArgs(int argc, char **argv) {
     fail("unknown --emit stage '" + o.emit + "' (graph, kernel, linalg, llvm or obj)");
   if (o.target != "cpu" && o.target != "cuda")
     fail("unknown --target '" + o.target + "' (cpu or cuda)");
-  if (o.train)
-    fail("--train is not available in this build yet: only inference artifacts can be compiled");
   if (o.output.empty() && (o.emit.empty() || o.emit == "obj"))
     fail("no output given (-o MODEL.so)");
   return o;
@@ -130,6 +170,7 @@ int main(int argc, char **argv) {
   compile.target = opts.target;
   compile.emit = opts.emit;
   compile.optLevel = opts.optLevel;
+  compile.train = opts.train;
   if (auto err = dlc::compileModel(*imported, compile, opts.output, llvm::outs()))
     fail(llvm::toString(std::move(err)));
   return 0;

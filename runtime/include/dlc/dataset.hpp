@@ -34,6 +34,10 @@ struct DatasetOptions {
   std::string label;
   // The inputs the data set will feed (helps pick the npz label array); may be empty.
   std::vector<std::string> input_names;
+  // The name of the entry input that takes the labels (train_step's and eval_step's last
+  // input): when `label` is empty, an npz array of this name is the label array, before
+  // the fixed candidates above.
+  std::string label_input;
   // Whether --split was given explicitly (only idx: data sets have splits).
   bool split_given = false;
 };

@@ -28,6 +28,9 @@ struct ClassificationMetrics {
   // positive-class probability is sigmoid(output)).
   std::string output_kind;
   double loss = 0;     // mean cross-entropy (binary cross-entropy for one column)
+  // What `loss` is, for the JSON; empty: the cross-entropy above. A caller that replaces
+  // `loss` (with an artifact's own compiled loss) names it here.
+  std::string loss_kind;
   double accuracy = 0; // correct / samples
   int64_t correct = 0;
   // [true class][predicted class]
@@ -69,6 +72,11 @@ struct RegressionMetrics {
   int64_t values = 0; // samples x values per sample
   double mse = 0, mae = 0, rmse = 0;
   double r2 = 0; // 1 - SSE / SST over all values; 0 when the targets are constant
+  // A loss other than the MSE (an artifact's own compiled loss) for the JSON's "loss" and
+  // "loss_kind"; without it "loss" is the MSE.
+  bool has_loss = false;
+  double loss = 0;
+  std::string loss_kind;
 };
 
 class DLC_API RegressionAccumulator {

@@ -48,3 +48,21 @@ np.savez_compressed(
 with zipfile.ZipFile(os.path.join(out, "not_npy_member.npz"), "w") as z:
     z.writestr("a.npy", open(os.path.join(out, "f4.npy"), "rb").read())
     z.writestr("readme.txt", "not an array")
+
+# A safetensors file written by the reference implementation, when it is installed
+# (safetensors_test.cpp falls back to a file it builds by hand).
+try:
+    from safetensors.numpy import save_file
+except ImportError:
+    save_file = None
+if save_file is not None:
+    save_file({"a": np.arange(6, dtype="<f4").reshape(2, 3) / np.float32(4),
+               "b": np.array([-1, 0, 2**40], dtype="<i8"),
+               "c": np.array([True, False]),
+               "h": np.arange(3, dtype="<f2")},
+              os.path.join(out, "python.safetensors"), metadata={"who": "python"})
+else:
+    try:
+        os.remove(os.path.join(out, "python.safetensors"))
+    except FileNotFoundError:
+        pass

@@ -1,0 +1,34 @@
+// dlc-drop-argument-results: results of an entry point that are its own arguments.
+#include "compiler/Passes.h"
+
+namespace dlc {
+#define GEN_PASS_DEF_DROPARGUMENTRESULTS
+#include "compiler/Passes.h.inc"
+} // namespace dlc
+
+using namespace mlir;
+
+namespace {
+struct DropArgumentResultsPass : dlc::impl::DropArgumentResultsBase<DropArgumentResultsPass> {
+  void runOnOperation() override {
+    func::FuncOp fn = getOperation();
+    if (!fn->hasAttr(dlc::kEntryAttr) || fn.isExternal())
+      return;
+    auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
+    llvm::BitVector drop(ret.getNumOperands());
+    for (auto [i, v] : llvm::enumerate(ret.getOperands()))
+      if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == &fn.getBody().front())
+        drop.set(i);
+    if (drop.none())
+      return;
+    SmallVector<Value> kept;
+    for (auto [i, v] : llvm::enumerate(ret.getOperands()))
+      if (!drop.test(i))
+        kept.push_back(v);
+    OpBuilder(ret).create<func::ReturnOp>(ret.getLoc(), kept);
+    ret.erase();
+    if (failed(fn.eraseResults(drop)))
+      signalPassFailure();
+  }
+};
+} // namespace

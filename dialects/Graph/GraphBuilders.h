@@ -1,0 +1,35 @@
+// Helpers that build graph ops with their result types computed: used by the gradient
+// rules and by the training pipeline (losses, optimizers).
+#ifndef DLC_DIALECTS_GRAPH_GRAPHBUILDERS_H
+#define DLC_DIALECTS_GRAPH_GRAPHBUILDERS_H
+
+#include "dialects/Graph/GraphDialect.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace dlc::graph {
+
+mlir::RankedTensorType typeOf(mlir::Value v);
+mlir::RankedTensorType withShape(mlir::Value like, llvm::ArrayRef<int64_t> shape);
+/// A rank-0 constant of `like`'s element type (broadcasts against anything).
+mlir::Value scalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value like, double v);
+mlir::Value mul(mlir::OpBuilder &b, mlir::Location l, mlir::Value x, mlir::Value y);
+mlir::Value add(mlir::OpBuilder &b, mlir::Location l, mlir::Value x, mlir::Value y);
+mlir::Value sub(mlir::OpBuilder &b, mlir::Location l, mlir::Value x, mlir::Value y);
+mlir::Value div(mlir::OpBuilder &b, mlir::Location l, mlir::Value x, mlir::Value y);
+mlir::Value neg(mlir::OpBuilder &b, mlir::Location l, mlir::Value x);
+mlir::Value reshape(mlir::OpBuilder &b, mlir::Location l, mlir::Value x, llvm::ArrayRef<int64_t> shape);
+mlir::Value transpose(mlir::OpBuilder &b, mlir::Location l, mlir::Value x, llvm::ArrayRef<int64_t> perm);
+/// Swaps the last two axes.
+mlir::Value transposeLast2(mlir::OpBuilder &b, mlir::Location l, mlir::Value x);
+mlir::Value reduceSum(mlir::OpBuilder &b, mlir::Location l, mlir::Value x, llvm::ArrayRef<int64_t> axes, bool keep);
+/// The gradient of a value broadcast from `shape`: summed over the broadcast axes.
+mlir::Value unbroadcast(mlir::OpBuilder &b, mlir::Location l, mlir::Value grad, llvm::ArrayRef<int64_t> shape);
+mlir::Value broadcastTo(mlir::OpBuilder &b, mlir::Location l, mlir::Value x, llvm::ArrayRef<int64_t> shape);
+/// where(cond, g, 0)
+mlir::Value select(mlir::OpBuilder &b, mlir::Location l, mlir::Value cond, mlir::Value g);
+mlir::Value greaterZero(mlir::OpBuilder &b, mlir::Location l, mlir::Value x, bool orEqual);
+
+} // namespace dlc::graph
+
+#endif

@@ -1,0 +1,669 @@
+// dlc-run train: runs an artifact's train_step over a data set for a number of epochs or
+// steps, with learning-rate schedules, a progress display, a per-step JSON log, periodic
+// evaluation, and checkpoints that resume exactly.
+//
+// The training ABI this relies on (what 'dlc compile --train' produces):
+//   train_step: inputs = the model's data inputs, then the label input; one output "loss"
+//     (f32 scalar); updates the parameters in place.
+//   "optimizer.lr" (f32 scalar parameter): the learning rate train_step uses; written here
+//     before every step. "optimizer.step" (i64 scalar parameter): steps done; train_step
+//     increments it. Optimizer state slots "P/<slot>" are ordinary parameters.
+//   eval_step (optional): the same inputs; outputs "loss", then the model outputs.
+//
+// Steps and epochs are global: --steps N / --epochs N name the point where training ends,
+// counted from the start of training, also after --resume. Step s (0-based) uses batch
+// s mod K of epoch s div K, K = floor(samples / batch size); an epoch's order is a seeded
+// shuffle of (seed, epoch), so a resumed run feeds exactly the batches the uninterrupted
+// run would have.
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+#include "commands.hpp"
+#include "dlc/checkpoint.hpp"
+#include "dlc/dataset.hpp"
+#include "dlc/metrics.hpp"
+#include "evaluate.hpp"
+
+namespace dlc_run {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr const char *kCheckpointFormat = "dlc-checkpoint";
+constexpr const char *kCheckpointVersion = "1";
+
+// --- Learning-rate schedules.
+
+struct Schedule {
+  enum Kind { Constant, Step, Cosine } kind = Constant;
+  int64_t every = 0;
+  double gamma = 1;
+  std::string text = "constant"; // canonical form, stored in checkpoints
+};
+
+std::string number_text(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+Schedule parse_schedule(const std::string &s) {
+  Schedule out;
+  const std::string usage = "--lr-schedule expects constant, step:EVERY:GAMMA or cosine, got '" +
+                            s + "'";
+  if (s == "constant")
+    return out;
+  if (s == "cosine") {
+    out.kind = Schedule::Cosine;
+    out.text = s;
+    return out;
+  }
+  if (s.compare(0, 5, "step:") == 0) {
+    size_t colon = s.find(':', 5);
+    if (colon == std::string::npos)
+      throw CliError(usage);
+    std::string every = s.substr(5, colon - 5), gamma = s.substr(colon + 1);
+    char *end = nullptr;
+    errno = 0;
+    long long e = std::strtoll(every.c_str(), &end, 10);
+    if (every.empty() || *end || errno || e < 1)
+      throw CliError("--lr-schedule step:EVERY:GAMMA: EVERY must be a positive integer, got '" +
+                     every + "'");
+    end = nullptr;
+    double g = std::strtod(gamma.c_str(), &end);
+    if (gamma.empty() || *end || !std::isfinite(g) || g <= 0)
+      throw CliError("--lr-schedule step:EVERY:GAMMA: GAMMA must be a positive number, got '" +
+                     gamma + "'");
+    out.kind = Schedule::Step;
+    out.every = e;
+    out.gamma = g;
+    out.text = "step:" + std::to_string(e) + ":" + number_text(g);
+    return out;
+  }
+  throw CliError(usage);
+}
+
+// The learning rate of step `step` (0-based: the number of steps done before it).
+double schedule_lr(const Schedule &s, double base, int64_t step, int64_t total) {
+  switch (s.kind) {
+  case Schedule::Constant:
+    return base;
+  case Schedule::Step:
+    return base * std::pow(s.gamma, static_cast<double>(step / s.every));
+  case Schedule::Cosine:
+    return base * 0.5 *
+           (1.0 + std::cos(M_PI * static_cast<double>(step) / static_cast<double>(total)));
+  }
+  return base;
+}
+
+// --- Small helpers.
+
+std::string duration_text(double s) {
+  if (!std::isfinite(s) || s < 0)
+    return "?";
+  long long t = std::llround(s);
+  char buf[32];
+  if (t >= 3600)
+    std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", t / 3600, t / 60 % 60, t % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%lld:%02lld", t / 60, t % 60);
+  return buf;
+}
+
+double parse_double(const std::string &what, const std::string &s) {
+  char *end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (s.empty() || *end || !std::isfinite(v))
+    throw CliError(what + " expects a number, got '" + s + "'");
+  return v;
+}
+
+int64_t parse_i64(const std::string &what, const std::string &s) {
+  char *end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(s.c_str(), &end, 10);
+  if (s.empty() || *end || errno)
+    throw CliError(what + ": '" + s + "' is not an integer");
+  return v;
+}
+
+std::string scalar_desc(const dlc_param_desc &p) {
+  return describe(p.tensor);
+}
+
+// --- Progress: a redrawn bar on a terminal, plain lines otherwise.
+
+class Progress {
+public:
+  Progress(bool bar, int64_t print_every, int64_t steps_per_epoch, int64_t epochs, int64_t total,
+           int64_t batch, int64_t first_step)
+      : bar_(bar), print_every_(print_every), K_(steps_per_epoch), epochs_(epochs), total_(total),
+        B_(batch), first_step_(first_step), start_(Clock::now()), last_draw_(start_) {}
+
+  // After global step `step` (1-based count) with the epoch's running mean loss.
+  void step(int64_t step, double mean_loss, double lr, bool has_lr) {
+    int64_t epoch = (step - 1) / K_, pos = (step - 1) % K_ + 1;
+    if (bar_) {
+      auto now = Clock::now();
+      if (pos != K_ && step != total_ && now - last_draw_ < std::chrono::milliseconds(100))
+        return;
+      last_draw_ = now;
+      const int width = 24;
+      int filled = static_cast<int>(width * pos / K_);
+      std::string bar(static_cast<size_t>(filled), '=');
+      if (filled < width)
+        bar += '>' + std::string(static_cast<size_t>(width - filled - 1), ' ');
+      std::printf("\r%s [%s] %" PRId64 "/%" PRId64 "  loss %.4f  %s  ETA %s\x1b[K",
+                  epoch_text(epoch).c_str(), bar.c_str(), pos, K_, mean_loss,
+                  rate_text(step).c_str(), duration_text(eta(step)).c_str());
+      std::fflush(stdout);
+      drawn_ = true;
+      return;
+    }
+    if (print_every_ > 0 && step % print_every_ == 0 && pos != K_) {
+      std::printf("%s  step %" PRId64 "/%" PRId64 " (batch %" PRId64 "/%" PRId64
+                  ")  loss %.4f%s  %s  ETA %s\n",
+                  epoch_text(epoch).c_str(), step, total_, pos, K_, mean_loss,
+                  has_lr ? ("  lr " + json_lr(lr)).c_str() : "", rate_text(step).c_str(),
+                  duration_text(eta(step)).c_str());
+      std::fflush(stdout);
+    }
+  }
+
+  // A line that stays (epoch summaries, checkpoints, evaluation results).
+  void line(const std::string &text) {
+    clear();
+    std::printf("%s\n", text.c_str());
+    std::fflush(stdout);
+  }
+
+  void clear() {
+    if (drawn_) {
+      std::printf("\r\x1b[K");
+      drawn_ = false;
+    }
+  }
+
+  std::string epoch_text(int64_t epoch) const {
+    return "epoch " + std::to_string(epoch + 1) + "/" + std::to_string(epochs_);
+  }
+
+  std::string rate_text(int64_t step) const {
+    double s = seconds();
+    double rate = s > 0 ? static_cast<double>((step - first_step_) * B_) / s : 0;
+    char buf[48];
+    std::snprintf(buf, sizeof buf, "%.0f samples/s", rate);
+    return buf;
+  }
+
+  double seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+private:
+  static std::string json_lr(double lr) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", lr);
+    return buf;
+  }
+  double eta(int64_t step) const {
+    double s = seconds();
+    int64_t done = step - first_step_;
+    return done > 0 ? s / static_cast<double>(done) * static_cast<double>(total_ - step) : NAN;
+  }
+
+  bool bar_;
+  int64_t print_every_, K_, epochs_, total_, B_, first_step_;
+  Clock::time_point start_, last_draw_;
+  bool drawn_ = false;
+};
+
+// --- The per-step JSON log.
+
+// Keeps the lines of an existing log whose "step" is at most `step` (a resumed run redoes
+// the steps after its checkpoint) and returns the file opened for appending.
+std::FILE *open_log(const std::string &path, bool resume, int64_t step) {
+  if (resume && ::access(path.c_str(), F_OK) == 0) {
+    std::ifstream in(path);
+    if (!in)
+      throw CliError("cannot read the log '" + path + "'");
+    std::string line, kept;
+    while (std::getline(in, line)) {
+      size_t at = line.find("\"step\":");
+      if (at == std::string::npos)
+        continue;
+      long long s = std::strtoll(line.c_str() + at + 7, nullptr, 10);
+      if (s <= step)
+        kept += line + "\n";
+    }
+    dlc::write_text_file_atomic(path, kept);
+  }
+  std::FILE *f = std::fopen(path.c_str(), resume ? "a" : "w");
+  if (!f)
+    throw CliError("cannot open the log '" + path + "' for writing: " + std::strerror(errno));
+  return f;
+}
+
+// --- The command.
+
+struct TrainState {
+  int64_t step = 0;
+  uint64_t seed = 0;
+  bool shuffle = true;
+  double base_lr = NAN;
+  Schedule schedule;
+};
+
+int run_train(const Options &opts) {
+  const std::string path = opts.model_path();
+  if (!opts.has("data"))
+    throw CliError("train: --data SPEC is required (npz:FILE.npz, idx:DIR or "
+                   "csv:FILE:label=COLUMN)");
+  const std::string spec = opts.get("data");
+  if (opts.has("epochs") == opts.has("steps"))
+    throw CliError("train: give exactly one of --epochs N and --steps N");
+  const int64_t epochs_opt = opts.get_int("epochs", 0, 1, 1LL << 40);
+  const int64_t steps_opt = opts.get_int("steps", 0, 1, 1LL << 62);
+  const int64_t every = opts.get_int("checkpoint-every", 0, 1, 1LL << 62);
+  const int64_t print_every = opts.get_int("print-every", 100, 0, 1LL << 62);
+  const std::string checkpoint = opts.get("checkpoint"), resume = opts.get("resume");
+  if (every && checkpoint.empty())
+    throw CliError("train: --checkpoint-every needs --checkpoint OUT.safetensors");
+  if (opts.has("lr")) {
+    double lr = parse_double("train: --lr", opts.get("lr"));
+    if (lr < 0)
+      throw CliError("train: --lr must not be negative, got " + opts.get("lr"));
+  }
+  Schedule schedule;
+  if (opts.has("lr-schedule"))
+    schedule = parse_schedule(opts.get("lr-schedule"));
+  std::string progress_mode = opts.get("progress", "auto");
+  if (progress_mode != "auto" && progress_mode != "bar" && progress_mode != "lines")
+    throw CliError("train: --progress expects auto, bar or lines, got '" + progress_mode + "'");
+  if (opts.has("label") && dlc::parse_data_spec(spec).kind == "idx")
+    throw CliError("train: --label applies to npz: and csv: data sets (idx: labels come from the "
+                   "labels file)");
+  apply_threads(opts);
+
+  dlc::Model model = load_model(path);
+  const dlc_entry_desc *train = model.find_entry("train_step");
+  if (!train)
+    throw CliError("'train' needs an artifact compiled with --train ('" + path +
+                   "' has no train_step entry point; compile with dlc compile --train)");
+  const std::string where = "entry 'train_step' of '" + path + "'";
+  if (train->num_inputs < 1)
+    throw CliError(where + " takes no inputs; it needs at least the label input");
+  if (train->num_outputs != 1 || std::strcmp(train->outputs[0].name, "loss") != 0 ||
+      train->outputs[0].rank != 0 || train->outputs[0].dtype != DLC_DTYPE_F32)
+    throw CliError(where + " must have exactly one output, 'loss' (f32 scalar)");
+  const int label_index = label_input_index(*train);
+  const dlc_tensor_desc &label_desc = train->inputs[label_index];
+
+  const int lr_idx = dlc_model_find_param(model.handle(), "optimizer.lr");
+  const int step_idx = dlc_model_find_param(model.handle(), "optimizer.step");
+  if (lr_idx >= 0 && (model.param(lr_idx).tensor.rank != 0 ||
+                      model.param(lr_idx).tensor.dtype != DLC_DTYPE_F32))
+    throw CliError("parameter 'optimizer.lr' of '" + path + "' is " +
+                   scalar_desc(model.param(lr_idx)) + ", expected an f32 scalar");
+  if (step_idx >= 0 && (model.param(step_idx).tensor.rank != 0 ||
+                        model.param(step_idx).tensor.dtype != DLC_DTYPE_I64))
+    throw CliError("parameter 'optimizer.step' of '" + path + "' is " +
+                   scalar_desc(model.param(step_idx)) + ", expected an i64 scalar");
+  if (lr_idx < 0 && (opts.has("lr") || opts.has("lr-schedule")))
+    throw CliError("'" + path + "' has no parameter 'optimizer.lr', so its learning rate is "
+                   "fixed; --lr and --lr-schedule need an artifact from dlc compile --train");
+  float *lr_param = lr_idx >= 0 ? static_cast<float *>(model.param_data(lr_idx)) : nullptr;
+  int64_t *step_param = step_idx >= 0 ? static_cast<int64_t *>(model.param_data(step_idx)) : nullptr;
+
+  // The data set, checked against train_step before anything runs.
+  dlc::Dataset data = dlc::Dataset::load(
+      spec, dataset_options(*train, opts.get("label"), dlc::DataSplit::Train, false));
+  if (!data.has_labels())
+    throw CliError(spec + ": no label array for input '" + label_desc.name +
+                   "' of train_step; name it with --label NAME");
+  dlc::BindOptions bo;
+  bo.entry = "train_step";
+  bo.label_input = label_desc.name;
+  std::vector<dlc::InputBinding> bindings = dlc::bind_inputs(data, *train, bo);
+  check_labels_for_input(data, *train, label_index, model_classes(model));
+  const int64_t B = bindings[0].shape[0];
+  const int64_t N = data.size();
+  const int64_t K = N / B;
+  if (K == 0)
+    throw CliError(spec + ": " + std::to_string(N) + " samples, fewer than one batch of " +
+                   std::to_string(B) + " (the batch size train_step was compiled for)");
+  const int64_t total = steps_opt ? steps_opt : epochs_opt * K;
+  const int64_t epochs = (total + K - 1) / K;
+
+  // The evaluation data set, also checked now.
+  std::unique_ptr<dlc::Dataset> eval_data;
+  std::unique_ptr<Evaluator> evaluator;
+  if (opts.has("eval-data")) {
+    std::string eval_entry = model.find_entry("eval_step") ? "eval_step" : "infer";
+    const dlc_entry_desc &ee = require_entry(model, path, eval_entry);
+    std::string eval_spec = opts.get("eval-data");
+    std::string eval_label = dlc::parse_data_spec(eval_spec).kind == "idx" ? "" : opts.get("label");
+    eval_data = std::make_unique<dlc::Dataset>(dlc::Dataset::load(
+        eval_spec, dataset_options(ee, eval_label, dlc::DataSplit::Test, false)));
+    evaluator = std::make_unique<Evaluator>(model, path, *eval_data, eval_entry);
+  }
+
+  TrainState st;
+  st.seed = static_cast<uint64_t>(opts.get_int("seed", 0, 0, INT64_MAX));
+  st.shuffle = !opts.has("no-shuffle");
+  st.schedule = schedule;
+  const double initial_lr = lr_param ? static_cast<double>(*lr_param) : NAN;
+  st.base_lr = opts.has("lr") ? parse_double("train: --lr", opts.get("lr")) : initial_lr;
+  std::vector<std::string> notes;
+
+  if (!resume.empty()) {
+    dlc::CheckpointLoad ck = dlc::load_checkpoint(model, resume);
+    auto meta = [&](const char *key) -> const std::string * {
+      for (const auto &kv : ck.metadata)
+        if (kv.first == key)
+          return &kv.second;
+      return nullptr;
+    };
+    auto need = [&](const char *key) -> const std::string & {
+      const std::string *v = meta(key);
+      if (!v)
+        throw CliError("checkpoint '" + resume + "' has no training state to resume from (no '" +
+                       key + "' in its metadata); 'dlc-run eval --checkpoint' can still use it");
+      return *v;
+    };
+    const std::string fmt = need("format");
+    if (fmt != kCheckpointFormat)
+      throw CliError("checkpoint '" + resume + "': metadata 'format' is '" + fmt + "', expected '" +
+                     kCheckpointFormat + "'");
+    const std::string where_ck = "checkpoint '" + resume + "'";
+    int64_t ck_step = parse_i64(where_ck + ": metadata 'step'", need("step"));
+    int64_t ck_batch = parse_i64(where_ck + ": metadata 'batch_size'", need("batch_size"));
+    int64_t ck_samples = parse_i64(where_ck + ": metadata 'samples'", need("samples"));
+    uint64_t ck_seed =
+        static_cast<uint64_t>(parse_i64(where_ck + ": metadata 'seed'", need("seed")));
+    bool ck_shuffle = need("shuffle") == "true";
+    if (ck_step < 0)
+      throw CliError(where_ck + ": metadata 'step' is negative");
+    if (ck_batch != B || ck_samples != N)
+      throw CliError(where_ck + " was written training on " + std::to_string(ck_samples) +
+                     " samples in batches of " + std::to_string(ck_batch) + "; " + spec + " has " +
+                     std::to_string(N) + " samples in batches of " + std::to_string(B) +
+                     ", so the run cannot continue where it stopped");
+    if (opts.has("seed") && ck_seed != st.seed)
+      throw CliError("train: --seed " + std::to_string(st.seed) + " differs from the seed " +
+                     std::to_string(ck_seed) + " of " + where_ck +
+                     "; leave --seed out to continue its run");
+    if (opts.has("no-shuffle") && ck_shuffle)
+      throw CliError("train: --no-shuffle, but " + where_ck +
+                     " was written by a shuffled run; leave --no-shuffle out to continue it");
+    if (!opts.has("no-shuffle") && !ck_shuffle)
+      notes.push_back("not shuffling, as the run that wrote the checkpoint");
+    st.seed = ck_seed;
+    st.shuffle = ck_shuffle;
+    if (const std::string *v = meta("lr")) {
+      double ck_lr = parse_double(where_ck + ": metadata 'lr'", *v);
+      if (!opts.has("lr"))
+        st.base_lr = ck_lr;
+      else if (st.base_lr != ck_lr)
+        notes.push_back("--lr " + number_text(st.base_lr) + " replaces the checkpoint's " +
+                        number_text(ck_lr));
+    }
+    if (const std::string *v = meta("lr_schedule")) {
+      if (!opts.has("lr-schedule"))
+        st.schedule = parse_schedule(*v);
+      else if (st.schedule.text != *v)
+        notes.push_back("--lr-schedule " + st.schedule.text + " replaces the checkpoint's " + *v);
+    }
+    if (step_param && *step_param != ck_step)
+      throw CliError(where_ck + ": its 'optimizer.step' is " + std::to_string(*step_param) +
+                     ", but its metadata says step " + std::to_string(ck_step));
+    st.step = ck_step;
+    if (const std::string *m = meta("model_name"))
+      if (*m != model.manifest().model_name)
+        notes.push_back("the checkpoint was written for model '" + *m + "', this artifact is '" +
+                        model.manifest().model_name + "'");
+  } else if (step_param && *step_param != 0) {
+    // An artifact's initial step count is 0; anything else would shift the schedule.
+    notes.push_back("the artifact's optimizer.step starts at " + std::to_string(*step_param));
+    st.step = 0;
+    *step_param = 0;
+  }
+
+  const bool tty = progress_mode == "bar" || (progress_mode == "auto" && ::isatty(STDOUT_FILENO));
+  std::printf("train: %s on %s: %" PRId64 " samples, %" PRId64 " batch%s of %" PRId64
+              " per epoch; %" PRId64 " step%s (%" PRId64 " epoch%s)\n",
+              path.c_str(), spec.c_str(), N, K, K == 1 ? "" : "es", B, total,
+              total == 1 ? "" : "s", epochs, epochs == 1 ? "" : "s");
+  if (N % B)
+    std::printf("  note: the last partial batch of each epoch is dropped: %" PRId64
+                " of %" PRId64 " samples are left out per epoch%s\n",
+                N % B, N, st.shuffle ? " (different ones each epoch)" : "");
+  if (lr_param)
+    std::printf("  lr %s%s, %s, seed %" PRIu64 "\n", number_text(st.base_lr).c_str(),
+                st.schedule.kind == Schedule::Constant ? "" : (" (" + st.schedule.text + ")").c_str(),
+                st.shuffle ? "shuffled" : "not shuffled", st.seed);
+  else
+    std::printf("  learning rate fixed by the artifact, %s, seed %" PRIu64 "\n",
+                st.shuffle ? "shuffled" : "not shuffled", st.seed);
+  if (!resume.empty())
+    std::printf("  resumed from %s at step %" PRId64 " (epoch %" PRId64 ", batch %" PRId64 ")\n",
+                resume.c_str(), st.step, st.step / K + 1, st.step % K);
+  for (const std::string &n : notes)
+    std::printf("  note: %s\n", n.c_str());
+  std::fflush(stdout);
+
+  auto save = [&](int64_t step) {
+    dlc::SafetensorsMetadata md = {
+        {"format", kCheckpointFormat},
+        {"format_version", kCheckpointVersion},
+        {"producer", model.manifest().producer ? model.manifest().producer : ""},
+        {"model_name", model.manifest().model_name ? model.manifest().model_name : ""},
+        {"runtime", "dlc-run"},
+        {"step", std::to_string(step)},
+        {"epoch", std::to_string(step / K)},
+        {"position", std::to_string(step % K)},
+        {"seed", std::to_string(st.seed)},
+        {"shuffle", st.shuffle ? "true" : "false"},
+        {"batch_size", std::to_string(B)},
+        {"batches_per_epoch", std::to_string(K)},
+        {"samples", std::to_string(N)},
+        {"data", spec},
+        {"total_steps", std::to_string(total)},
+    };
+    if (lr_param) {
+      md.push_back({"lr", number_text(st.base_lr)});
+      md.push_back({"lr_schedule", st.schedule.text});
+    }
+    dlc::save_checkpoint(model, checkpoint, md);
+  };
+
+  if (st.step >= total) {
+    std::printf("  nothing to do: the run ends at step %" PRId64 "\n", total);
+    if (!checkpoint.empty())
+      save(st.step);
+    return 0;
+  }
+
+  std::FILE *log = nullptr;
+  struct CloseLog {
+    std::FILE *&f;
+    ~CloseLog() {
+      if (f)
+        std::fclose(f);
+    }
+  } close_log{log};
+  if (opts.has("log"))
+    log = open_log(opts.get("log"), !resume.empty(), st.step);
+
+  dlc::Batcher batcher(data, std::move(bindings), B, st.shuffle, st.seed);
+  std::vector<dlc::Tensor> ins = batcher.make_tensors();
+  std::vector<dlc_tensor> in;
+  for (size_t i = 0; i < ins.size(); ++i)
+    in.push_back(ins[i].view(batcher.bindings()[i].input.c_str()));
+  dlc::Tensor loss_t(DLC_DTYPE_F32, {});
+  std::vector<dlc_tensor> out{loss_t.view("loss")};
+
+  Progress progress(tty, print_every, K, epochs, total, B, st.step);
+  int64_t current_epoch = -1, saved_at = -1;
+  double epoch_loss = 0;
+  int64_t epoch_steps = 0;
+  double last_loss = NAN;
+  bool warned_nonfinite = false;
+  auto epoch_start = Clock::now();
+
+  auto run_eval = [&](int64_t epoch) {
+    EvalResult r = evaluator->run();
+    char buf[256];
+    if (r.task == Task::Classification)
+      std::snprintf(buf, sizeof buf, "  eval: loss %.4f  accuracy %.4f (%lld/%lld)",
+                    r.loss, r.cls.accuracy, static_cast<long long>(r.cls.correct),
+                    static_cast<long long>(r.cls.samples));
+    else
+      std::snprintf(buf, sizeof buf, "  eval: loss %.6g  mse %.6g  mae %.6g", r.loss, r.reg.mse,
+                    r.reg.mae);
+    progress.line(progress.epoch_text(epoch) + buf);
+  };
+
+  while (st.step < total) {
+    const int64_t epoch = st.step / K, pos = st.step % K;
+    if (epoch != current_epoch) {
+      batcher.set_epoch(static_cast<uint64_t>(epoch));
+      current_epoch = epoch;
+      epoch_loss = 0;
+      epoch_steps = 0;
+      epoch_start = Clock::now();
+    }
+    batcher.fill(pos, ins);
+    double lr = NAN;
+    if (lr_param) {
+      *lr_param = static_cast<float>(schedule_lr(st.schedule, st.base_lr, st.step, total));
+      lr = *lr_param;
+    }
+    model.run("train_step", in, out);
+    const double loss = *loss_t.data_as<float>();
+    ++st.step;
+    if (step_param && *step_param != st.step)
+      throw CliError("train_step of '" + path + "' left 'optimizer.step' at " +
+                     std::to_string(*step_param) + " after step " + std::to_string(st.step) +
+                     " (it must count the steps)");
+    last_loss = loss;
+    epoch_loss += loss;
+    ++epoch_steps;
+    if (!std::isfinite(loss) && !warned_nonfinite) {
+      warned_nonfinite = true;
+      progress.line("  warning: the loss is " + dlc::json_number(loss) + " at step " +
+                    std::to_string(st.step));
+    }
+    if (log) {
+      std::string line = "{\"step\":" + std::to_string(st.step) +
+                         ",\"epoch\":" + std::to_string(epoch + 1) +
+                         ",\"loss\":" + dlc::json_number(loss);
+      if (lr_param)
+        line += ",\"lr\":" + dlc::json_number(lr);
+      line += "}\n";
+      if (std::fputs(line.c_str(), log) < 0 || std::fflush(log) != 0)
+        throw CliError("cannot write the log '" + opts.get("log") + "': " + std::strerror(errno));
+    }
+    progress.step(st.step, epoch_loss / static_cast<double>(epoch_steps), lr, lr_param != nullptr);
+    if (every && st.step % every == 0 && st.step < total) {
+      save(st.step);
+      saved_at = st.step;
+      progress.line("  checkpoint " + checkpoint + " at step " + std::to_string(st.step));
+    }
+    const bool epoch_end = pos == K - 1;
+    if (epoch_end || st.step == total) {
+      double secs = std::chrono::duration<double>(Clock::now() - epoch_start).count();
+      char buf[200];
+      std::snprintf(buf, sizeof buf,
+                    "%s: step %" PRId64 "/%" PRId64 ", loss %.4f (mean of %" PRId64
+                    " step%s), %.2f s, %.0f samples/s",
+                    epoch_end ? " done" : " (stopped)", st.step, total,
+                    epoch_loss / static_cast<double>(epoch_steps), epoch_steps,
+                    epoch_steps == 1 ? "" : "s", secs,
+                    secs > 0 ? static_cast<double>(epoch_steps * B) / secs : 0.0);
+      progress.line(progress.epoch_text(epoch) + buf);
+      if (evaluator)
+        run_eval(epoch);
+    }
+  }
+  progress.clear();
+
+  if (!checkpoint.empty() && saved_at != st.step)
+    save(st.step);
+  std::printf("trained to step %" PRId64 " in %.2f s; last loss %s\n", st.step, progress.seconds(),
+              dlc::json_number(last_loss).c_str());
+  if (!checkpoint.empty())
+    std::printf("checkpoint: %s (step %" PRId64 ")\n", checkpoint.c_str(), st.step);
+  return 0;
+}
+
+} // namespace
+
+const Command kTrainCommand{
+    "train",
+    "train the model (artifact compiled with --train)",
+    "usage: dlc-run train MODEL.so --data SPEC (--epochs N | --steps N) [--no-shuffle]\n"
+    "                     [--seed S] [--lr F] [--lr-schedule SCHEDULE]\n"
+    "                     [--checkpoint OUT.safetensors] [--checkpoint-every STEPS]\n"
+    "                     [--resume IN.safetensors] [--log FILE.jsonl] [--label NAME]\n"
+    "                     [--eval-data SPEC] [--print-every N] [--progress MODE]\n"
+    "                     [--threads T]\n"
+    "\n"
+    "Runs the artifact's train_step (forward, backward and optimizer update, compiled by\n"
+    "'dlc compile --train') over the data set in batches of the compiled batch size; the\n"
+    "last partial batch of each epoch is dropped. SPEC is npz:FILE.npz (arrays named like\n"
+    "the inputs, plus the labels), idx:DIR (the train-* files) or csv:FILE:label=COLUMN.\n"
+    "\n"
+    "  --data SPEC            training data (required)\n"
+    "  --epochs N             train until N epochs are done, or\n"
+    "  --steps N              until N steps are done (both count from the start of the\n"
+    "                         training, also when resuming)\n"
+    "  --no-shuffle           feed the samples in order (default: a shuffle per epoch)\n"
+    "  --seed S               the shuffle's seed (default 0)\n"
+    "  --lr F                 base learning rate (default: the one compiled in)\n"
+    "  --lr-schedule S        constant (default); step:EVERY:GAMMA, lr * GAMMA^floor(step /\n"
+    "                         EVERY); cosine, lr * 0.5 * (1 + cos(pi * step / total steps));\n"
+    "                         step counts the steps done before the one it applies to\n"
+    "  --checkpoint OUT       write a safetensors checkpoint at the end (parameters,\n"
+    "                         optimizer state, step, data order state)\n"
+    "  --checkpoint-every N   also every N steps\n"
+    "  --resume IN            continue the run that wrote checkpoint IN exactly where it\n"
+    "                         stopped (its seed, order, lr and schedule unless given)\n"
+    "  --log FILE.jsonl       one JSON object per step: step, epoch, loss, lr (with\n"
+    "                         --resume, steps after the checkpoint are dropped from it,\n"
+    "                         and the run appends)\n"
+    "  --label NAME           npz: the label array; csv: the label column\n"
+    "  --eval-data SPEC       evaluate on SPEC (idx: the test files) after each epoch\n"
+    "  --print-every N        without a terminal: a line every N steps (default 100;\n"
+    "                         0: one per epoch)\n"
+    "  --progress MODE        auto (default: a bar on a terminal), bar or lines\n"
+    "  --threads T            worker threads (default: all cores)\n",
+    {{"data", true},
+     {"epochs", true},
+     {"steps", true},
+     {"no-shuffle", false},
+     {"seed", true},
+     {"lr", true},
+     {"lr-schedule", true},
+     {"checkpoint", true},
+     {"checkpoint-every", true},
+     {"resume", true},
+     {"log", true},
+     {"label", true},
+     {"eval-data", true},
+     {"print-every", true},
+     {"progress", true},
+     {"threads", true}},
+    run_train,
+};
+
+} // namespace dlc_run

@@ -29,6 +29,12 @@ LogicalResult NegOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value
   return success();
 }
 
+LogicalResult AbsOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
+  // sign(x), so 0 at x = 0 as PyTorch
+  out.push_back(mul(b, getLoc(), g, b.create<SignOp>(getLoc(), getInput().getType(), getInput())));
+  return success();
+}
+
 LogicalResult SigmoidOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
   Location l = getLoc();
   Value y = getOutput();

@@ -33,7 +33,7 @@ class Graph_FloatUnaryOp<string mnemonic, string sum, list<Trait> traits = []>
 
 def Graph_ReluOp : Graph_UnaryOp<"relu", "max(x, 0)", [SameOperandsAndResultType, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_NegOp : Graph_UnaryOp<"neg", "-x", [SameOperandsAndResultType, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
-def Graph_AbsOp : Graph_UnaryOp<"abs", "|x|", [SameOperandsAndResultType]>;
+def Graph_AbsOp : Graph_UnaryOp<"abs", "|x|", [SameOperandsAndResultType, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_SignOp : Graph_UnaryOp<"sign", "-1, 0 or 1", [SameOperandsAndResultType]>;
 def Graph_SigmoidOp : Graph_FloatUnaryOp<"sigmoid", "1 / (1 + exp(-x))", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_TanhOp : Graph_FloatUnaryOp<"tanh", "hyperbolic tangent", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;

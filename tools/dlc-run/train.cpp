@@ -292,6 +292,14 @@ int run_train(const Options &opts) {
   if (opts.has("label") && dlc::parse_data_spec(spec).kind == "idx")
     throw CliError("train: --label applies to npz: and csv: data sets (idx: labels come from the "
                    "labels file)");
+  if (!checkpoint.empty()) {
+    // Found out now rather than at the first checkpoint, hours into a run.
+    size_t slash = checkpoint.rfind('/');
+    std::string dir = slash == std::string::npos ? "." : checkpoint.substr(0, slash + 1);
+    if (::access(dir.c_str(), W_OK | X_OK) != 0)
+      throw CliError("train: cannot write the checkpoint '" + checkpoint + "': directory '" + dir +
+                     "': " + std::strerror(errno));
+  }
   apply_threads(opts);
 
   dlc::Model model = load_model(path);
@@ -380,10 +388,12 @@ int run_train(const Options &opts) {
                        key + "' in its metadata); 'dlc-run eval --checkpoint' can still use it");
       return *v;
     };
-    const std::string fmt = need("format");
-    if (fmt != kCheckpointFormat)
-      throw CliError("checkpoint '" + resume + "': metadata 'format' is '" + fmt + "', expected '" +
-                     kCheckpointFormat + "'");
+    const std::string *fmt = meta("format");
+    if (fmt && *fmt != kCheckpointFormat)
+      throw CliError("checkpoint '" + resume + "' has no training state to resume from (its "
+                     "metadata 'format' is '" + *fmt + "', not '" + kCheckpointFormat +
+                     "'); 'dlc-run eval --checkpoint' can still use it");
+    need("format");
     const std::string where_ck = "checkpoint '" + resume + "'";
     int64_t ck_step = parse_i64(where_ck + ": metadata 'step'", need("step"));
     int64_t ck_batch = parse_i64(where_ck + ": metadata 'batch_size'", need("batch_size"));
@@ -448,7 +458,7 @@ int run_train(const Options &opts) {
                 " of %" PRId64 " samples are left out per epoch%s\n",
                 N % B, N, st.shuffle ? " (different ones each epoch)" : "");
   if (lr_param)
-    std::printf("  lr %s%s, %s, seed %" PRIu64 "\n", number_text(st.base_lr).c_str(),
+    std::printf("  lr %.6g%s, %s, seed %" PRIu64 "\n", st.base_lr,
                 st.schedule.kind == Schedule::Constant ? "" : (" (" + st.schedule.text + ")").c_str(),
                 st.shuffle ? "shuffled" : "not shuffled", st.seed);
   else
@@ -599,8 +609,8 @@ int run_train(const Options &opts) {
 
   if (!checkpoint.empty() && saved_at != st.step)
     save(st.step);
-  std::printf("trained to step %" PRId64 " in %.2f s; last loss %s\n", st.step, progress.seconds(),
-              dlc::json_number(last_loss).c_str());
+  std::printf("trained to step %" PRId64 " in %.2f s; last loss %.6g\n", st.step, progress.seconds(),
+              last_loss);
   if (!checkpoint.empty())
     std::printf("checkpoint: %s (step %" PRId64 ")\n", checkpoint.c_str(), st.step);
   return 0;

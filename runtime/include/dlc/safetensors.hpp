@@ -36,7 +36,7 @@ namespace dlc {
 
 using SafetensorsMetadata = std::vector<std::pair<std::string, std::string>>;
 
-struct Safetensors {
+struct DLC_API Safetensors {
   std::vector<NamedTensor> tensors;   // in the order of their data offsets
   SafetensorsMetadata metadata;       // in header order
   const NamedTensor *find(const std::string &name) const;

@@ -187,7 +187,7 @@ TEST_CASE("malformed safetensors files get one message naming the problem", "[sa
     CHECK_THAT(error_of(""), Contains("f.safetensors: truncated: 0 bytes"));
     CHECK_THAT(error_of(whole.substr(0, 5)), Contains("truncated: 5 bytes, too short"));
     CHECK_THAT(error_of(whole.substr(0, 20)),
-               Contains("f.safetensors: truncated: the header length is 58 bytes, but only 12 "
+               Contains("f.safetensors: truncated: the header length is 54 bytes, but only 12 "
                         "bytes follow it"));
     CHECK_THAT(error_of(whole.substr(0, whole.size() - 3)),
                Contains("f.safetensors: tensor 'w': data_offsets [0, 8] reach past the end of "
@@ -197,10 +197,10 @@ TEST_CASE("malformed safetensors files get one message naming the problem", "[sa
   }
   SECTION("bad header JSON") {
     CHECK_THAT(with("{\"w\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}"),
-               Contains("f.safetensors: bad header JSON at byte 55: unexpected end of the header"));
+               Contains("f.safetensors: bad header JSON at byte 53: unexpected end of the header"));
     CHECK_THAT(with("{\"w\" {}}"), Contains("bad header JSON at byte 5: expected ':', found '{'"));
     CHECK_THAT(with("{\"w\":{\"dtype\":\"F32\",\"shape\":[2,],\"data_offsets\":[0,8]}}"),
-               Contains("bad header JSON at byte 30: unexpected ']'"));
+               Contains("bad header JSON at byte 31: unexpected ']'"));
     CHECK_THAT(with("{\"w\":tru}"), Contains("bad header JSON at byte 5: unexpected 't'"));
     CHECK_THAT(with("{\"a\":\"\\x\"}"), Contains("bad escape '\\x'"));
     CHECK_THAT(with("{} trailing"), Contains("bad header JSON at byte 3: unexpected 't' after"));

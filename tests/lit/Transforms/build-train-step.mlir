@@ -1,0 +1,30 @@
+// RUN: dlc-opt %s -split-input-file --dlc-build-train-step="loss=cross_entropy optimizer=adam lr=0.001" | FileCheck %s
+
+// Optimizer state and counters become parameters of every entry point; train_step takes
+// the label after the inputs, differentiates through relu, add and matmul, and writes
+// every update into its argument.
+// CHECK-LABEL: func.func @infer
+// CHECK-SAME: dlc.name = "w/adam.m"
+// CHECK-SAME: dlc.init = 1.000000e-03 : f64, dlc.kind = "param", dlc.name = "optimizer.lr"
+// CHECK-SAME: dlc.name = "optimizer.step"
+// CHECK-LABEL: func.func @train_step
+// CHECK-SAME: %[[LABEL:.*]]: tensor<4xi64> {dlc.kind = "input", dlc.name = "label"}
+// CHECK-SAME: -> (tensor<f32> {dlc.name = "loss"}, {{.*}}dlc.updates_param
+// CHECK: graph.log_softmax
+// CHECK: graph.equal
+// CHECK: graph.where
+// CHECK: graph.transpose
+// CHECK: graph.matmul
+// CHECK: graph.pow
+// CHECK: bufferization.materialize_in_destination
+// CHECK-LABEL: func.func @eval_step
+// CHECK-SAME: -> (tensor<f32> {dlc.name = "loss"}, tensor<4x2xf32> {dlc.name = "y"})
+// CHECK-NOT: materialize_in_destination
+func.func @infer(%x: tensor<4x3xf32> {dlc.kind = "input", dlc.name = "x"},
+                 %w: tensor<3x2xf32> {dlc.kind = "param", dlc.name = "w"},
+                 %b: tensor<2xf32> {dlc.kind = "param", dlc.name = "b"}) -> (tensor<4x2xf32> {dlc.name = "y"}) {
+  %0 = graph.matmul %x, %w : (tensor<4x3xf32>, tensor<3x2xf32>) -> tensor<4x2xf32>
+  %1 = graph.add %0, %b : (tensor<4x2xf32>, tensor<2xf32>) -> tensor<4x2xf32>
+  %2 = graph.relu %1 : (tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %2 : tensor<4x2xf32>
+}

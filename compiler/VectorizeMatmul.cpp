@@ -33,21 +33,32 @@ struct MatmulEmitter {
   Value add(Value x, int64_t v) { return v ? (Value)b.create<arith::AddIOp>(loc, x, idx(v)) : x; }
 
   /// C[i0 : i0+rows, j0 : j0+nvec*VL] += A[i0 : i0+rows, :] * B[:, j0 : ...], the C block
-  /// held in rows*nvec vector registers across the K loop.
-  void tile(Value i0, Value j0, int64_t rows, int64_t nvec) {
+  /// held in rows*nvec vector registers across the K loop. With `tail` < VL the tile is
+  /// one vector of which only the first `tail` lanes are loaded and stored (masked).
+  void tile(Value i0, Value j0, int64_t rows, int64_t nvec, int64_t tail = 0) {
     SmallVector<Value> rowIdx, colIdx, init;
+    Value mask, zero;
+    if (tail) {
+      mask = b.create<vector::ConstantMaskOp>(loc, VectorType::get({VL}, b.getI1Type()), ArrayRef<int64_t>{tail});
+      zero = b.create<arith::ConstantOp>(loc, vt, DenseElementsAttr::get(vt, b.getF32FloatAttr(0)));
+    }
+    auto load = [&](OpBuilder &ob, Location l, Value mem, ValueRange at) -> Value {
+      if (tail)
+        return ob.create<vector::MaskedLoadOp>(l, vt, mem, at, mask, zero);
+      return ob.create<vector::LoadOp>(l, vt, mem, at);
+    };
     for (int64_t r = 0; r < rows; ++r)
       rowIdx.push_back(add(i0, r));
     for (int64_t c = 0; c < nvec; ++c)
       colIdx.push_back(add(j0, c * VL));
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t c = 0; c < nvec; ++c)
-        init.push_back(b.create<vector::LoadOp>(loc, vt, C, ValueRange{rowIdx[r], colIdx[c]}));
+        init.push_back(load(b, loc, C, ValueRange{rowIdx[r], colIdx[c]}));
     auto kLoop = b.create<scf::ForOp>(
         loc, idx(0), idx(K), idx(1), init, [&](OpBuilder &nb, Location l, Value k, ValueRange accs) {
           SmallVector<Value> bv, next;
           for (int64_t c = 0; c < nvec; ++c)
-            bv.push_back(nb.create<vector::LoadOp>(l, vt, B, ValueRange{k, colIdx[c]}));
+            bv.push_back(load(nb, l, B, ValueRange{k, colIdx[c]}));
           for (int64_t r = 0; r < rows; ++r) {
             Value a = nb.create<memref::LoadOp>(l, A, ValueRange{rowIdx[r], k});
             Value av = nb.create<vector::BroadcastOp>(l, vt, a);
@@ -57,13 +68,18 @@ struct MatmulEmitter {
           nb.create<scf::YieldOp>(l, next);
         });
     for (int64_t r = 0; r < rows; ++r)
-      for (int64_t c = 0; c < nvec; ++c)
-        b.create<vector::StoreOp>(loc, kLoop.getResult(r * nvec + c), C, ValueRange{rowIdx[r], colIdx[c]});
+      for (int64_t c = 0; c < nvec; ++c) {
+        Value acc = kLoop.getResult(r * nvec + c);
+        if (tail)
+          b.create<vector::MaskedStoreOp>(loc, C, ValueRange{rowIdx[r], colIdx[c]}, mask, acc);
+        else
+          b.create<vector::StoreOp>(loc, acc, C, ValueRange{rowIdx[r], colIdx[c]});
+      }
   }
 
   /// Tiles of `nvec` vectors over columns [j0, j1), MR rows then single rows.
-  void columnStrip(int64_t j0, int64_t j1, int64_t nvec, int64_t M, int64_t MR) {
-    int64_t width = nvec * VL, mFull = M - M % MR;
+  void columnStrip(int64_t j0, int64_t j1, int64_t nvec, int64_t M, int64_t MR, int64_t tail = 0) {
+    int64_t width = tail ? VL : nvec * VL, mFull = M - M % MR;
     if (j1 <= j0)
       return;
     auto strips = b.create<scf::ForOp>(loc, idx(j0), idx(j1), idx(width), ValueRange{},
@@ -75,7 +91,7 @@ struct MatmulEmitter {
                                                   [&](OpBuilder &ib, Location il, Value i, ValueRange) {
                                                     OpBuilder::InsertionGuard g2(b);
                                                     b.setInsertionPoint(ib.getInsertionBlock(), ib.getInsertionPoint());
-                                                    tile(i, j, MR, nvec);
+                                                    tile(i, j, MR, nvec, tail);
                                                     b.create<scf::YieldOp>(il);
                                                   });
                            if (mFull < M)
@@ -83,7 +99,7 @@ struct MatmulEmitter {
                                                   [&](OpBuilder &ib, Location il, Value i, ValueRange) {
                                                     OpBuilder::InsertionGuard g2(b);
                                                     b.setInsertionPoint(ib.getInsertionBlock(), ib.getInsertionPoint());
-                                                    tile(i, j, 1, nvec);
+                                                    tile(i, j, 1, nvec, tail);
                                                     b.create<scf::YieldOp>(il);
                                                   });
                            b.create<scf::YieldOp>(l);
@@ -92,25 +108,6 @@ struct MatmulEmitter {
     strips->setAttr(dlc::kParallelAttr, b.getUnitAttr());
   }
 
-  /// Plain loops (i, k, j) for the last columns, narrower than a vector.
-  void scalarColumns(int64_t j0, int64_t N, int64_t M) {
-    if (j0 >= N)
-      return;
-    b.create<scf::ForOp>(loc, idx(0), idx(M), idx(1), ValueRange{}, [&](OpBuilder &ib, Location l, Value i, ValueRange) {
-      ib.create<scf::ForOp>(l, idx(0), idx(K), idx(1), ValueRange{}, [&](OpBuilder &kb, Location l2, Value k, ValueRange) {
-        Value a = kb.create<memref::LoadOp>(l2, A, ValueRange{i, k});
-        kb.create<scf::ForOp>(l2, idx(j0), idx(N), idx(1), ValueRange{}, [&](OpBuilder &jb, Location l3, Value j, ValueRange) {
-          Value bv = jb.create<memref::LoadOp>(l3, B, ValueRange{k, j});
-          Value cv = jb.create<memref::LoadOp>(l3, C, ValueRange{i, j});
-          Value r = jb.create<math::FmaOp>(l3, a, bv, cv);
-          jb.create<memref::StoreOp>(l3, r, C, ValueRange{i, j});
-          jb.create<scf::YieldOp>(l3);
-        });
-        kb.create<scf::YieldOp>(l2);
-      });
-      ib.create<scf::YieldOp>(l);
-    });
-  }
 };
 
 struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass> {
@@ -124,7 +121,8 @@ struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass>
     int64_t mr = std::min<int64_t>(rowsPerTile, M);
     e.columnStrip(0, nWide, 2, M, mr);
     e.columnStrip(nWide, nSingle, 1, M, mr);
-    e.scalarColumns(nSingle, N, M);
+    if (nSingle < N) // the last columns, narrower than a vector: masked loads and stores
+      e.columnStrip(nSingle, N, 1, M, mr, N - nSingle);
   }
 
   static bool vectorizable(ValueRange operands) {

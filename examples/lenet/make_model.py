@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-"""Trains LeNet-5 on Fashion-MNIST with PyTorch and exports it to lenet.onnx (the model
-bundled with dlc's demo). Run with Debian's python3-torch:
+"""Exports LeNet-5 to lenet.onnx, the model of dlc's demo: with --epochs 0 (the bundled
+file) its PyTorch initial weights, for dlc to train; with --epochs N, trained by PyTorch
+on Fashion-MNIST first (a reference accuracy). Run with Debian's python3-torch:
 
-    /usr/bin/python3 examples/lenet/make_model.py [--epochs 5] [--batch 100]
+    /usr/bin/python3 examples/lenet/make_model.py [--epochs 0] [--batch 64]
 
 The architecture is the one of ../../../shared/bench/torch_peer.py (LeNet)."""
 import argparse, gzip, os, struct, sys
@@ -28,7 +29,7 @@ def idx(name):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--epochs", type=int, default=5); p.add_argument("--batch", type=int, default=100)
+    p.add_argument("--epochs", type=int, default=0); p.add_argument("--batch", type=int, default=64)
     p.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "lenet.onnx"))
     a = p.parse_args()
     torch.manual_seed(0)

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "commands.hpp"
+#include "dlc/checkpoint.hpp"
 #include "dlc/npy.hpp"
 
 namespace dlc_run {
@@ -42,6 +43,9 @@ int run_infer(const Options &opts) {
   std::string out_dir = opts.get("output-dir");
   apply_threads(opts);
   dlc::Model model = load_model(path);
+  // Trained parameters (a `dlc-run train` checkpoint); its optimizer state is ignored.
+  if (opts.has("checkpoint"))
+    dlc::load_checkpoint(model, opts.get("checkpoint"), /*allow_extra=*/true);
   const dlc_entry_desc &e = require_entry(model, path, "infer");
   auto expects = [&](const std::string &name) {
     for (int i = 0; i < e.num_inputs; ++i)
@@ -120,7 +124,7 @@ const Command kInferCommand{
     "infer",
     "run entry 'infer' on .npy/.npz inputs, write one .npy per output",
     "usage: dlc-run infer MODEL.so --input NAME=FILE.npy ... [--inputs FILE.npz]\n"
-    "                     --output-dir DIR [--threads T]\n"
+    "                     --output-dir DIR [--checkpoint IN.safetensors] [--threads T]\n"
     "\n"
     "Runs the artifact's 'infer' entry point and writes DIR/NAME.npy for every output\n"
     "(DIR is created; '/' in an output name becomes '_').\n"
@@ -129,8 +133,9 @@ const Command kInferCommand{
     "  --inputs FILE.npz      inputs taken from the arrays of an .npz named like them;\n"
     "                         other arrays are ignored, --input overrides\n"
     "  --output-dir DIR       where the outputs go (required)\n"
+    "  --checkpoint FILE      load the parameters from a safetensors checkpoint first\n"
     "  --threads T            worker threads (default: all cores)\n",
-    {{"input", true}, {"inputs", true}, {"output-dir", true}, {"threads", true}},
+    {{"input", true}, {"inputs", true}, {"output-dir", true}, {"threads", true}, {"checkpoint", true}},
     run_infer,
 };
 

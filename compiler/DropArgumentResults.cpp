@@ -16,8 +16,11 @@ struct DropArgumentResultsPass : dlc::impl::DropArgumentResultsBase<DropArgument
       return;
     auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
     llvm::BitVector drop(ret.getNumOperands());
+    // Only the declared in-place updates: an inference output that is an input must still
+    // be copied to its output buffer.
     for (auto [i, v] : llvm::enumerate(ret.getOperands()))
-      if (auto arg = dyn_cast<BlockArgument>(v); arg && arg.getOwner() == &fn.getBody().front())
+      if (auto arg = dyn_cast<BlockArgument>(v);
+          arg && arg.getOwner() == &fn.getBody().front() && fn.getResultAttr(i, "dlc.updates_param"))
         drop.set(i);
     if (drop.none())
       return;

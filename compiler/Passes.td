@@ -130,14 +130,14 @@ def FuseElementwise : Pass<"dlc-fuse-elementwise", "mlir::func::FuncOp"> {
 //===----------------------------------------------------------------------===//
 
 def DropArgumentResults : Pass<"dlc-drop-argument-results", "mlir::func::FuncOp"> {
-  let summary = "Drops results of an entry point that are its own arguments (in-place updates)";
+  let summary = "Drops results marked dlc.updates_param that are the entry point's own arguments";
   let description = [{
     After bufferization, train_step returns each parameter it updated in place: the very
     argument buffer. Such results carry no data the caller lacks, so they are removed
     from the signature (upstream's drop-equivalent-buffer-results skips public functions).
 
     ```mlir
-    func.func @train_step(%w: memref<4xf32>) -> (memref<f32>, memref<4xf32>) { ... return %loss, %w }
+    func.func @train_step(%w: memref<4xf32>) -> (memref<f32>, memref<4xf32> {dlc.updates_param}) { ... return %loss, %w }
     // becomes
     func.func @train_step(%w: memref<4xf32>) -> memref<f32> { ... return %loss }
     ```

@@ -19,10 +19,13 @@ func.func @matmul(%a: memref<8x5xf32>, %b: memref<5x40xf32>, %c: memref<8x40xf32
 
 // -----
 
-// Columns narrower than a vector fall back to scalar loops.
+// Columns narrower than a vector: one vector with masked loads and stores.
 // CHECK-LABEL: func @narrow
-// CHECK-NOT: vector.fma
-// CHECK: math.fma
+// CHECK: vector.constant_mask [3] : vector<8xi1>
+// CHECK: vector.maskedload %arg2
+// CHECK: vector.maskedload %arg1
+// CHECK: vector.fma
+// CHECK: vector.maskedstore %arg2
 func.func @narrow(%a: memref<3x5xf32>, %b: memref<5x3xf32>, %c: memref<3x3xf32>) {
   linalg.matmul ins(%a, %b : memref<3x5xf32>, memref<5x3xf32>) outs(%c : memref<3x3xf32>)
   return

@@ -3,6 +3,8 @@
 
   * inference of the torch_peer.py models (PyTorch CPU, `torch_peer.py time`) at batch
     64 and 1: dlc-run bench median against PyTorch's mean per call;
+  * one Adam train step (batch 64; cross-entropy, MSE for linreg) of the same models
+    against PyTorch's (`torch_peer.py time`'s train_ms);
   * fp32 matmul n x n x n for n = 256, 1024, 2048: dlc's artifact against NumPy's
     matmul (OpenBLAS), in GFLOP/s.
 
@@ -34,6 +36,17 @@ def models(args):
     for line in peer.splitlines():
         fields = line.split()
         torch_ms[fields[0]] = {k: float(v) for k, v in (f.split("=") for f in fields[1:])}
+    print(f"{'model':<12} {'train step':>10} {'dlc ms':>9} {'torch ms':>9} {'dlc/torch':>9}")
+    for name in names:
+        loss = "mse" if name == "linreg" else "cross_entropy"
+        so = f"{args.work}/b64/{name}_train.so"
+        subprocess.run([os.path.join(args.bin, "dlc"), "compile", f"{args.work}/b64/{name}.onnx", "-o", so, "--train",
+                        "--loss", loss, "--optimizer", "adam", "--lr", "1e-3"], check=True)
+        out = subprocess.run([os.path.join(args.bin, "dlc-run"), "bench", so, "--entry", "train_step", "--iters", "50",
+                              "--threads", str(args.threads)], check=True, capture_output=True, text=True).stdout
+        ms = float(re.search(r"median_ms=([0-9.]+)", out.strip().splitlines()[-1]).group(1))
+        ref = torch_ms[name]["train_ms"]
+        print(f"{name:<12} {'adam b64':>10} {ms:>9.3f} {ref:>9.3f} {ms / ref:>9.2f}", flush=True)
     print(f"{'model':<12} {'batch':>5} {'dlc ms':>9} {'torch ms':>9} {'dlc/torch':>9}")
     for name in names:
         for batch in (64, 1):

@@ -137,6 +137,16 @@ struct AvgPoolLowering : OpConversionPattern<AvgPoolOp> {
 /// a gather over the windows covering each input element, so no scatter is needed.
 struct MaxPoolGradLowering : OpConversionPattern<MaxPoolGradOp> {
   using OpConversionPattern::OpConversionPattern;
+
+  static bool tilesInput(MaxPoolGradOp op, RankedTensorType xt, RankedTensorType yt) {
+    int64_t s = xt.getRank() - 2;
+    for (int64_t i = 0; i < s; ++i)
+      if (op.getStrides()[i] != op.getKernelShape()[i] || op.getDilations()[i] != 1 || op.getPads()[i] != 0 ||
+          op.getPads()[i + s] != 0 || yt.getDimSize(2 + i) * op.getStrides()[i] != xt.getDimSize(2 + i))
+        return false;
+    return true;
+  }
+
   LogicalResult matchAndRewrite(MaxPoolGradOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
@@ -157,6 +167,28 @@ struct MaxPoolGradLowering : OpConversionPattern<MaxPoolGradOp> {
     SmallVector<utils::IteratorType> iters(2 + s, utils::IteratorType::parallel);
     iters.append(s, utils::IteratorType::reduction);
     Value y = adaptor.getOutput(), g = adaptor.getOutputGrad();
+    if (tilesInput(op, xt, yt)) {
+      // Windows that tile the input exactly (stride = kernel, no pads or dilation): each
+      // element has one window, o = h / stride, read through a floordiv indexing map.
+      SmallVector<AffineExpr> oe{getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)};
+      for (int64_t i = 0; i < s; ++i)
+        oe.push_back(getAffineDimExpr(2 + i, ctx).floorDiv(strides[i]));
+      auto id = rewriter.getMultiDimIdentityMap(2 + s);
+      auto om = AffineMap::get(2 + s, 0, oe, ctx);
+      Value r = rewriter
+                    .create<linalg::GenericOp>(loc, TypeRange{xt}, ValueRange{adaptor.getInput(), y, g},
+                                               ValueRange{emptyTensor(rewriter, loc, xt)},
+                                               SmallVector<AffineMap>{id, om, om, id}, parallelIterators(2 + s),
+                                               [&](OpBuilder &b, Location l, ValueRange a) {
+                                                 Value isMax = b.create<arith::CmpFOp>(l, arith::CmpFPredicate::OEQ, a[0], a[1]);
+                                                 b.create<linalg::YieldOp>(
+                                                     l, b.create<arith::SelectOp>(l, isMax, a[2], scalarConstant(b, l, elem, 0))
+                                                            .getResult());
+                                               })
+                    .getResult(0);
+      rewriter.replaceOp(op, r);
+      return success();
+    }
     Value r = rewriter
                   .create<linalg::GenericOp>(
                       loc, TypeRange{xt}, ValueRange{adaptor.getInput(), kernelT}, ValueRange{init},

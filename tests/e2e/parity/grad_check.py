@@ -96,5 +96,7 @@ check("conv_input", [N("Conv", ["w", "k"], ["y"], pads=[0, 1, 2, 1], strides=[2,
       extra_inits=[numpy_helper.from_array(np.random.default_rng(4).standard_normal((4, 3, 3, 3)), "k")])
 check("max_pool", [N("Mul", ["x", "w"], ["h"]), N("MaxPool", ["h"], ["y"], kernel_shape=[3, 2], strides=[2, 1], pads=[1, 0, 1, 1])],
       (2, 3, 6, 5), (2, 3, 6, 5), (2, 3, 3, 5))
+check("max_pool_tiled", [N("Mul", ["x", "w"], ["h"]), N("MaxPool", ["h"], ["y"], kernel_shape=[2, 2], strides=[2, 2])],
+      (2, 3, 6, 4), (2, 3, 6, 4), (2, 3, 3, 2))
 print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
 sys.exit(0 if all(results) else 1)

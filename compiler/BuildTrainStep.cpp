@@ -202,7 +202,7 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
         results.push_back(ret.getOperand(i));
         resultAttrs.push_back(fn.getResultAttrDict(i) ? fn.getResultAttrDict(i) : b.getDictionaryAttr({}));
       }
-    } else if (failed(buildUpdate(lb, fn, lossValue, results, resultAttrs))) {
+    } else if (failed(buildUpdate(lb, fn, lossValue, batchNormTraining(fn), results, resultAttrs))) {
       fn.erase();
       return {};
     }
@@ -218,7 +218,55 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
 
   /// Gradients, clipping, the optimizer's update of every trainable parameter and its
   /// state, and step + 1, each written into its own argument.
-  LogicalResult buildUpdate(OpBuilder &b, func::FuncOp fn, Value lossValue, SmallVectorImpl<Value> &results,
+  /// train_step's batch normalization: batch statistics in the forward pass (built from
+  /// graph ops, so autodiff differentiates through them) and the running statistics'
+  /// updates, returned as (new value, argument) writes.
+  SmallVector<std::pair<Value, Value>> batchNormTraining(func::FuncOp fn) {
+    SmallVector<std::pair<Value, Value>> writes;
+    SmallVector<BatchNormOp> norms;
+    fn.walk([&](BatchNormOp bn) { norms.push_back(bn); });
+    for (BatchNormOp bn : norms) {
+      OpBuilder b(bn);
+      Location l = bn.getLoc();
+      Value x = bn.getInput();
+      auto shape = typeOf(x).getShape();
+      int64_t c = shape[1], count = 1;
+      SmallVector<int64_t> axes{0}, keep{1, c};
+      count *= shape[0];
+      for (int64_t i = 2; i < (int64_t)shape.size(); ++i) {
+        axes.push_back(i);
+        keep.push_back(1);
+        count *= shape[i];
+      }
+      auto meanOver = [&](Value v) {
+        return b.create<ReduceOp>(l, withShape(v, keep), v, b.getStringAttr("mean"), b.getDenseI64ArrayAttr(axes),
+                                  b.getBoolAttr(true))
+            .getResult();
+      };
+      Value mu = meanOver(x);
+      Value centered = sub(b, l, x, mu);
+      Value var = meanOver(mul(b, l, centered, centered));
+      Value inv = div(b, l, scalar(b, l, x, 1.0),
+                      b.create<SqrtOp>(l, var.getType(), add(b, l, var, scalar(b, l, x, bn.getEpsilon().convertToDouble()))));
+      Value y = add(b, l, mul(b, l, mul(b, l, centered, inv), reshape(b, l, bn.getScale(), keep)),
+                    reshape(b, l, bn.getBias(), keep));
+      bn.getOutput().replaceAllUsesWith(y);
+      double m = bn.getMomentum().convertToDouble();
+      if (isa<BlockArgument>(bn.getMean()) && isa<BlockArgument>(bn.getVariance())) {
+        Value batchMean = reshape(b, l, mu, {c});
+        Value unbiased = reshape(b, l, mul(b, l, var, scalar(b, l, x, (double)count / std::max<int64_t>(count - 1, 1))), {c});
+        writes.push_back({add(b, l, mul(b, l, bn.getMean(), scalar(b, l, x, m)), mul(b, l, batchMean, scalar(b, l, x, 1 - m))),
+                          bn.getMean()});
+        writes.push_back({add(b, l, mul(b, l, bn.getVariance(), scalar(b, l, x, m)), mul(b, l, unbiased, scalar(b, l, x, 1 - m))),
+                          bn.getVariance()});
+      }
+      bn.erase();
+    }
+    return writes;
+  }
+
+  LogicalResult buildUpdate(OpBuilder &b, func::FuncOp fn, Value lossValue,
+                            SmallVector<std::pair<Value, Value>> initialWrites, SmallVectorImpl<Value> &results,
                             SmallVectorImpl<DictionaryAttr> &resultAttrs) {
     Location l = fn.getLoc();
     SmallVector<Value> params;
@@ -262,7 +310,7 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
                                                b.create<ConstantOp>(l, cast<RankedTensorType>(stepV.getType()),
                                                                     DenseElementsAttr::get(cast<RankedTensorType>(stepV.getType()),
                                                                                            b.getI64IntegerAttr(1).getValue()))));
-    SmallVector<std::pair<Value, Value>> writes; // (new value, destination argument)
+    SmallVector<std::pair<Value, Value>> writes(initialWrites); // (new value, destination argument)
     for (auto [p, g] : llvm::zip(params, grads)) {
       StringRef name;
       for (unsigned i = 0; i < fn.getNumArguments(); ++i)

@@ -235,7 +235,10 @@ def Graph_MaxPoolGradOp : Graph_Op<"max_pool_grad"> {
 def Graph_BatchNormOp : Graph_Op<"batch_norm"> {
   let summary = "batch normalization with running statistics (inference)";
   let description = [{
-    `y = scale * (x - mean) / sqrt(var + epsilon) + bias` per channel (axis 1).
+    `y = scale * (x - mean) / sqrt(var + epsilon) + bias` per channel (axis 1). In
+    train_step, `dlc-build-train-step` uses the batch's statistics instead and updates
+    the running ones: `mean = mean * momentum + batch_mean * (1 - momentum)` (ONNX's
+    momentum; PyTorch's is 1 - it), the variance likewise with the unbiased batch variance.
 
     ```mlir
     %y = graph.batch_norm %x, %s, %b, %m, %v {epsilon = 1.0e-05 : f64}
@@ -243,7 +246,8 @@ def Graph_BatchNormOp : Graph_Op<"batch_norm"> {
     ```
   }];
   let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$scale, AnyRankedTensor:$bias,
-                   AnyRankedTensor:$mean, AnyRankedTensor:$variance, DefaultValuedAttr<F64Attr, "1.0e-5">:$epsilon);
+                   AnyRankedTensor:$mean, AnyRankedTensor:$variance, DefaultValuedAttr<F64Attr, "1.0e-5">:$epsilon,
+                   DefaultValuedAttr<F64Attr, "0.9">:$momentum);
   let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

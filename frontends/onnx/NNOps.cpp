@@ -201,12 +201,14 @@ template <bool isMax> Error globalPool(Importer &im) {
   return Error::success();
 }
 
+/// Imported in its inference form; train_step switches to batch statistics and updates
+/// the running ones itself (dlc-build-train-step), so training_mode = 1 (what
+/// torch.onnx.export writes for a model in train mode) is accepted while its running-stat
+/// outputs are unused.
 Error batchNorm(Importer &im) {
-  if (im.attrInt("training_mode", 0) != 0)
-    return im.unsupportedAttr("training_mode", "1");
   for (int i = 1; i < im.numOutputs(); ++i)
     if (im.outputUsed(i))
-      return im.error("only output 0 is supported (inference form); output '" + im.node().output(i) + "' is used");
+      return im.error("only output 0 is supported; output '" + im.node().output(i) + "' is used");
   DLC_TRY(x, im.input(0));
   DLC_TRY(scale, im.input(1));
   DLC_TRY(bias, im.input(2));
@@ -214,7 +216,8 @@ Error batchNorm(Importer &im) {
   DLC_TRY(var, im.input(4, /*nonTrainable=*/true));
   DLC_TRY(type, im.outputType(0));
   im.setOutput(0, graph::BatchNormOp::create(im.b, im.loc(), type, x, scale, bias, mean, var,
-                                             llvm::APFloat(im.attrFloat("epsilon", 1e-5))));
+                                             llvm::APFloat(im.attrFloat("epsilon", 1e-5)),
+                                             llvm::APFloat(im.attrFloat("momentum", 0.9))));
   return Error::success();
 }
 

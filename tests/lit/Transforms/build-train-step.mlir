@@ -28,3 +28,25 @@ func.func @infer(%x: tensor<4x3xf32> {dlc.kind = "input", dlc.name = "x"},
   %2 = graph.relu %1 : (tensor<4x2xf32>) -> tensor<4x2xf32>
   return %2 : tensor<4x2xf32>
 }
+
+// -----
+
+// Batch norm trains on the batch's statistics (reductions autodiff can go through) and
+// writes the running statistics back; eval_step keeps the running ones.
+// CHECK-LABEL: func.func @train_step
+// CHECK-NOT: graph.batch_norm
+// CHECK: graph.reduce %{{.*}} {axes = array<i64: 0, 2, 3>, keepdims = true, kind = "mean"}
+// CHECK: graph.sqrt
+// CHECK-COUNT-2: bufferization.materialize_in_destination %{{.*}} in %arg
+// CHECK-LABEL: func.func @eval_step
+// CHECK: graph.batch_norm
+func.func @infer(%x: tensor<2x3x4x4xf32> {dlc.kind = "input", dlc.name = "x"},
+                 %s: tensor<3xf32> {dlc.kind = "param", dlc.name = "s"},
+                 %b: tensor<3xf32> {dlc.kind = "param", dlc.name = "b"},
+                 %m: tensor<3xf32> {dlc.kind = "param", dlc.name = "m", dlc.trainable = false},
+                 %v: tensor<3xf32> {dlc.kind = "param", dlc.name = "v", dlc.trainable = false}) -> (tensor<2x48xf32> {dlc.name = "y"}) {
+  %0 = graph.batch_norm %x, %s, %b, %m, %v {epsilon = 1.0e-5 : f64, momentum = 0.9 : f64}
+      : (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3x4x4xf32>
+  %1 = graph.reshape %0 : (tensor<2x3x4x4xf32>) -> tensor<2x48xf32>
+  return %1 : tensor<2x48xf32>
+}

@@ -14,6 +14,7 @@
 
 namespace onnx {
 class ModelProto;
+class TensorProto;
 }
 
 namespace dlc::onnx_frontend {
@@ -57,6 +58,11 @@ llvm::Expected<ImportedModel> importOnnxModel(mlir::MLIRContext &ctx, const onnx
 /// The ONNX op types (default domain) the importer handles, sorted by name. Ops that are
 /// only evaluated at import (Shape, Size, Range, ...) are included.
 const std::vector<std::string> &supportedOps();
+
+/// The dense little-endian bytes of a TensorProto's data, from raw_data, the typed fields
+/// (narrow types and float16 bits in int32_data) or external data under `baseDir`; an
+/// error names the tensor when the data is missing, short or of an unsupported type.
+llvm::Expected<std::vector<char>> tensorProtoBytes(const onnx::TensorProto &tensor, const std::string &baseDir);
 
 } // namespace dlc::onnx_frontend
 

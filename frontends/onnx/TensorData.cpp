@@ -421,3 +421,9 @@ DenseElementsAttr denseFromConst(RankedTensorType type, const ConstTensor &value
 }
 
 } // namespace dlc::onnx_frontend::detail
+
+namespace dlc::onnx_frontend {
+llvm::Expected<std::vector<char>> tensorProtoBytes(const onnx::TensorProto &tensor, const std::string &baseDir) {
+  return detail::tensorBytes(tensor, baseDir);
+}
+} // namespace dlc::onnx_frontend

@@ -1,6 +1,7 @@
 #include "tests/e2e/backend/TensorData.h"
 
 #include "dlc/runtime.h"
+#include "frontends/onnx/OnnxImporter.h"
 #include "onnx/onnx_pb.h"
 
 #include <google/protobuf/io/coded_stream.h>
@@ -67,18 +68,6 @@ int32_t dtypeFromOnnx(int32_t onnxType) {
   }
 }
 
-namespace {
-
-template <typename Field> void copyNarrowed(const Field &values, size_t elemSize, std::vector<uint8_t> &bytes) {
-  bytes.resize(values.size() * elemSize);
-  for (int i = 0; i < values.size(); ++i) {
-    // Little-endian: the low bytes of each value are the element.
-    auto v = static_cast<uint64_t>(values.Get(i));
-    std::memcpy(bytes.data() + i * elemSize, &v, elemSize);
-  }
-}
-
-} // namespace
 
 bool decodeTensor(const onnx::TensorProto &t, HostTensor &out, std::string &err) {
   out.name = t.name();
@@ -94,27 +83,12 @@ bool decodeTensor(const onnx::TensorProto &t, HostTensor &out, std::string &err)
     return false;
   }
   size_t elemSize = dlc_dtype_size(out.dtype);
-  if (t.has_raw_data()) {
-    out.bytes.assign(t.raw_data().begin(), t.raw_data().end());
-  } else {
-    switch (t.data_type()) {
-    case onnx::TensorProto::FLOAT:
-      out.bytes.resize(t.float_data_size() * sizeof(float));
-      std::memcpy(out.bytes.data(), t.float_data().data(), out.bytes.size());
-      break;
-    case onnx::TensorProto::DOUBLE:
-      out.bytes.resize(t.double_data_size() * sizeof(double));
-      std::memcpy(out.bytes.data(), t.double_data().data(), out.bytes.size());
-      break;
-    case onnx::TensorProto::INT64:
-      out.bytes.resize(t.int64_data_size() * sizeof(int64_t));
-      std::memcpy(out.bytes.data(), t.int64_data().data(), out.bytes.size());
-      break;
-    default: // int32_data holds every narrower type, float16/bfloat16 as their bits
-      copyNarrowed(t.int32_data(), elemSize, out.bytes);
-      break;
-    }
+  auto bytes = onnx_frontend::tensorProtoBytes(t, "");
+  if (!bytes) {
+    err = llvm::toString(bytes.takeError());
+    return false;
   }
+  out.bytes.assign(bytes->begin(), bytes->end());
   uint64_t want = (uint64_t)out.numElements() * elemSize;
   if (out.bytes.size() != want) {
     err = what + " of shape " + shapeString(out.dims) + " holds " + std::to_string(out.bytes.size()) +

@@ -208,7 +208,7 @@ template <bool isMax> Error globalPool(Importer &im) {
 Error batchNorm(Importer &im) {
   for (int i = 1; i < im.numOutputs(); ++i)
     if (im.outputUsed(i))
-      return im.error("only output 0 is supported; output '" + im.node().output(i) + "' is used");
+      return im.error("unsupported: only output 0 is supported; output '" + im.node().output(i) + "' is used");
   DLC_TRY(x, im.input(0));
   DLC_TRY(scale, im.input(1));
   DLC_TRY(bias, im.input(2));

@@ -254,7 +254,13 @@ Expected<std::vector<char>> tensorBytes(const TensorProto &t, const std::string 
   for (int64_t d : shape)
     if (d < 0)
       return makeError("tensor '" + t.name() + "' has a negative dim");
-  int64_t n = numElements(shape);
+  // A corrupt file can declare any dims: refuse absurd sizes before allocating anything.
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d != 0 && n > (int64_t(1) << 40) / d)
+      return makeError("tensor '" + t.name() + "' declares shape " + shapeStr(shape) + ", too large to be real data");
+    n *= d;
+  }
   size_t expected = (size_t)(n * width);
   if (hasExternalData(t))
     return readExternal(t, baseDir, expected);
@@ -266,11 +272,17 @@ Expected<std::vector<char>> tensorBytes(const TensorProto &t, const std::string 
                        dtypeName(dtype));
     return std::vector<char>(raw.begin(), raw.end());
   }
-  std::vector<char> bytes(expected);
   auto countError = [&](int64_t got) {
     return makeError("tensor '" + t.name() + "' holds " + std::to_string(got) + " values, expected " +
                      std::to_string(n) + " for shape " + shapeStr(shape));
   };
+  int64_t present = dtype == TensorProto::FLOAT    ? t.float_data_size()
+                    : dtype == TensorProto::DOUBLE ? t.double_data_size()
+                    : dtype == TensorProto::INT64  ? t.int64_data_size()
+                                                   : t.int32_data_size();
+  if (present != n)
+    return countError(present); // before allocating: the dims may be corrupt
+  std::vector<char> bytes(expected);
   switch (dtype) {
   case TensorProto::FLOAT:
     if (t.float_data_size() != n)

@@ -67,23 +67,18 @@ int run_bench(const Options &opts) {
   const dlc_entry_desc &e = require_entry(model, path, entry_name);
 
   std::mt19937 rng(0);
-  std::vector<dlc::Tensor> ins, outs;
-  std::vector<dlc_tensor> in, out;
+  std::vector<dlc::Tensor> ins;
+  std::vector<dlc_tensor> in;
   for (int i = 0; i < e.num_inputs; ++i) {
     const dlc_tensor_desc &d = e.inputs[i];
     ins.emplace_back(static_cast<dlc_dtype>(d.dtype),
                      std::vector<int64_t>(d.shape, d.shape + d.rank));
     fill_synthetic(ins.back(), rng);
   }
-  for (int i = 0; i < e.num_outputs; ++i) {
-    const dlc_tensor_desc &d = e.outputs[i];
-    outs.emplace_back(static_cast<dlc_dtype>(d.dtype),
-                      std::vector<int64_t>(d.shape, d.shape + d.rank));
-  }
   for (int i = 0; i < e.num_inputs; ++i)
     in.push_back(ins[i].view(e.inputs[i].name));
-  for (int i = 0; i < e.num_outputs; ++i)
-    out.push_back(outs[i].view(e.outputs[i].name));
+  OutputBuffers allocated = allocate_outputs(e);
+  std::vector<dlc_tensor> &out = allocated.views;
 
   for (long long i = 0; i < warmup; ++i)
     model.run(entry_name, in, out);

@@ -36,6 +36,14 @@ void apply_threads(const Options &opts);
 // Loads the model, turning a load failure into a CliError.
 dlc::Model load_model(const std::string &path);
 
+// One zeroed buffer per output of entry `e`, and the dlc_tensor views of them that
+// dlc_model_run writes into (the views point into `buffers`, which must outlive them).
+struct OutputBuffers {
+  std::vector<dlc::Tensor> buffers;
+  std::vector<dlc_tensor> views;
+};
+OutputBuffers allocate_outputs(const dlc_entry_desc &e);
+
 // The entry or a CliError listing the entries there are.
 const dlc_entry_desc &require_entry(const dlc::Model &model, const std::string &path,
                                     const std::string &name);

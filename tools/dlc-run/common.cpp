@@ -65,6 +65,18 @@ dlc::Model load_model(const std::string &path) {
   }
 }
 
+OutputBuffers allocate_outputs(const dlc_entry_desc &e) {
+  OutputBuffers o;
+  o.buffers.reserve(e.num_outputs);
+  for (int i = 0; i < e.num_outputs; ++i) {
+    const dlc_tensor_desc &d = e.outputs[i];
+    o.buffers.emplace_back(static_cast<dlc_dtype>(d.dtype), std::vector<int64_t>(d.shape, d.shape + d.rank));
+  }
+  for (int i = 0; i < e.num_outputs; ++i)
+    o.views.push_back(o.buffers[i].view(e.outputs[i].name));
+  return o;
+}
+
 const dlc_entry_desc &require_entry(const dlc::Model &model, const std::string &path,
                                     const std::string &name) {
   if (const dlc_entry_desc *e = model.find_entry(name))

@@ -170,15 +170,9 @@ EvalResult Evaluator::run(int64_t max_batches) {
   std::vector<dlc_tensor> in;
   for (size_t i = 0; i < ins.size(); ++i)
     in.push_back(ins[i].view(batcher.bindings()[i].input.c_str()));
-  std::vector<dlc::Tensor> outs;
-  std::vector<dlc_tensor> out;
-  for (int i = 0; i < e.num_outputs; ++i) {
-    const dlc_tensor_desc &d = e.outputs[i];
-    outs.emplace_back(static_cast<dlc_dtype>(d.dtype),
-                      std::vector<int64_t>(d.shape, d.shape + d.rank));
-  }
-  for (int i = 0; i < e.num_outputs; ++i)
-    out.push_back(outs[i].view(e.outputs[i].name));
+  OutputBuffers allocated = allocate_outputs(e);
+  std::vector<dlc::Tensor> &outs = allocated.buffers;
+  std::vector<dlc_tensor> &out = allocated.views;
 
   const int64_t cols = cols_;
   dlc::ClassificationAccumulator cls(task_ == Task::Classification ? cols : 1);

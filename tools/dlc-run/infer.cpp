@@ -94,15 +94,9 @@ int run_infer(const Options &opts) {
     in.push_back(t.view(d.name));
   }
 
-  std::vector<dlc::Tensor> outs;
-  std::vector<dlc_tensor> out;
-  for (int i = 0; i < e.num_outputs; ++i) {
-    const dlc_tensor_desc &d = e.outputs[i];
-    outs.emplace_back(static_cast<dlc_dtype>(d.dtype),
-                      std::vector<int64_t>(d.shape, d.shape + d.rank));
-  }
-  for (int i = 0; i < e.num_outputs; ++i)
-    out.push_back(outs[i].view(e.outputs[i].name));
+  OutputBuffers allocated = allocate_outputs(e);
+  std::vector<dlc::Tensor> &outs = allocated.buffers;
+  std::vector<dlc_tensor> &out = allocated.views;
   model.run("infer", in, out);
 
   std::error_code ec;

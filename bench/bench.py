@@ -40,8 +40,13 @@ def models(args):
     for name in names:
         loss = "mse" if name == "linreg" else "cross_entropy"
         so = f"{args.work}/b64/{name}_train.so"
-        subprocess.run([os.path.join(args.bin, "dlc"), "compile", f"{args.work}/b64/{name}.onnx", "-o", so, "--train",
-                        "--loss", loss, "--optimizer", "adam", "--lr", "1e-3"], check=True)
+        built = subprocess.run([os.path.join(args.bin, "dlc"), "compile", f"{args.work}/b64/{name}.onnx", "-o", so,
+                                "--train", "--loss", loss, "--optimizer", "adam", "--lr", "1e-3"],
+                               capture_output=True, text=True)
+        if built.returncode != 0:  # a model dlc cannot train yet: say why, time the others
+            reason = (built.stderr.strip().splitlines() or ["?"])[0]
+            print(f"{name:<12} {'adam b64':>10} not compiled: {reason}", flush=True)
+            continue
         out = subprocess.run([os.path.join(args.bin, "dlc-run"), "bench", so, "--entry", "train_step", "--iters", "50",
                               "--threads", str(args.threads)], check=True, capture_output=True, text=True).stdout
         ms = float(re.search(r"median_ms=([0-9.]+)", out.strip().splitlines()[-1]).group(1))

@@ -53,14 +53,22 @@ LogicalResult differentiate(OpBuilder &b, Value loss, ArrayRef<Value> wrt, Small
   for (Operation &op : llvm::reverse(*block)) {
     if (!needed.contains(&op))
       continue;
-    auto it = gradOf.find(op.getResult(0));
-    if (it == gradOf.end())
+    // Ops with several results (recurrent layers) get the gradient of each, null where
+    // the loss does not depend on that result.
+    SmallVector<Value> resultGrads;
+    bool any = false;
+    for (Value r : op.getResults()) {
+      auto it = gradOf.find(r);
+      resultGrads.push_back(it == gradOf.end() ? Value() : it->second);
+      any |= it != gradOf.end();
+    }
+    if (!any)
       continue;
     auto rule = dyn_cast<GradientOpInterface>(&op);
     if (!rule)
       return op.emitOpError() << "has no gradient rule, so the loss cannot be differentiated through it";
     SmallVector<Value> operandGrads;
-    if (failed(rule.buildGradients(b, it->second, operandGrads)))
+    if (failed(rule.buildGradientsOfResults(b, resultGrads, operandGrads)))
       return failure();
     for (auto [operand, g] : llvm::zip(op.getOperands(), operandGrads))
       if (g && depends.contains(operand))

@@ -6,6 +6,9 @@
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
+#include "llvm/Support/Format.h"
+
+#include <regex>
 
 namespace dlc {
 #define GEN_PASS_DEF_BUILDTRAINSTEP
@@ -19,6 +22,9 @@ namespace {
 
 constexpr const char *kKind = "dlc.kind", *kName = "dlc.name", *kInit = "dlc.init", *kTrainable = "dlc.trainable";
 constexpr const char *kUpdatesParam = "dlc.updates_param";
+/// The dropout masks' seed: an i64 parameter that dlc-run train sets from --seed and
+/// checkpoints keep, like optimizer.step (the masks' counter).
+constexpr const char *kSeedParam = "rng.seed";
 
 StringRef argAttr(func::FuncOp f, unsigned i, StringRef name) {
   auto a = f.getArgAttrOfType<StringAttr>(i, name);
@@ -59,13 +65,24 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     static const char *optimizers[] = {"sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"};
-    static const char *losses[] = {"mse", "l1", "bce", "cross_entropy", "nll"};
+    static const char *losses[] = {"mse", "l1", "bce", "bce_logits", "cross_entropy", "nll"};
     if (!llvm::is_contained(optimizers, optimizer)) {
       module.emitError() << "unknown optimizer '" << optimizer << "' (sgd, momentum, nesterov, adam, adamw, rmsprop, adagrad)";
       return signalPassFailure();
     }
     if (lossOutput.empty() && !llvm::is_contained(losses, loss)) {
-      module.emitError() << "unknown loss '" << loss << "' (mse, l1, bce, cross_entropy, nll)";
+      module.emitError() << "unknown loss '" << loss << "' (mse, l1, bce, bce_logits, cross_entropy, nll)";
+      return signalPassFailure();
+    }
+    if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+      std::string text;
+      llvm::raw_string_ostream(text) << llvm::format("%g", (double)labelSmoothing);
+      module.emitError() << "label smoothing " << text << " is outside [0, 1]";
+      return signalPassFailure();
+    }
+    if (labelSmoothing > 0 && (!lossOutput.empty() || loss != "cross_entropy")) {
+      module.emitError() << "label smoothing applies to the cross_entropy loss only, not to "
+                         << (lossOutput.empty() ? "'" + loss + "'" : "--loss-output '" + lossOutput + "'");
       return signalPassFailure();
     }
     auto infer = module.lookupSymbol<func::FuncOp>("infer");
@@ -73,6 +90,8 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
       module.emitError() << "dlc-build-train-step needs an @infer function";
       return signalPassFailure();
     }
+    if (failed(freezeParams(infer)))
+      return signalPassFailure();
     addOptimizerParams(infer);
     SymbolTable symbols(module);
     func::FuncOp eval = buildEntry(infer, "eval_step", /*train=*/false);
@@ -83,6 +102,35 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     if (!train)
       return signalPassFailure();
     symbols.insert(train);
+  }
+
+  /// --freeze: parameters whose name the regex matches anywhere (std::regex_search with
+  /// ECMAScript syntax, as Python's re.search) are not trainable.
+  LogicalResult freezeParams(func::FuncOp infer) {
+    if (freeze.empty())
+      return success();
+    std::regex re;
+    try {
+      re = std::regex(freeze, std::regex::ECMAScript);
+    } catch (const std::regex_error &e) {
+      return infer.emitError() << "--freeze '" << freeze << "' is not a valid regular expression: " << e.what();
+    }
+    std::string names;
+    unsigned frozen = 0;
+    for (unsigned i = 0; i < infer.getNumArguments(); ++i) {
+      if (!isTrainable(infer, i))
+        continue;
+      StringRef name = argAttr(infer, i, kName);
+      names += (names.empty() ? "" : ", ") + name.str();
+      if (std::regex_search(name.begin(), name.end(), re)) {
+        infer.setArgAttr(i, kTrainable, BoolAttr::get(infer.getContext(), false));
+        ++frozen;
+      }
+    }
+    if (!frozen)
+      return infer.emitError() << "--freeze '" << freeze << "' matches none of the trainable parameters ("
+                               << names << ")";
+    return success();
   }
 
   /// State slots, optimizer.lr and optimizer.step: new trailing parameters of @infer
@@ -108,6 +156,10 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
         append(infer.getArgument(i).getType(), (name + "/" + slot).str(), b.getStringAttr("zeros"));
     append(RankedTensorType::get({}, b.getF32Type()), "optimizer.lr", b.getF64FloatAttr(lr));
     append(RankedTensorType::get({}, b.getI64Type()), "optimizer.step", b.getStringAttr("zeros"));
+    bool dropout = false;
+    infer.walk([&](DropoutOp) { dropout = true; });
+    if (dropout)
+      append(RankedTensorType::get({}, b.getI64Type()), kSeedParam, b.getStringAttr("zeros"));
   }
 
   /// The label's type for the chosen loss and model output.
@@ -134,8 +186,11 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
       Value classes = b.create<ConstantOp>(l, iotaType, DenseElementsAttr::get(iotaType, ArrayRef<int64_t>(iota)));
       Value column = reshape(b, l, label, {n, 1});
       Value hit = b.create<EqualOp>(l, RankedTensorType::get({n, c}, b.getI1Type()), column, classes);
-      Value onehot = b.create<CastOp>(l, yt, hit);
-      Value picked = reduceSum(b, l, mul(b, l, logp, onehot), {0, 1}, false);
+      Value target = b.create<CastOp>(l, yt, hit);
+      if (labelSmoothing > 0) // torch: (1 - eps) * one-hot + eps / C
+        target = add(b, l, mul(b, l, target, scalar(b, l, y, 1 - labelSmoothing)),
+                     scalar(b, l, y, labelSmoothing / (double)c));
+      Value picked = reduceSum(b, l, mul(b, l, logp, target), {0, 1}, false);
       return neg(b, l, div(b, l, picked, scalar(b, l, y, (double)n)));
     }
     SmallVector<int64_t> all;
@@ -149,6 +204,12 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     } else if (loss == "l1") {
       Value d = sub(b, l, y, label);
       perElement = b.create<AbsOp>(l, d.getType(), d);
+    } else if (loss == "bce_logits") {
+      // max(x, 0) - x t + log(1 + exp(-|x|)): no overflow for any x, as torch's
+      // BCEWithLogitsLoss.
+      Value softplusNegAbs = b.create<LogOp>(
+          l, yt, add(b, l, scalar(b, l, y, 1.0), b.create<ExpOp>(l, yt, neg(b, l, b.create<AbsOp>(l, yt, y)))));
+      perElement = add(b, l, sub(b, l, b.create<ReluOp>(l, yt, y), mul(b, l, y, label)), softplusNegAbs);
     } else { // bce on probabilities: -(t log p + (1 - t) log(1 - p))
       Value one = scalar(b, l, y, 1.0);
       Value logp = b.create<LogOp>(l, yt, y);
@@ -199,10 +260,15 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     SmallVector<DictionaryAttr> resultAttrs{b.getDictionaryAttr(b.getNamedAttr(kName, b.getStringAttr("loss")))};
     if (!train) {
       for (unsigned i = 0; i < ret.getNumOperands(); ++i) {
+        // The --loss-output graph output is the "loss" result already (returning it
+        // twice would also give one buffer to two results).
+        if (ret.getOperand(i) == lossValue)
+          continue;
         results.push_back(ret.getOperand(i));
         resultAttrs.push_back(fn.getResultAttrDict(i) ? fn.getResultAttrDict(i) : b.getDictionaryAttr({}));
       }
-    } else if (failed(buildUpdate(lb, fn, lossValue, batchNormTraining(fn), results, resultAttrs))) {
+    } else if (failed(dropoutTraining(fn)) ||
+               failed(buildUpdate(lb, fn, lossValue, batchNormTraining(fn), results, resultAttrs))) {
       fn.erase();
       return {};
     }
@@ -216,8 +282,33 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     return fn;
   }
 
-  /// Gradients, clipping, the optimizer's update of every trainable parameter and its
-  /// state, and step + 1, each written into its own argument.
+  /// train_step's dropout: each site (numbered in program order) multiplies by its mask
+  /// drawn from (rng.seed, optimizer.step before the increment, site), so the gradient,
+  /// graph.mul's rule, goes through the same mask.
+  LogicalResult dropoutTraining(func::FuncOp fn) {
+    SmallVector<DropoutOp> sites;
+    fn.walk([&](DropoutOp d) { sites.push_back(d); });
+    if (sites.empty())
+      return success();
+    Value seed, step;
+    for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
+      if (argAttr(fn, i, kName) == kSeedParam)
+        seed = fn.getArgument(i);
+      if (argAttr(fn, i, kName) == "optimizer.step")
+        step = fn.getArgument(i);
+    }
+    if (!seed || !step)
+      return fn.emitError() << "train_step has dropout but no '" << kSeedParam << "' and 'optimizer.step' parameters";
+    for (auto [site, d] : llvm::enumerate(sites)) {
+      OpBuilder b(d);
+      Value mask = b.create<DropoutMaskOp>(d.getLoc(), d.getType(), seed, step, d.getRatioAttr(),
+                                           b.getI64IntegerAttr((int64_t)site));
+      d.getOutput().replaceAllUsesWith(mul(b, d.getLoc(), d.getInput(), mask));
+      d.erase();
+    }
+    return success();
+  }
+
   /// train_step's batch normalization: batch statistics in the forward pass (built from
   /// graph ops, so autodiff differentiates through them) and the running statistics'
   /// updates, returned as (new value, argument) writes.
@@ -265,6 +356,8 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     return writes;
   }
 
+  /// Gradients, clipping, the optimizer's update of every trainable parameter and its
+  /// state, and step + 1, each written into its own argument.
   LogicalResult buildUpdate(OpBuilder &b, func::FuncOp fn, Value lossValue,
                             SmallVector<std::pair<Value, Value>> initialWrites, SmallVectorImpl<Value> &results,
                             SmallVectorImpl<DictionaryAttr> &resultAttrs) {

@@ -42,7 +42,8 @@ struct FuseKernelsPass : dlc::impl::FuseKernelsBase<FuseKernelsPass> {
         for (Value operand : op.getOperands()) {
           Operation *producer = operand.getDefiningOp();
           auto it = producer ? groupOf.find(producer) : groupOf.end();
-          if (it == groupOf.end() || !operand.hasOneUse() || groups[it->second].back() != producer ||
+          if (it == groupOf.end() || !operand.hasOneUse() || producer->getNumResults() != 1 ||
+              groups[it->second].back() != producer ||
               groups[it->second].size() >= maxOpsPerKernel ||
               cast<RankedTensorType>(operand.getType()).getShape() != resultShape)
             continue;
@@ -83,7 +84,11 @@ struct FuseKernelsPass : dlc::impl::FuseKernelsBase<FuseKernelsPass> {
     OpBuilder inner = OpBuilder::atBlockEnd(&body);
     for (Operation *op : ops)
       inner.clone(*op, map);
-    inner.create<kernel::YieldOp>(last->getLoc(), map.lookup(last->getResult(0)));
+    // Multi-result ops (recurrent layers) are groups of their own and yield every result.
+    SmallVector<Value> yielded;
+    for (Value r : last->getResults())
+      yielded.push_back(map.lookup(r));
+    inner.create<kernel::YieldOp>(last->getLoc(), yielded);
     last->replaceAllUsesWith(group.getResults());
     for (Operation *op : llvm::reverse(ops))
       op->erase();

@@ -20,6 +20,8 @@ struct LowerGraphToLinalgPass : dlc::impl::LowerGraphToLinalgBase<LowerGraphToLi
     target.addIllegalDialect<graph::GraphDialect>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect, arith::ArithDialect, math::MathDialect,
                            func::FuncDialect, kernel::KernelDialect>();
+    // The recurrent layers lower to an scf.for over time.
+    target.addLegalDialect<scf::SCFDialect>();
     RewritePatternSet patterns(ctx);
     populateGraphToLinalgPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))

@@ -18,7 +18,9 @@ def BuildTrainStep : Pass<"dlc-build-train-step", "mlir::ModuleOp"> {
     updates the parameters, the optimizer state and the step counter in place
     (`bufferization.materialize_in_destination` into their arguments). Optimizer state
     slots, `optimizer.lr` and `optimizer.step` become new parameters of every entry point,
-    with `dlc.init` telling their initial value.
+    with `dlc.init` telling their initial value. In train_step each `graph.dropout`
+    becomes `x * graph.dropout_mask(rng.seed, optimizer.step)` (`rng.seed` is one more
+    parameter when the graph has dropout); infer and eval_step keep the identity.
 
     ```mlir
     func.func @infer(%x: tensor<4x3xf32> {dlc.kind = "input"}, %w: tensor<3x2xf32> {dlc.kind = "param"}) -> tensor<4x2xf32>
@@ -29,7 +31,7 @@ def BuildTrainStep : Pass<"dlc-build-train-step", "mlir::ModuleOp"> {
   let dependentDialects = ["::dlc::graph::GraphDialect", "::mlir::bufferization::BufferizationDialect"];
   let options = [
     Option<"loss", "loss", "std::string", "\"cross_entropy\"",
-           "mse, l1, bce, cross_entropy or nll, applied to the first output">,
+           "mse, l1, bce, bce_logits, cross_entropy or nll, applied to the first output">,
     Option<"lossOutput", "loss-output", "std::string", "\"\"",
            "Train this scalar output of the graph instead of appending a loss">,
     Option<"label", "label", "std::string", "\"label\"", "Name of the label input">,
@@ -43,6 +45,10 @@ def BuildTrainStep : Pass<"dlc-build-train-step", "mlir::ModuleOp"> {
     Option<"epsilon", "epsilon", "double", "-1.0", "Denominator epsilon (default: PyTorch's per optimizer)">,
     Option<"alpha", "alpha", "double", "0.99", "RMSProp's smoothing constant">,
     Option<"clipGradNorm", "clip-grad-norm", "double", "0.0", "Clip the global gradient norm to this (0: off)">,
+    Option<"freeze", "freeze", "std::string", "\"\"",
+           "Parameters whose name this ECMAScript regex matches anywhere (re.search) do not train">,
+    Option<"labelSmoothing", "label-smoothing", "double", "0.0",
+           "cross_entropy's label smoothing in [0, 1], as torch.nn.CrossEntropyLoss">,
   ];
 }
 
@@ -106,7 +112,8 @@ def LowerGraphToLinalg : Pass<"dlc-lower-graph-to-linalg", "mlir::ModuleOp"> {
     ```
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
-                           "::mlir::arith::ArithDialect", "::mlir::math::MathDialect"];
+                           "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 def FuseElementwise : Pass<"dlc-fuse-elementwise", "mlir::func::FuncOp"> {
@@ -189,6 +196,51 @@ def VectorizeMatmul : Pass<"dlc-vectorize-matmul", "mlir::func::FuncOp"> {
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", "16", "f32 lanes per vector register (16: AVX-512, 8: AVX2)">,
     Option<"rowsPerTile", "rows", "int64_t", "8", "Rows of C per register block">,
+  ];
+}
+
+def VectorizeElementwise : Pass<"dlc-vectorize-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Lowers linalg ops on memrefs read along their innermost (parallel) loop to vector loops";
+  let description = [{
+    Elementwise kernels, copies (im2col, col2im, pads, linalg.copy), fills, broadcasts,
+    pooling windows and their gradients: the innermost loop dim must be parallel, and every
+    operand's last index must be that dim plus terms of the others (contiguous), twice it
+    (stride 2: two vectors, every other lane), `d floordiv c` plus others (each element
+    repeated over c lanes), or free of it (a scalar broadcast to every lane); only the
+    last index may use that dim, and the output must be contiguous. The outer parallel
+    dims become scf.for loops, the innermost a loop of `vector-width` lanes with masked
+    loads and stores for the leftover lanes, and reduction dims loops inside it that carry
+    the output vector; the body is cloned on vectors. A reduction along the innermost
+    dim whose body combines the output with addf/addi/maximumf/minimumf/maxnumf/minnumf
+    keeps vector-width partial results across its reduction loops (the masked tail
+    selected in) and combines them into the output at the end. Ops with linalg.index,
+    integer division or other access patterns are left to the loop lowering. The
+    outermost loop of an op with at least
+    `parallel-threshold` iterations is marked `dlc.parallel`.
+
+    ```mlir
+    linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+        ins(%a : memref<4x20xf32>) outs(%b : memref<4x20xf32>) { arith.negf ... }
+    // becomes
+    scf.for %i = %c0 to %c4 step %c1 {
+      scf.for %j = %c0 to %c16 step %c16 {
+        %v = vector.load %a[%i, %j] : memref<4x20xf32>, vector<16xf32>
+        %n = arith.negf %v : vector<16xf32>
+        vector.store %n, %b[%i, %j] : memref<4x20xf32>, vector<16xf32>
+      }
+      %m = vector.constant_mask [4] : vector<16xi1>
+      %t = vector.maskedload %a[%i, %c16], %m, %zero ...
+      ...
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::affine::AffineDialect", "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", "16", "Lanes per vector">,
+    Option<"parallelThreshold", "parallel-threshold", "int64_t", "65536",
+           "Iterations from which the outermost loop is marked dlc.parallel">,
   ];
 }
 

@@ -1,10 +1,13 @@
 #include "compiler/Pipelines.h"
 #include "compiler/Passes.h"
+#include "codegen/cuda/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -50,8 +53,11 @@ void buildLowerToLLVMPipeline(OpPassManager &pm, const CpuPipelineOptions &optio
   VectorizeMatmulOptions matmul;
   matmul.vectorWidth = options.vectorWidth;
   pm.addNestedPass<func::FuncOp>(createVectorizeMatmul(matmul));
-  pm.addPass(createOutlineParallelLoops());
   pm.addNestedPass<func::FuncOp>(createLowerCopies());
+  VectorizeElementwiseOptions elementwise;
+  elementwise.vectorWidth = options.vectorWidth;
+  pm.addNestedPass<func::FuncOp>(createVectorizeElementwise(elementwise));
+  pm.addPass(createOutlineParallelLoops());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
@@ -85,7 +91,67 @@ void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
   buildLinalgToLLVMPipeline(pm, options);
 }
 
+// --- CUDA -------------------------------------------------------------------
+void buildCudaLowerPipeline(OpPassManager &pm, const CudaPipelineOptions &options) {
+  pm.addNestedPass<func::FuncOp>(createCudaTileMatmul());
+  pm.addNestedPass<func::FuncOp>(createCudaMapReductions());
+  pm.addNestedPass<func::FuncOp>(createLowerCopies());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  // No canonicalization between here and outlining: it would hoist the constants that
+  // dlc-cuda-map-to-gpu sank into the launches back out, making them kernel arguments.
+  pm.addNestedPass<func::FuncOp>(createCudaMapToGpu());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(createCudaMergeKernelModules());
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.chip;
+  target.features = options.features;
+  target.optLevel = options.optLevel;
+  if (!options.libdevice.empty())
+    target.linkLibs.push_back(options.libdevice);
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(arith::createArithExpandOpsPass());
+  OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
+  kernels.addPass(createConvertGpuOpsToNVVMOps());
+  kernels.addPass(createCanonicalizerPass());
+  kernels.addPass(createCSEPass());
+  kernels.addPass(createReconcileUnrealizedCastsPass());
+  // Entry points take bare pointers (as on the CPU), converted before gpu-to-llvm: its
+  // host bare-pointer option would also pass bare pointers to kernels that expect
+  // memref descriptors.
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  ConvertFuncToLLVMPassOptions funcOptions;
+  funcOptions.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  pm.addPass(createGpuToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = "isa";
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+}
+
+void buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &options) {
+  buildGraphToKernelPipeline(pm);
+  buildKernelToLinalgPipeline(pm);
+  buildBufferizePipeline(pm);
+  buildCudaLowerPipeline(pm, options);
+}
+
 void registerPipelines() {
+  registerDLCCudaPasses();
+  PassPipelineRegistration<CudaPipelineOptions>("dlc-cuda-lower", "bufferized linalg -> GPU kernels (PTX) + host LLVM",
+                                                buildCudaLowerPipeline);
+  PassPipelineRegistration<CudaPipelineOptions>("dlc-cuda-pipeline", "graph dialect -> PTX kernels + host LLVM dialect",
+                                                buildCudaPipeline);
   PassPipelineRegistration<>("dlc-graph-to-kernel", "graph dialect -> kernel.group fusion groups",
                              buildGraphToKernelPipeline);
   PassPipelineRegistration<>("dlc-kernel-to-linalg", "fusion groups -> linalg on tensors, one entry function",

@@ -29,6 +29,23 @@ void buildLinalgToLLVMPipeline(mlir::OpPassManager &pm, const CpuPipelineOptions
 /// The three above in order.
 void buildCpuPipeline(mlir::OpPassManager &pm, const CpuPipelineOptions &options);
 
+// --- CUDA -------------------------------------------------------------------
+struct CudaPipelineOptions : mlir::PassPipelineOptions<CudaPipelineOptions> {
+  Option<std::string> chip{*this, "chip", llvm::cl::desc("GPU architecture: sm_80, sm_90, ..."),
+                           llvm::cl::init("sm_80")};
+  Option<std::string> features{*this, "features", llvm::cl::desc("PTX features (PTX ISA version)"),
+                               llvm::cl::init("+ptx80")};
+  Option<std::string> libdevice{*this, "libdevice",
+                                llvm::cl::desc("CUDA's libdevice.10.bc, linked for math functions ('' for none)"),
+                                llvm::cl::init("")};
+  Option<int> optLevel{*this, "opt-level", llvm::cl::desc("Optimization level 0-3"), llvm::cl::init(2)};
+};
+/// bufferized linalg -> kernels on the GPU (gpu.binary with PTX) + host LLVM dialect that
+/// launches them through the mgpu* functions.
+void buildCudaLowerPipeline(mlir::OpPassManager &pm, const CudaPipelineOptions &options);
+/// graph dialect -> the above, sharing the CPU path's fusion groups and memory plan.
+void buildCudaPipeline(mlir::OpPassManager &pm, const CudaPipelineOptions &options);
+
 void registerPipelines();
 
 } // namespace dlc

@@ -29,6 +29,17 @@ struct PlanMemoryPass : dlc::impl::PlanMemoryBase<PlanMemoryPass> {
     if (!func->hasAttr(kEntryAttr) || func.isExternal())
       return;
     Block &block = func.getBody().front();
+    // A static buffer allocated inside a loop body (scratch of a recurrent step) holds
+    // nothing across iterations: bufferization makes loop-carried values equivalent to
+    // the iteration arguments. So one buffer before the loop serves every iteration.
+    SmallVector<memref::AllocOp> nested;
+    func.walk([&](memref::AllocOp alloc) {
+      if (alloc->getBlock() != &block && alloc.getDynamicSizes().empty() && alloc.getSymbolOperands().empty() &&
+          alloc->getParentOfType<scf::ForOp>())
+        nested.push_back(alloc);
+    });
+    for (memref::AllocOp alloc : nested)
+      alloc->moveBefore(block.findAncestorOpInBlock(*alloc));
     DenseMap<Operation *, int64_t> position;
     int64_t pos = 0;
     for (Operation &op : block)

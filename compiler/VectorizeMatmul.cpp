@@ -110,6 +110,97 @@ struct MatmulEmitter {
 
 };
 
+/// C[M x N] += A[M x K] * B[N x K]^T, both operands read along K: each MR x NR block of C
+/// is MR * NR vector accumulators over K (the last K % VL elements through masked loads),
+/// reduced to scalars at the end. For the long, narrow products of weight gradients.
+struct DotEmitter {
+  OpBuilder &b;
+  Location loc;
+  Value A, B, C;
+  int64_t K, VL;
+  VectorType vt;
+
+  Value idx(int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); }
+  Value add(Value x, int64_t v) { return v ? (Value)b.create<arith::AddIOp>(loc, x, idx(v)) : x; }
+
+  void tile(Value i0, Value j0, int64_t rows, int64_t cols) {
+    SmallVector<Value> rowIdx, colIdx, init;
+    for (int64_t r = 0; r < rows; ++r)
+      rowIdx.push_back(add(i0, r));
+    for (int64_t c = 0; c < cols; ++c)
+      colIdx.push_back(add(j0, c));
+    Value zero = b.create<arith::ConstantOp>(loc, vt, DenseElementsAttr::get(vt, b.getF32FloatAttr(0)));
+    init.assign(rows * cols, zero);
+    // Accumulates one K chunk at `k`; `mask` (may be null) limits the loads.
+    auto step = [&](OpBuilder &nb, Location l, Value k, ValueRange accs, Value mask) {
+      auto load = [&](Value mem, Value at) -> Value {
+        if (mask)
+          return nb.create<vector::MaskedLoadOp>(l, vt, mem, ValueRange{at, k}, mask, zero);
+        return nb.create<vector::LoadOp>(l, vt, mem, ValueRange{at, k});
+      };
+      SmallVector<Value> av, bv, next;
+      for (int64_t r = 0; r < rows; ++r)
+        av.push_back(load(A, rowIdx[r]));
+      for (int64_t c = 0; c < cols; ++c)
+        bv.push_back(load(B, colIdx[c]));
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < cols; ++c)
+          next.push_back(nb.create<vector::FMAOp>(l, av[r], bv[c], accs[r * cols + c]));
+      return next;
+    };
+    int64_t kFull = K - K % VL;
+    SmallVector<Value> accs(init);
+    if (kFull > 0) {
+      auto kLoop = b.create<scf::ForOp>(loc, idx(0), idx(kFull), idx(VL), init,
+                                        [&](OpBuilder &nb, Location l, Value k, ValueRange in) {
+                                          nb.create<scf::YieldOp>(l, step(nb, l, k, in, Value()));
+                                        });
+      accs.assign(kLoop.getResults().begin(), kLoop.getResults().end());
+    }
+    if (kFull < K) {
+      Value mask =
+          b.create<vector::ConstantMaskOp>(loc, VectorType::get({VL}, b.getI1Type()), ArrayRef<int64_t>{K - kFull});
+      accs = step(b, loc, idx(kFull), accs, mask);
+    }
+    for (int64_t r = 0; r < rows; ++r)
+      for (int64_t c = 0; c < cols; ++c) {
+        Value sum = b.create<vector::ReductionOp>(loc, vector::CombiningKind::ADD, accs[r * cols + c]);
+        Value old = b.create<memref::LoadOp>(loc, C, ValueRange{rowIdx[r], colIdx[c]});
+        b.create<memref::StoreOp>(loc, b.create<arith::AddFOp>(loc, old, sum), C, ValueRange{rowIdx[r], colIdx[c]});
+      }
+  }
+
+  /// Column blocks of NR (then the leftover columns as one block) in a parallel loop; in
+  /// each, row blocks of MR then the leftover rows as one block.
+  void emit(int64_t M, int64_t N, int64_t MR, int64_t NR) {
+    int64_t mFull = M - M % MR, nFull = N - N % NR;
+    auto rowsOf = [&](Value j, int64_t cols) {
+      if (mFull > 0)
+        b.create<scf::ForOp>(loc, idx(0), idx(mFull), idx(MR), ValueRange{},
+                             [&](OpBuilder &ib, Location il, Value i, ValueRange) {
+                               OpBuilder::InsertionGuard g(b);
+                               b.setInsertionPoint(ib.getInsertionBlock(), ib.getInsertionPoint());
+                               tile(i, j, MR, cols);
+                               b.create<scf::YieldOp>(il);
+                             });
+      if (mFull < M)
+        tile(idx(mFull), j, M - mFull, cols);
+    };
+    if (nFull > 0) {
+      auto strips = b.create<scf::ForOp>(loc, idx(0), idx(nFull), idx(NR), ValueRange{},
+                                         [&](OpBuilder &nb, Location l, Value j, ValueRange) {
+                                           OpBuilder::InsertionGuard g(b);
+                                           b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+                                           rowsOf(j, NR);
+                                           b.create<scf::YieldOp>(l);
+                                         });
+      strips->setAttr(dlc::kParallelAttr, b.getUnitAttr()); // disjoint columns of C
+    }
+    if (nFull < N)
+      rowsOf(idx(nFull), N - nFull);
+  }
+};
+
 struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass> {
   using VectorizeMatmulBase::VectorizeMatmulBase;
 
@@ -171,7 +262,10 @@ struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass>
     SmallVector<linalg::MatmulOp> matmuls;
     getOperation().walk([&](linalg::MatmulOp m) { matmuls.push_back(m); });
     for (linalg::MatmulOp mm : matmuls) {
-      if (!mm.hasPureBufferSemantics() || !mm.getIndexingMaps().getValue().empty() && !isDefaultMaps(mm))
+      if (!mm.hasPureBufferSemantics())
+        continue;
+      bool transposedB = isTransposedB(mm);
+      if (!transposedB && !mm.getIndexingMaps().getValue().empty() && !isDefaultMaps(mm))
         continue;
       Value A = mm.getDpsInputs()[0], B = mm.getDpsInputs()[1], C = mm.getDpsInits()[0];
       auto at = dyn_cast<MemRefType>(A.getType()), bt = dyn_cast<MemRefType>(B.getType()),
@@ -181,9 +275,22 @@ struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass>
         continue;
       int64_t M = ct.getDimSize(0), N = ct.getDimSize(1), K = at.getDimSize(1);
       OpBuilder b(mm);
-      emitMatmul(b, mm.getLoc(), A, B, C, M, N, K);
+      if (transposedB)
+        DotEmitter{b, mm.getLoc(), A, B, C, K, vectorWidth, VectorType::get({vectorWidth}, b.getF32Type())}.emit(
+            M, N, std::min<int64_t>(4, M), std::min<int64_t>(4, N));
+      else
+        emitMatmul(b, mm.getLoc(), A, B, C, M, N, K);
       mm.erase();
     }
+  }
+
+  /// C(m, n) += A(m, k) * B(n, k)
+  static bool isTransposedB(linalg::MatmulOp mm) {
+    MLIRContext *ctx = mm.getContext();
+    AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx), k = getAffineDimExpr(2, ctx);
+    SmallVector<AffineMap> want{AffineMap::get(3, 0, {m, k}, ctx), AffineMap::get(3, 0, {n, k}, ctx),
+                                AffineMap::get(3, 0, {m, n}, ctx)};
+    return mm.getIndexingMapsArray() == want;
   }
 
   static bool isDefaultMaps(linalg::MatmulOp mm) {

@@ -227,6 +227,7 @@ static std::string manifestSource(const ArtifactSpec &spec, const std::string &w
      << ", \"dlc 0.1\", " << cString(spec.modelName) << ", " << spec.entries.size() << ", " << spec.params.size()
      << ", entries, params, dlc_weights_blob, " << weightsBytes << "ull};\n";
   os << "__attribute__((visibility(\"default\"))) const dlc_manifest *dlc_get_manifest(void) { return &manifest; }\n";
+  os << spec.extraSource;
   return os.str();
 }
 

@@ -34,6 +34,8 @@ struct ArtifactSpec {
   std::string target = "cpu";
   std::vector<EntrySpec> entries;
   std::vector<ParamSpec> params;
+  /// C appended to the generated manifest source (the CUDA image and launch forwarders).
+  std::string extraSource;
 };
 
 /// dlc_dtype of an MLIR element type, 0 when it has none.

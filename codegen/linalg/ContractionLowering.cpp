@@ -127,29 +127,13 @@ Value buildConvIm2col(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
   auto ys = resultType.getShape();
   Type elem = resultType.getElementType();
   int64_t s = xs.size() - 2, n = xs[0], c = xs[1], m = ws[0];
-  // cols6: [C, K1..Ks, N, O1..Os]
-  SmallVector<int64_t> colShape{c};
-  colShape.append(ws.begin() + 2, ws.end());
-  colShape.push_back(n);
-  colShape.append(ys.begin() + 2, ys.end());
-  unsigned dims = colShape.size();
-  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  SmallVector<AffineExpr> xe{d(1 + s), d(0)};
-  for (int64_t i = 0; i < s; ++i)
-    xe.push_back(d(2 + s + i) * strides[i] + d(1 + i) * dilations[i]);
-  auto colType = RankedTensorType::get(colShape, elem);
-  Value cols = b.create<linalg::GenericOp>(loc, TypeRange{colType}, ValueRange{x}, ValueRange{emptyTensor(b, loc, colType)},
-                                           SmallVector<AffineMap>{AffineMap::get(dims, 0, xe, ctx),
-                                                                  b.getMultiDimIdentityMap(dims)},
-                                           parallelIterators(dims),
-                                           [](OpBuilder &nb, Location l, ValueRange a) { nb.create<linalg::YieldOp>(l, a[0]); })
-                   .getResult(0);
   int64_t kk = 1, cols2 = n;
   for (int64_t i = 0; i < s; ++i) {
     kk *= ws[i + 2];
     cols2 *= ys[i + 2];
   }
-  cols = reshapeTensor(b, loc, cols, {c * kk, cols2});
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  auto copy = [](OpBuilder &nb, Location l, ValueRange a) { nb.create<linalg::YieldOp>(l, a[0]); };
   Value wm = reshapeTensor(b, loc, w, {m, c * kk});
   auto outType = RankedTensorType::get({m, cols2}, elem);
   Value init;
@@ -158,7 +142,52 @@ Value buildConvIm2col(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
                             [](OpBuilder &, Location, ValueRange a) { return a[0]; });
   else
     init = filledTensor(b, loc, outType, scalarConstant(b, loc, elem, 0));
-  Value out = b.create<linalg::MatmulOp>(loc, TypeRange{outType}, ValueRange{wm, cols}, ValueRange{init}).getResult(0);
+  Value out;
+  if (c * kk > cols2) {
+    // A long reduction onto few columns (the weight gradient's conv, batch as channels):
+    // the windows as rows, [N, O1..Os, C, K1..Ks], contiguous along the window, and
+    // out = W rows^T, both operands read along the reduction.
+    SmallVector<int64_t> rowShape{n};
+    rowShape.append(ys.begin() + 2, ys.end());
+    rowShape.push_back(c);
+    rowShape.append(ws.begin() + 2, ws.end());
+    unsigned dims = rowShape.size();
+    SmallVector<AffineExpr> xe{d(0), d(1 + s)};
+    for (int64_t i = 0; i < s; ++i)
+      xe.push_back(d(1 + i) * strides[i] + d(2 + s + i) * dilations[i]);
+    auto rowType = RankedTensorType::get(rowShape, elem);
+    Value rows = b.create<linalg::GenericOp>(loc, TypeRange{rowType}, ValueRange{x},
+                                             ValueRange{emptyTensor(b, loc, rowType)},
+                                             SmallVector<AffineMap>{AffineMap::get(dims, 0, xe, ctx),
+                                                                    b.getMultiDimIdentityMap(dims)},
+                                             parallelIterators(dims), copy)
+                     .getResult(0);
+    rows = reshapeTensor(b, loc, rows, {cols2, c * kk});
+    SmallVector<AffineMap> maps{AffineMap::get(3, 0, {d(0), d(2)}, ctx), AffineMap::get(3, 0, {d(1), d(2)}, ctx),
+                                AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
+    out = b.create<linalg::MatmulOp>(loc, TypeRange{outType}, ValueRange{wm, rows}, ValueRange{init},
+                                     ArrayRef<NamedAttribute>{b.getNamedAttr("indexing_maps", b.getAffineMapArrayAttr(maps))})
+              .getResult(0);
+  } else {
+    // cols6: [C, K1..Ks, N, O1..Os]
+    SmallVector<int64_t> colShape{c};
+    colShape.append(ws.begin() + 2, ws.end());
+    colShape.push_back(n);
+    colShape.append(ys.begin() + 2, ys.end());
+    unsigned dims = colShape.size();
+    SmallVector<AffineExpr> xe{d(1 + s), d(0)};
+    for (int64_t i = 0; i < s; ++i)
+      xe.push_back(d(2 + s + i) * strides[i] + d(1 + i) * dilations[i]);
+    auto colType = RankedTensorType::get(colShape, elem);
+    Value cols = b.create<linalg::GenericOp>(loc, TypeRange{colType}, ValueRange{x},
+                                             ValueRange{emptyTensor(b, loc, colType)},
+                                             SmallVector<AffineMap>{AffineMap::get(dims, 0, xe, ctx),
+                                                                    b.getMultiDimIdentityMap(dims)},
+                                             parallelIterators(dims), copy)
+                     .getResult(0);
+    cols = reshapeTensor(b, loc, cols, {c * kk, cols2});
+    out = b.create<linalg::MatmulOp>(loc, TypeRange{outType}, ValueRange{wm, cols}, ValueRange{init}).getResult(0);
+  }
   // [M, N, O...] -> [N, M, O...]
   SmallVector<int64_t> mn{m, n};
   mn.append(ys.begin() + 2, ys.end());
@@ -235,8 +264,10 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
   }
 };
 
-/// conv_transpose = conv over the input dilated by the stride and padded by
-/// dilation * (k - 1) - pad, with the weight flipped and its channel axes swapped.
+/// conv_transpose as the transpose of the im2col convolution: cols = W^T x (one matmul
+/// per group over every input position), then col2im scatters each kernel position's
+/// columns into the output with the stride and dilation and sums them. Nothing is
+/// zero-inserted, and the matmul's reduction is only the input channels.
 struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(ConvTransposeOp op, OpAdaptor adaptor,
@@ -245,54 +276,128 @@ struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
     MLIRContext *ctx = rewriter.getContext();
     auto xt = cast<RankedTensorType>(adaptor.getInput().getType());
     auto wt = cast<RankedTensorType>(adaptor.getWeight().getType());
+    auto yt = cast<RankedTensorType>(op.getType());
     Type elem = xt.getElementType();
-    int64_t s = xt.getRank() - 2, group = op.getGroup();
+    int64_t s = xt.getRank() - 2, group = op.getGroup(), n = xt.getDimSize(0), c = xt.getDimSize(1);
+    int64_t cg = c / group, mg = wt.getDimSize(1), kk = 1, in = 1;
+    auto strides = op.getStrides(), dil = op.getDilations(), pads = op.getPads();
+    SmallVector<int64_t> ks, is;
+    for (int64_t i = 0; i < s; ++i) {
+      ks.push_back(wt.getDimSize(i + 2));
+      is.push_back(xt.getDimSize(i + 2));
+      kk *= ks.back();
+      in *= is.back();
+    }
     Value zero = scalarConstant(rewriter, loc, elem, 0);
 
-    // Scatter the input into a zero tensor with the stride between elements.
-    SmallVector<int64_t> dil(xt.getShape());
-    SmallVector<int64_t> offsets(xt.getRank(), 0), strides(xt.getRank(), 1);
-    for (int64_t i = 0; i < s; ++i) {
-      dil[i + 2] = (xt.getDimSize(i + 2) - 1) * op.getStrides()[i] + 1;
-      strides[i + 2] = op.getStrides()[i];
-    }
-    Value x = filledTensor(rewriter, loc, RankedTensorType::get(dil, elem), zero);
-    x = rewriter.create<tensor::InsertSliceOp>(loc, adaptor.getInput(), x, ValueRange{}, ValueRange{},
-                                               ValueRange{}, offsets, xt.getShape(), strides);
-    SmallVector<int64_t> lo, hi;
-    for (int64_t i = 0; i < s; ++i) {
-      int64_t full = op.getDilations()[i] * (wt.getDimSize(i + 2) - 1);
-      lo.push_back(full - op.getPads()[i]);
-      hi.push_back(full - op.getPads()[i + s] + op.getOutputPadding()[i]);
-    }
-    x = padSpatial(rewriter, loc, x, lo, hi, zero);
-
-    // Weight C x M/g x K... -> M x C/g x flipped K...
-    int64_t c = wt.getDimSize(0), mg = wt.getDimSize(1), cg = c / group;
-    SmallVector<int64_t> wg{group, cg, mg}, fg{group, mg, cg}, flipped{group * mg, cg};
-    for (int64_t i = 0; i < s; ++i) {
-      wg.push_back(wt.getDimSize(i + 2));
-      fg.push_back(wt.getDimSize(i + 2));
-      flipped.push_back(wt.getDimSize(i + 2));
-    }
-    Value wv = reshapeTensor(rewriter, loc, adaptor.getWeight(), wg);
-    unsigned dims = 3 + s;
-    SmallVector<AffineExpr> in{getAffineDimExpr(0, ctx), getAffineDimExpr(2, ctx), getAffineDimExpr(1, ctx)};
+    // x: N x C x I... -> G x C/g x (N I...)
+    SmallVector<int64_t> cn{c, n};
+    cn.append(is);
+    SmallVector<int64_t> swap{1, 0};
     for (int64_t i = 0; i < s; ++i)
-      in.push_back(getAffineConstantExpr(wt.getDimSize(i + 2) - 1, ctx) - getAffineDimExpr(3 + i, ctx));
-    auto fType = RankedTensorType::get(fg, elem);
-    Value wf = rewriter
-                   .create<linalg::GenericOp>(
-                       loc, TypeRange{fType}, ValueRange{wv}, ValueRange{emptyTensor(rewriter, loc, fType)},
-                       SmallVector<AffineMap>{AffineMap::get(dims, 0, in, ctx),
-                                              rewriter.getMultiDimIdentityMap(dims)},
-                       parallelIterators(dims),
-                       [](OpBuilder &b, Location l, ValueRange a) { b.create<linalg::YieldOp>(l, a[0]); })
-                   .getResult(0);
-    wf = reshapeTensor(rewriter, loc, wf, flipped);
-    SmallVector<int64_t> ones(s, 1);
-    rewriter.replaceOp(op, buildConv(rewriter, loc, x, wf, adaptor.getBias(), ones, op.getDilations(), group,
-                                     op.getType()));
+      swap.push_back(i + 2);
+    Value xcn = rewriter.create<linalg::TransposeOp>(loc, adaptor.getInput(),
+                                                     emptyTensor(rewriter, loc, RankedTensorType::get(cn, elem)), swap)
+                    .getResult()[0];
+    // w: C x M/g x K... -> G x (M/g K...) x C/g
+    Value wv = reshapeTensor(rewriter, loc, adaptor.getWeight(), {group, cg, mg * kk});
+    Value wT = rewriter.create<linalg::TransposeOp>(
+                           loc, wv, emptyTensor(rewriter, loc, RankedTensorType::get({group, mg * kk, cg}, elem)),
+                           ArrayRef<int64_t>{0, 2, 1})
+                   .getResult()[0];
+    Value cols;
+    if (group == 1) {
+      auto colType = RankedTensorType::get({mg * kk, n * in}, elem);
+      cols = rewriter
+                 .create<linalg::MatmulOp>(loc, TypeRange{colType},
+                                           ValueRange{reshapeTensor(rewriter, loc, wT, {mg * kk, cg}),
+                                                      reshapeTensor(rewriter, loc, xcn, {c, n * in})},
+                                           ValueRange{filledTensor(rewriter, loc, colType, zero)})
+                 .getResult(0);
+    } else {
+      auto colType = RankedTensorType::get({group, mg * kk, n * in}, elem);
+      cols = rewriter
+                 .create<linalg::BatchMatmulOp>(loc, TypeRange{colType},
+                                                ValueRange{wT, reshapeTensor(rewriter, loc, xcn, {group, cg, n * in})},
+                                                ValueRange{filledTensor(rewriter, loc, colType, zero)})
+                 .getResult(0);
+    }
+    // cols: G x M/g x K... x N x I...
+    SmallVector<int64_t> colShape{group, mg};
+    colShape.append(ks);
+    colShape.push_back(n);
+    colShape.append(is);
+    cols = reshapeTensor(rewriter, loc, cols, colShape);
+
+    // col2im into acc (N x G x M/g x A...), which covers every (i * stride + k * dilation)
+    // and the padded output; kernel position k adds its columns into the strided window
+    // starting at k * dilation.
+    SmallVector<int64_t> accShape{n, group, mg};
+    for (int64_t i = 0; i < s; ++i)
+      accShape.push_back(std::max((is[i] - 1) * strides[i] + (ks[i] - 1) * dil[i] + 1, yt.getDimSize(i + 2) + pads[i]));
+    Value acc = filledTensor(rewriter, loc, RankedTensorType::get(accShape, elem), zero);
+    SmallVector<int64_t> winSizes{n, group, mg}, winStrides{1, 1, 1};
+    winSizes.append(is);
+    for (int64_t i = 0; i < s; ++i)
+      winStrides.push_back(strides[i]);
+    auto winType = RankedTensorType::get(winSizes, elem);
+    unsigned dims = 3 + s;
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<int64_t> k(s, 0);
+    for (int64_t pos = 0; pos < kk; ++pos) {
+      for (int64_t i = s - 1, rest = pos; i >= 0; --i) {
+        k[i] = rest % ks[i];
+        rest /= ks[i];
+      }
+      SmallVector<int64_t> offsets{0, 0, 0};
+      SmallVector<AffineExpr> ce{d(1), d(2)};
+      for (int64_t i = 0; i < s; ++i) {
+        offsets.push_back(k[i] * dil[i]);
+        ce.push_back(getAffineConstantExpr(k[i], ctx));
+      }
+      ce.push_back(d(0));
+      for (int64_t i = 0; i < s; ++i)
+        ce.push_back(d(3 + i));
+      Value win = rewriter.create<tensor::ExtractSliceOp>(loc, winType, acc, ValueRange{}, ValueRange{}, ValueRange{},
+                                                          offsets, winSizes, winStrides);
+      win = rewriter
+                .create<linalg::GenericOp>(loc, TypeRange{winType}, ValueRange{cols}, ValueRange{win},
+                                           SmallVector<AffineMap>{AffineMap::get(dims, 0, ce, ctx),
+                                                                  rewriter.getMultiDimIdentityMap(dims)},
+                                           parallelIterators(dims),
+                                           [](OpBuilder &b, Location l, ValueRange a) {
+                                             Value sum = isa<FloatType>(a[0].getType())
+                                                             ? (Value)b.create<arith::AddFOp>(l, a[1], a[0])
+                                                             : (Value)b.create<arith::AddIOp>(l, a[1], a[0]);
+                                             b.create<linalg::YieldOp>(l, sum);
+                                           })
+                .getResult(0);
+      acc = rewriter.create<tensor::InsertSliceOp>(loc, win, acc, ValueRange{}, ValueRange{}, ValueRange{}, offsets,
+                                                   winSizes, winStrides);
+    }
+    // Crop the padding: N x G x M/g x H...
+    SmallVector<int64_t> cropOffsets{0, 0, 0}, cropSizes{n, group, mg};
+    for (int64_t i = 0; i < s; ++i) {
+      cropOffsets.push_back(pads[i]);
+      cropSizes.push_back(yt.getDimSize(i + 2));
+    }
+    Value y = acc;
+    if (ArrayRef<int64_t>(cropSizes) != ArrayRef<int64_t>(accShape))
+      y = rewriter.create<tensor::ExtractSliceOp>(loc, RankedTensorType::get(cropSizes, elem), acc, ValueRange{},
+                                                  ValueRange{}, ValueRange{}, cropOffsets, cropSizes,
+                                                  SmallVector<int64_t>(cropSizes.size(), 1));
+    y = reshapeTensor(rewriter, loc, y, yt.getShape());
+    if (Value bias = adaptor.getBias()) {
+      SmallVector<int64_t> bshape{yt.getDimSize(1)};
+      bshape.append(s, 1);
+      Value bv = reshapeTensor(rewriter, loc, bias, bshape);
+      y = buildElementwise(rewriter, loc, yt, ValueRange{y, bv}, [](OpBuilder &b, Location l, ValueRange a) -> Value {
+        if (isa<FloatType>(a[0].getType()))
+          return b.create<arith::AddFOp>(l, a[0], a[1]);
+        return b.create<arith::AddIOp>(l, a[0], a[1]);
+      });
+    }
+    rewriter.replaceOp(op, y);
     return success();
   }
 };

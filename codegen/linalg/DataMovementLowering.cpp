@@ -1,10 +1,13 @@
 // Shape and data-movement ops -> tensor ops, linalg.transpose, or linalg.generic with
-// tensor.extract where the access is data-dependent (gather, reflect pads, tile).
+// tensor.extract where the access is data-dependent (gather, reflect pads, tile);
+// the gather and reflect/edge pad gradients, scatter-adds, -> an scf.for nest over the
+// output gradient.
 #include "codegen/linalg/GraphToLinalg.h"
 #include "codegen/linalg/LoweringUtils.h"
 #include "dialects/Graph/GraphDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -39,6 +42,21 @@ Value wrapIndex(OpBuilder &b, Location l, Value raw, int64_t dim) {
   Value i = b.create<arith::IndexCastOp>(l, b.getIndexType(), raw);
   Value neg = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, i, indexConst(b, l, 0));
   return b.create<arith::SelectOp>(l, neg, b.create<arith::AddIOp>(l, i, indexConst(b, l, dim)), i);
+}
+
+/// The input index a reflect or edge pad copies to padded index `i`: p = i - pad_begin,
+/// folded back into [0, extent).
+Value padSource(OpBuilder &b, Location l, Value i, int64_t padBegin, int64_t extent, bool reflect) {
+  Value p = b.create<arith::SubIOp>(l, i, indexConst(b, l, padBegin));
+  Value last = indexConst(b, l, extent - 1);
+  if (!reflect)
+    return b.create<arith::MinSIOp>(l, b.create<arith::MaxSIOp>(l, p, indexConst(b, l, 0)), last);
+  Value zero = indexConst(b, l, 0);
+  Value neg = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, p, zero);
+  p = b.create<arith::SelectOp>(l, neg, b.create<arith::SubIOp>(l, zero, p), p);
+  Value over = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::sgt, p, last);
+  Value mirrored = b.create<arith::SubIOp>(l, b.create<arith::MulIOp>(l, last, indexConst(b, l, 2)), p);
+  return b.create<arith::SelectOp>(l, over, mirrored, p);
 }
 
 struct ConstantLowering : OpConversionPattern<ConstantOp> {
@@ -183,23 +201,8 @@ struct PadLowering : OpConversionPattern<PadOp> {
     bool reflect = op.getMode() == "reflect";
     rewriter.replaceOp(op, generateFromIndices(rewriter, loc, type, {}, [&](OpBuilder &b, Location l, ArrayRef<Value> idx, ValueRange) {
       SmallVector<Value> at;
-      for (int64_t d = 0; d < rank; ++d) {
-        // p = i - pad_begin, folded back into [0, n).
-        Value p = b.create<arith::SubIOp>(l, idx[d], indexConst(b, l, pads[d]));
-        Value last = indexConst(b, l, srcShape[d] - 1);
-        if (reflect) {
-          Value zero = indexConst(b, l, 0);
-          Value neg = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, p, zero);
-          p = b.create<arith::SelectOp>(l, neg, b.create<arith::SubIOp>(l, zero, p), p);
-          Value over = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::sgt, p, last);
-          Value mirrored = b.create<arith::SubIOp>(l, b.create<arith::MulIOp>(l, last, indexConst(b, l, 2)), p);
-          p = b.create<arith::SelectOp>(l, over, mirrored, p);
-        } else {
-          p = b.create<arith::MaxSIOp>(l, p, indexConst(b, l, 0));
-          p = b.create<arith::MinSIOp>(l, p, last);
-        }
-        at.push_back(p);
-      }
+      for (int64_t d = 0; d < rank; ++d)
+        at.push_back(padSource(b, l, idx[d], pads[d], srcShape[d], reflect));
       return b.create<tensor::ExtractOp>(l, src, at);
     }));
     return success();
@@ -243,9 +246,136 @@ struct TriluLowering : OpConversionPattern<TriluOp> {
   }
 };
 
+/// Zeros with the output gradient at the sliced positions: an insert_slice for positive
+/// steps, else a gather from each input position's slice element (if it has one).
+struct SliceGradLowering : OpConversionPattern<SliceGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(SliceGradOp op, OpAdaptor adaptor, ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = op.getType();
+    Type elem = type.getElementType();
+    Value g = adaptor.getOutputGrad();
+    auto gShape = cast<RankedTensorType>(g.getType()).getShape();
+    auto starts = op.getStarts(), steps = op.getSteps();
+    Value zero = scalarConstant(rewriter, loc, elem, 0);
+    if (llvm::all_of(steps, [](int64_t s) { return s > 0; })) {
+      Value zeros = filledTensor(rewriter, loc, type, zero);
+      if (llvm::is_contained(gShape, 0)) {
+        rewriter.replaceOp(op, zeros);
+        return success();
+      }
+      rewriter.replaceOpWithNewOp<tensor::InsertSliceOp>(op, g, zeros, ValueRange{}, ValueRange{}, ValueRange{}, starts,
+                                                         gShape, steps);
+      return success();
+    }
+    rewriter.replaceOp(op, generateFromIndices(rewriter, loc, type, {}, [&](OpBuilder &b, Location l, ArrayRef<Value> idx, ValueRange) {
+      // i = start + k * step for some k in [0, n): k = (i - start) / step, exact.
+      Value valid = b.create<arith::ConstantIntOp>(l, 1, 1);
+      SmallVector<Value> at;
+      for (size_t d = 0; d < idx.size(); ++d) {
+        Value off = b.create<arith::SubIOp>(l, idx[d], indexConst(b, l, starts[d]));
+        Value k = b.create<arith::DivSIOp>(l, off, indexConst(b, l, steps[d]));
+        Value exact = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq,
+                                              b.create<arith::MulIOp>(l, k, indexConst(b, l, steps[d])), off);
+        Value inRange = b.create<arith::AndIOp>(
+            l, b.create<arith::CmpIOp>(l, arith::CmpIPredicate::sge, k, indexConst(b, l, 0)),
+            b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, k, indexConst(b, l, gShape[d])));
+        valid = b.create<arith::AndIOp>(l, valid, b.create<arith::AndIOp>(l, exact, inRange));
+        Value clamped = b.create<arith::MaxSIOp>(l, k, indexConst(b, l, 0));
+        at.push_back(b.create<arith::MinSIOp>(l, clamped, indexConst(b, l, std::max<int64_t>(gShape[d] - 1, 0))));
+      }
+      if (llvm::is_contained(gShape, 0))
+        return zero;
+      Value v = b.create<tensor::ExtractOp>(l, g, at);
+      return b.create<arith::SelectOp>(l, valid, v, zero).getResult();
+    }));
+    return success();
+  }
+};
+
+/// A loop nest over `g` that adds each element into a zero tensor of `type` at the
+/// position `target(ivs)`: the scatter-adds of the gather and pad gradients. Loops, not a
+/// linalg.generic, because the written position is data-dependent.
+Value scatterAdd(OpBuilder &rewriter, Location loc, RankedTensorType type, Value g,
+                 function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> target) {
+  Value zeros = filledTensor(rewriter, loc, type, scalarConstant(rewriter, loc, type.getElementType(), 0));
+  SmallVector<Value> lbs, ubs, steps;
+  for (int64_t e : cast<RankedTensorType>(g.getType()).getShape()) {
+    lbs.push_back(indexConst(rewriter, loc, 0));
+    ubs.push_back(indexConst(rewriter, loc, e));
+    steps.push_back(indexConst(rewriter, loc, 1));
+  }
+  scf::LoopNest nest = scf::buildLoopNest(
+      rewriter, loc, lbs, ubs, steps, ValueRange{zeros},
+      [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange acc) -> scf::ValueVector {
+        SmallVector<Value> at = target(b, l, ivs);
+        Value sum = b.create<arith::AddFOp>(l, b.create<tensor::ExtractOp>(l, acc[0], at),
+                                            b.create<tensor::ExtractOp>(l, g, ivs));
+        return {b.create<tensor::InsertOp>(l, sum, acc[0], at).getResult()};
+      });
+  return nest.results.front();
+}
+
+/// Scatter-add into the table rows the indices pick.
+struct GatherGradLowering : OpConversionPattern<GatherGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(GatherGradOp op, OpAdaptor adaptor, ConversionPatternRewriter &rewriter) const override {
+    auto type = op.getType();
+    Value indices = adaptor.getIndices();
+    int64_t axis = op.getAxis(), q = cast<RankedTensorType>(indices.getType()).getRank();
+    int64_t dim = type.getDimSize(axis);
+    rewriter.replaceOp(op, scatterAdd(rewriter, op.getLoc(), type, adaptor.getOutputGrad(),
+                                      [&](OpBuilder &b, Location l, ValueRange ivs) {
+                                        Value raw = b.create<tensor::ExtractOp>(l, indices, ivs.slice(axis, q));
+                                        SmallVector<Value> at(ivs.take_front(axis));
+                                        at.push_back(wrapIndex(b, l, raw, dim));
+                                        at.append(ivs.begin() + axis + q, ivs.end());
+                                        return at;
+                                      }));
+    return success();
+  }
+};
+
+/// Scatter-add along the axis, at the positions the indices name.
+struct GatherElementsGradLowering : OpConversionPattern<GatherElementsGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(GatherElementsGradOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto type = op.getType();
+    Value indices = adaptor.getIndices();
+    int64_t axis = op.getAxis(), dim = type.getDimSize(axis);
+    rewriter.replaceOp(op, scatterAdd(rewriter, op.getLoc(), type, adaptor.getOutputGrad(),
+                                      [&](OpBuilder &b, Location l, ValueRange ivs) {
+                                        SmallVector<Value> at(ivs);
+                                        at[axis] = wrapIndex(b, l, b.create<tensor::ExtractOp>(l, indices, ivs), dim);
+                                        return at;
+                                      }));
+    return success();
+  }
+};
+
+/// Scatter-add to the input element each padded position copies.
+struct PadGradLowering : OpConversionPattern<PadGradOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(PadGradOp op, OpAdaptor adaptor, ConversionPatternRewriter &rewriter) const override {
+    auto type = op.getType();
+    auto pads = op.getPads();
+    bool reflect = op.getMode() == "reflect";
+    rewriter.replaceOp(op, scatterAdd(rewriter, op.getLoc(), type, adaptor.getOutputGrad(),
+                                      [&](OpBuilder &b, Location l, ValueRange ivs) {
+                                        SmallVector<Value> at;
+                                        for (int64_t d = 0; d < type.getRank(); ++d)
+                                          at.push_back(padSource(b, l, ivs[d], pads[d], type.getDimSize(d), reflect));
+                                        return at;
+                                      }));
+    return success();
+  }
+};
+
 } // namespace
 
 void dlc::populateDataMovementLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<ConstantLowering, ReshapeLowering, TransposeLowering, ConcatLowering, SliceLowering, GatherLowering,
-               GatherElementsLowering, PadLowering, TileLowering, TriluLowering>(patterns.getContext());
+               GatherElementsLowering, PadLowering, TileLowering, TriluLowering, SliceGradLowering,
+               GatherGradLowering, GatherElementsGradLowering, PadGradLowering>(patterns.getContext());
 }

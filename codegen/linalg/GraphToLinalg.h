@@ -12,6 +12,8 @@ void populatePoolingLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateNormalizationLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateReductionLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateDataMovementLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateRecurrentLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateRandomLoweringPatterns(mlir::RewritePatternSet &patterns);
 
 inline void populateGraphToLinalgPatterns(mlir::RewritePatternSet &patterns) {
   populateElementwiseLoweringPatterns(patterns);
@@ -20,6 +22,8 @@ inline void populateGraphToLinalgPatterns(mlir::RewritePatternSet &patterns) {
   populateNormalizationLoweringPatterns(patterns);
   populateReductionLoweringPatterns(patterns);
   populateDataMovementLoweringPatterns(patterns);
+  populateRecurrentLoweringPatterns(patterns);
+  populateRandomLoweringPatterns(patterns);
 }
 } // namespace dlc
 

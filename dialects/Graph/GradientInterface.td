@@ -17,6 +17,13 @@ def Graph_GradientOpInterface : OpInterface<"GradientOpInterface"> {
       "::llvm::LogicalResult", "buildGradients",
       (ins "::mlir::OpBuilder &":$b, "::mlir::Value":$resultGrad,
            "::llvm::SmallVectorImpl<::mlir::Value> &":$operandGrads)>,
+    InterfaceMethod<[{Builds the operand gradients from the gradients of every result (a null
+      Value for a result the loss does not depend on). Ops with several results implement it;
+      the default passes the first result's gradient to buildGradients.}],
+      "::llvm::LogicalResult", "buildGradientsOfResults",
+      (ins "::mlir::OpBuilder &":$b, "::mlir::ValueRange":$resultGrads,
+           "::llvm::SmallVectorImpl<::mlir::Value> &":$operandGrads), "",
+      [{ return $_op.buildGradients(b, resultGrads.front(), operandGrads); }]>,
   ];
 }
 

@@ -52,6 +52,10 @@ Value transposeLast2(OpBuilder &b, Location l, Value x) {
 }
 
 Value reduceSum(OpBuilder &b, Location l, Value x, ArrayRef<int64_t> axes, bool keep) {
+  return reduce(b, l, x, "sum", axes, keep);
+}
+
+Value reduce(OpBuilder &b, Location l, Value x, StringRef kind, ArrayRef<int64_t> axes, bool keep) {
   if (axes.empty())
     return x;
   SmallVector<int64_t> shape;
@@ -61,7 +65,7 @@ Value reduceSum(OpBuilder &b, Location l, Value x, ArrayRef<int64_t> axes, bool 
       shape.push_back(s[i]);
     else if (keep)
       shape.push_back(1);
-  return b.create<ReduceOp>(l, withShape(x, shape), x, b.getStringAttr("sum"), b.getDenseI64ArrayAttr(axes),
+  return b.create<ReduceOp>(l, withShape(x, shape), x, b.getStringAttr(kind), b.getDenseI64ArrayAttr(axes),
                             b.getBoolAttr(keep));
 }
 
@@ -98,5 +102,18 @@ Value greaterZero(OpBuilder &b, Location l, Value x, bool orEqual) {
   return b.create<GreaterOp>(l, t, x, zero);
 }
 
+Value where(OpBuilder &b, Location l, Value cond, Value x, Value y) {
+  SmallVector<int64_t> shape;
+  broadcastShapes({typeOf(cond).getShape(), typeOf(x).getShape(), typeOf(y).getShape()}, shape);
+  return b.create<WhereOp>(l, withShape(x, shape), cond, x, y);
+}
+
+Value pow(OpBuilder &b, Location l, Value x, Value y) { return binary<PowOp>(b, l, x, y); }
+
+Value castTo(OpBuilder &b, Location l, Value x, Type elem) {
+  if (typeOf(x).getElementType() == elem)
+    return x;
+  return b.create<CastOp>(l, RankedTensorType::get(typeOf(x).getShape(), elem), x);
+}
 
 } // namespace dlc::graph

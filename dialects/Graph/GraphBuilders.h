@@ -29,6 +29,26 @@ mlir::Value broadcastTo(mlir::OpBuilder &b, mlir::Location l, mlir::Value x, llv
 /// where(cond, g, 0)
 mlir::Value select(mlir::OpBuilder &b, mlir::Location l, mlir::Value cond, mlir::Value g);
 mlir::Value greaterZero(mlir::OpBuilder &b, mlir::Location l, mlir::Value x, bool orEqual);
+/// where(cond, x, y) with the three broadcast together; x's element type.
+mlir::Value where(mlir::OpBuilder &b, mlir::Location l, mlir::Value cond, mlir::Value x, mlir::Value y);
+mlir::Value pow(mlir::OpBuilder &b, mlir::Location l, mlir::Value x, mlir::Value y);
+/// The same tensor with element type `elem` (x itself when it already has it).
+mlir::Value castTo(mlir::OpBuilder &b, mlir::Location l, mlir::Value x, mlir::Type elem);
+/// A reduction of `kind` (sum, mean, max, prod ...) over `axes`.
+mlir::Value reduce(mlir::OpBuilder &b, mlir::Location l, mlir::Value x, llvm::StringRef kind,
+                   llvm::ArrayRef<int64_t> axes, bool keep);
+
+/// A comparison (GreaterOp, EqualOp ...) of x and y broadcast together: an i1 tensor.
+template <typename OpTy> mlir::Value compare(mlir::OpBuilder &b, mlir::Location l, mlir::Value x, mlir::Value y) {
+  llvm::SmallVector<int64_t> shape;
+  broadcastShapes({typeOf(x).getShape(), typeOf(y).getShape()}, shape);
+  return b.create<OpTy>(l, mlir::RankedTensorType::get(shape, b.getI1Type()), x, y);
+}
+
+/// An elementwise op of one operand with x's type.
+template <typename OpTy> mlir::Value unary(mlir::OpBuilder &b, mlir::Location l, mlir::Value x) {
+  return b.create<OpTy>(l, x.getType(), x);
+}
 
 } // namespace dlc::graph
 

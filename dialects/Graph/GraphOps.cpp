@@ -5,6 +5,7 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/OpImplementation.h"
+#include "llvm/Support/Format.h"
 
 #include <numeric>
 
@@ -287,9 +288,8 @@ LogicalResult ConvTransposeOp::verify() {
   return expectShape(*this, out);
 }
 
-template <typename PoolOp> static LogicalResult verifyPool(PoolOp op) {
-  auto x = tensorOf(op.getInput()).getShape();
-  auto y = tensorOf(op.getOutput()).getShape();
+/// `x` the pooled tensor's shape, `y` the pooled result's (also for the pool gradients).
+template <typename PoolOp> static LogicalResult verifyPool(PoolOp op, ArrayRef<int64_t> x, ArrayRef<int64_t> y) {
   if (x.size() < 3)
     return op.emitOpError() << "input " << shapeString(x) << " must have rank >= 3";
   int64_t spatial = x.size() - 2;
@@ -312,7 +312,7 @@ template <typename PoolOp> static LogicalResult verifyPool(PoolOp op) {
   }
   return success();
 }
-LogicalResult MaxPoolOp::verify() { return verifyPool(*this); }
+LogicalResult MaxPoolOp::verify() { return verifyPool(*this, tensorOf(getInput()).getShape(), tensorOf(getOutput()).getShape()); }
 
 LogicalResult MaxPoolGradOp::verify() {
   if (getInputGrad().getType() != getInput().getType())
@@ -325,7 +325,7 @@ LogicalResult MaxPoolGradOp::verify() {
     return emitOpError() << "expects " << tensorOf(getInput()).getRank() - 2 << " kernel_shape values";
   return verifyWindowAttrs(*this, getKernelShape().size(), getStrides(), getPads(), getDilations());
 }
-LogicalResult AvgPoolOp::verify() { return verifyPool(*this); }
+LogicalResult AvgPoolOp::verify() { return verifyPool(*this, tensorOf(getInput()).getShape(), tensorOf(getOutput()).getShape()); }
 
 //===----------------------------------------------------------------------===//
 // Normalization, softmax, reductions
@@ -498,22 +498,28 @@ LogicalResult ConcatOp::verify() {
   return expectShape(*this, out);
 }
 
-LogicalResult SliceOp::verify() {
-  auto x = tensorOf(getInput()).getShape(), y = tensorOf(getOutput()).getShape();
-  if (getStarts().size() != x.size() || getSteps().size() != x.size() || y.size() != x.size())
-    return emitOpError() << "starts, steps and result must have the input's rank " << x.size();
+/// A slice of `x` with `starts`/`steps` giving `y` (also for slice_grad).
+static LogicalResult verifySlice(Operation *op, ArrayRef<int64_t> x, ArrayRef<int64_t> y, ArrayRef<int64_t> starts,
+                                 ArrayRef<int64_t> steps) {
+  if (starts.size() != x.size() || steps.size() != x.size() || y.size() != x.size())
+    return op->emitOpError() << "starts, steps and result must have the input's rank " << x.size();
   for (size_t i = 0; i < x.size(); ++i) {
-    int64_t s = getStarts()[i], st = getSteps()[i], n = y[i];
+    int64_t s = starts[i], st = steps[i], n = y[i];
     if (st == 0)
-      return emitOpError() << "step on axis " << i << " is zero";
+      return op->emitOpError() << "step on axis " << i << " is zero";
     if (n == 0)
       continue;
     int64_t last = s + (n - 1) * st;
     if (s < 0 || s >= x[i] || last < 0 || last >= x[i])
-      return emitOpError() << "slice on axis " << i << " (start " << s << ", step " << st << ", "
-                           << n << " elements) leaves the input extent " << x[i];
+      return op->emitOpError() << "slice on axis " << i << " (start " << s << ", step " << st << ", "
+                               << n << " elements) leaves the input extent " << x[i];
   }
   return success();
+}
+
+LogicalResult SliceOp::verify() {
+  return verifySlice(*this, tensorOf(getInput()).getShape(), tensorOf(getOutput()).getShape(), getStarts(),
+                     getSteps());
 }
 
 LogicalResult GatherOp::verify() {
@@ -576,6 +582,127 @@ LogicalResult TriluOp::verify() {
     return emitOpError() << "input must have rank >= 2";
   return success();
 }
+
+//===----------------------------------------------------------------------===//
+// Dropout
+//===----------------------------------------------------------------------===//
+
+static LogicalResult verifyDropoutRatio(Operation *op, double ratio) {
+  if (ratio >= 0 && ratio < 1)
+    return success();
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%g", ratio);
+  return op->emitOpError() << "ratio " << text << " is outside [0, 1)";
+}
+
+LogicalResult DropoutOp::verify() { return verifyDropoutRatio(*this, getRatio().convertToDouble()); }
+
+/// Outside train_step a dropout site passes its input through.
+OpFoldResult DropoutOp::fold(FoldAdaptor) { return getInput(); }
+
+LogicalResult DropoutMaskOp::verify() {
+  for (auto [what, v] : {std::pair<StringRef, Value>{"seed", getSeed()}, {"counter", getCounter()}}) {
+    auto t = tensorOf(v);
+    if (t.getRank() != 0 || !t.getElementType().isInteger(64))
+      return emitOpError() << what << " must be an i64 scalar (tensor<i64>), got " << t;
+  }
+  if (!isa<FloatType>(tensorOf(getOutput()).getElementType()))
+    return emitOpError() << "result element type " << tensorOf(getOutput()).getElementType()
+                         << " should be a float type";
+  if (getSite() < 0)
+    return emitOpError() << "site " << getSite() << " is negative";
+  return verifyDropoutRatio(*this, getRatio().convertToDouble());
+}
+
+//===----------------------------------------------------------------------===//
+// Gradient ops
+//===----------------------------------------------------------------------===//
+
+/// The gradient `dx` of an operand from the result gradient `dy`: same element type.
+static LogicalResult verifyGradElementTypes(Operation *op, Value dy, Value dx) {
+  Type a = tensorOf(dy).getElementType(), b = tensorOf(dx).getElementType();
+  if (!isa<FloatType>(a))
+    return op->emitOpError() << "output_grad must be a floating-point tensor, got element type " << a;
+  if (a != b)
+    return op->emitOpError() << "input_grad element type " << b << " differs from output_grad's " << a;
+  return success();
+}
+
+LogicalResult AvgPoolGradOp::verify() {
+  if (failed(verifyGradElementTypes(*this, getOutputGrad(), getInputGrad())))
+    return failure();
+  return verifyPool(*this, tensorOf(getInputGrad()).getShape(), tensorOf(getOutputGrad()).getShape());
+}
+
+LogicalResult SliceGradOp::verify() {
+  if (failed(verifyGradElementTypes(*this, getOutputGrad(), getInputGrad())))
+    return failure();
+  return verifySlice(*this, tensorOf(getInputGrad()).getShape(), tensorOf(getOutputGrad()).getShape(), getStarts(),
+                     getSteps());
+}
+
+LogicalResult GatherGradOp::verify() {
+  if (failed(verifyGradElementTypes(*this, getOutputGrad(), getInputGrad())))
+    return failure();
+  auto x = tensorOf(getInputGrad()).getShape(), idx = tensorOf(getIndices()).getShape();
+  auto dy = tensorOf(getOutputGrad()).getShape();
+  Type it = tensorOf(getIndices()).getElementType();
+  if (!it.isInteger(64) && !it.isInteger(32))
+    return emitOpError() << "indices must be i32 or i64, got " << it;
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= (int64_t)x.size())
+    return emitOpError() << "axis " << axis << " out of range for input_grad " << shapeString(x);
+  SmallVector<int64_t> expected(x.begin(), x.begin() + axis);
+  expected.append(idx.begin(), idx.end());
+  expected.append(x.begin() + axis + 1, x.end());
+  if (dy != ArrayRef<int64_t>(expected))
+    return emitOpError() << "output_grad shape " << shapeString(dy) << " should be " << shapeString(expected)
+                         << " (input_grad " << shapeString(x) << " gathered along axis " << axis << " with indices "
+                         << shapeString(idx) << ")";
+  return success();
+}
+
+LogicalResult GatherElementsGradOp::verify() {
+  if (failed(verifyGradElementTypes(*this, getOutputGrad(), getInputGrad())))
+    return failure();
+  auto x = tensorOf(getInputGrad()).getShape(), idx = tensorOf(getIndices()).getShape();
+  auto dy = tensorOf(getOutputGrad()).getShape();
+  Type it = tensorOf(getIndices()).getElementType();
+  if (!it.isInteger(64) && !it.isInteger(32))
+    return emitOpError() << "indices must be i32 or i64, got " << it;
+  if (idx != dy)
+    return emitOpError() << "indices " << shapeString(idx) << " and output_grad " << shapeString(dy)
+                         << " must have the same shape";
+  if (idx.size() != x.size())
+    return emitOpError() << "indices " << shapeString(idx) << " must have input_grad's rank " << x.size();
+  if (getAxis() < 0 || getAxis() >= (int64_t)x.size())
+    return emitOpError() << "axis " << getAxis() << " out of range for input_grad " << shapeString(x);
+  for (size_t i = 0; i < x.size(); ++i)
+    if ((int64_t)i != getAxis() && idx[i] > x[i])
+      return emitOpError() << "indices extent " << idx[i] << " on axis " << i << " exceeds input_grad's " << x[i];
+  return success();
+}
+
+LogicalResult PadGradOp::verify() {
+  if (failed(verifyGradElementTypes(*this, getOutputGrad(), getInputGrad())))
+    return failure();
+  auto x = tensorOf(getInputGrad()).getShape(), dy = tensorOf(getOutputGrad()).getShape();
+  if (getMode() != "reflect" && getMode() != "edge")
+    return emitOpError() << "mode must be reflect or edge, got '" << getMode() << "'";
+  if (getPads().size() != 2 * x.size())
+    return emitOpError() << "expects " << 2 * x.size() << " pads for rank " << x.size() << ", got "
+                         << getPads().size();
+  SmallVector<int64_t> padded;
+  for (size_t i = 0; i < x.size(); ++i) {
+    padded.push_back(x[i] + getPads()[i] + getPads()[i + x.size()]);
+    if (getMode() == "reflect" && (getPads()[i] >= x[i] || getPads()[i + x.size()] >= x[i]))
+      return emitOpError() << "reflect pads on axis " << i << " must be smaller than the extent " << x[i];
+  }
+  if (dy != ArrayRef<int64_t>(padded))
+    return emitOpError() << "output_grad shape " << shapeString(dy) << " should be the padded " << shapeString(padded);
+  return success();
+}
+
 
 #include "dialects/Graph/GradientInterface.cpp.inc"
 

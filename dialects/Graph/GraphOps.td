@@ -34,58 +34,58 @@ class Graph_FloatUnaryOp<string mnemonic, string sum, list<Trait> traits = []>
 def Graph_ReluOp : Graph_UnaryOp<"relu", "max(x, 0)", [SameOperandsAndResultType, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_NegOp : Graph_UnaryOp<"neg", "-x", [SameOperandsAndResultType, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_AbsOp : Graph_UnaryOp<"abs", "|x|", [SameOperandsAndResultType, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
-def Graph_SignOp : Graph_UnaryOp<"sign", "-1, 0 or 1", [SameOperandsAndResultType]>;
+def Graph_SignOp : Graph_UnaryOp<"sign", "-1, 0 or 1", [SameOperandsAndResultType, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_SigmoidOp : Graph_FloatUnaryOp<"sigmoid", "1 / (1 + exp(-x))", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_TanhOp : Graph_FloatUnaryOp<"tanh", "hyperbolic tangent", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_ExpOp : Graph_FloatUnaryOp<"exp", "e^x", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_LogOp : Graph_FloatUnaryOp<"log", "natural logarithm", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_SqrtOp : Graph_FloatUnaryOp<"sqrt", "square root", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
-def Graph_ReciprocalOp : Graph_FloatUnaryOp<"reciprocal", "1 / x">;
-def Graph_ErfOp : Graph_FloatUnaryOp<"erf", "Gauss error function (GELU's building block)">;
-def Graph_SoftplusOp : Graph_FloatUnaryOp<"softplus", "log(1 + exp(x))">;
-def Graph_SoftsignOp : Graph_FloatUnaryOp<"softsign", "x / (1 + |x|)">;
-def Graph_MishOp : Graph_FloatUnaryOp<"mish", "x * tanh(softplus(x))">;
-def Graph_HardSwishOp : Graph_FloatUnaryOp<"hard_swish", "x * max(0, min(1, x / 6 + 1 / 2))">;
-def Graph_FloorOp : Graph_FloatUnaryOp<"floor", "round toward -inf">;
-def Graph_CeilOp : Graph_FloatUnaryOp<"ceil", "round toward +inf">;
-def Graph_RoundOp : Graph_FloatUnaryOp<"round", "round half to even">;
-def Graph_SinOp : Graph_FloatUnaryOp<"sin", "sine">;
-def Graph_CosOp : Graph_FloatUnaryOp<"cos", "cosine">;
-def Graph_TanOp : Graph_FloatUnaryOp<"tan", "tangent">;
-def Graph_AsinOp : Graph_FloatUnaryOp<"asin", "arc sine">;
-def Graph_AcosOp : Graph_FloatUnaryOp<"acos", "arc cosine">;
-def Graph_AtanOp : Graph_FloatUnaryOp<"atan", "arc tangent">;
-def Graph_SinhOp : Graph_FloatUnaryOp<"sinh", "hyperbolic sine">;
-def Graph_CoshOp : Graph_FloatUnaryOp<"cosh", "hyperbolic cosine">;
-def Graph_AsinhOp : Graph_FloatUnaryOp<"asinh", "inverse hyperbolic sine">;
-def Graph_AcoshOp : Graph_FloatUnaryOp<"acosh", "inverse hyperbolic cosine">;
-def Graph_AtanhOp : Graph_FloatUnaryOp<"atanh", "inverse hyperbolic tangent">;
+def Graph_ReciprocalOp : Graph_FloatUnaryOp<"reciprocal", "1 / x", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_ErfOp : Graph_FloatUnaryOp<"erf", "Gauss error function (GELU's building block)", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_SoftplusOp : Graph_FloatUnaryOp<"softplus", "log(1 + exp(x))", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_SoftsignOp : Graph_FloatUnaryOp<"softsign", "x / (1 + |x|)", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_MishOp : Graph_FloatUnaryOp<"mish", "x * tanh(softplus(x))", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_HardSwishOp : Graph_FloatUnaryOp<"hard_swish", "x * max(0, min(1, x / 6 + 1 / 2))", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_FloorOp : Graph_FloatUnaryOp<"floor", "round toward -inf", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_CeilOp : Graph_FloatUnaryOp<"ceil", "round toward +inf", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_RoundOp : Graph_FloatUnaryOp<"round", "round half to even", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_SinOp : Graph_FloatUnaryOp<"sin", "sine", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_CosOp : Graph_FloatUnaryOp<"cos", "cosine", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_TanOp : Graph_FloatUnaryOp<"tan", "tangent", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_AsinOp : Graph_FloatUnaryOp<"asin", "arc sine", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_AcosOp : Graph_FloatUnaryOp<"acos", "arc cosine", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_AtanOp : Graph_FloatUnaryOp<"atan", "arc tangent", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_SinhOp : Graph_FloatUnaryOp<"sinh", "hyperbolic sine", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_CoshOp : Graph_FloatUnaryOp<"cosh", "hyperbolic cosine", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_AsinhOp : Graph_FloatUnaryOp<"asinh", "inverse hyperbolic sine", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_AcoshOp : Graph_FloatUnaryOp<"acosh", "inverse hyperbolic cosine", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_AtanhOp : Graph_FloatUnaryOp<"atanh", "inverse hyperbolic tangent", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_NotOp : Graph_UnaryOp<"not", "logical not of a boolean tensor", [SameOperandsAndResultType]>;
 def Graph_IsNaNOp : Graph_UnaryOp<"is_nan", "true where x is NaN">;
 def Graph_IsInfOp : Graph_UnaryOp<"is_inf", "true where x is +-inf (selectable sign)"> {
   let arguments = (ins AnyRankedTensor:$input, DefaultValuedAttr<BoolAttr, "true">:$detect_negative,
                    DefaultValuedAttr<BoolAttr, "true">:$detect_positive);
 }
-def Graph_CastOp : Graph_UnaryOp<"cast", "converts every element to the result's element type">;
+def Graph_CastOp : Graph_UnaryOp<"cast", "converts every element to the result's element type", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 
 class Graph_AlphaUnaryOp<string mnemonic, string sum, string alpha, list<Trait> traits = []>
     : Graph_FloatUnaryOp<mnemonic, sum, traits> {
   let arguments = (ins AnyRankedTensor:$input, DefaultValuedAttr<F64Attr, alpha>:$alpha);
 }
 def Graph_LeakyReluOp : Graph_AlphaUnaryOp<"leaky_relu", "x if x >= 0 else alpha * x", "0.01", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
-def Graph_EluOp : Graph_AlphaUnaryOp<"elu", "x if x > 0 else alpha * (exp(x) - 1)", "1.0">;
-def Graph_CeluOp : Graph_AlphaUnaryOp<"celu", "max(0, x) + min(0, alpha * (exp(x / alpha) - 1))", "1.0">;
-def Graph_ThresholdedReluOp : Graph_AlphaUnaryOp<"thresholded_relu", "x if x > alpha else 0", "1.0">;
-def Graph_SeluOp : Graph_FloatUnaryOp<"selu", "gamma * (x if x > 0 else alpha * (exp(x) - 1))"> {
+def Graph_EluOp : Graph_AlphaUnaryOp<"elu", "x if x > 0 else alpha * (exp(x) - 1)", "1.0", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_CeluOp : Graph_AlphaUnaryOp<"celu", "max(0, x) + min(0, alpha * (exp(x / alpha) - 1))", "1.0", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_ThresholdedReluOp : Graph_AlphaUnaryOp<"thresholded_relu", "x if x > alpha else 0", "1.0", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_SeluOp : Graph_FloatUnaryOp<"selu", "gamma * (x if x > 0 else alpha * (exp(x) - 1))", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let arguments = (ins AnyRankedTensor:$input,
                    DefaultValuedAttr<F64Attr, "1.67326319217681884765625">:$alpha,
                    DefaultValuedAttr<F64Attr, "1.05070102214813232421875">:$gamma);
 }
-def Graph_HardSigmoidOp : Graph_FloatUnaryOp<"hard_sigmoid", "max(0, min(1, alpha * x + beta))"> {
+def Graph_HardSigmoidOp : Graph_FloatUnaryOp<"hard_sigmoid", "max(0, min(1, alpha * x + beta))", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let arguments = (ins AnyRankedTensor:$input, DefaultValuedAttr<F64Attr, "0.2">:$alpha,
                    DefaultValuedAttr<F64Attr, "0.5">:$beta);
 }
-def Graph_ClipOp : Graph_UnaryOp<"clip", "min(max(x, min), max); absent bounds do not clip", [SameOperandsAndResultType]> {
+def Graph_ClipOp : Graph_UnaryOp<"clip", "min(max(x, min), max); absent bounds do not clip", [SameOperandsAndResultType, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let arguments = (ins AnyRankedTensor:$input, OptionalAttr<F64Attr>:$min, OptionalAttr<F64Attr>:$max);
 }
 
@@ -104,13 +104,13 @@ def Graph_AddOp : Graph_BinaryOp<"add", "lhs + rhs", [Commutative, DeclareOpInte
 def Graph_SubOp : Graph_BinaryOp<"sub", "lhs - rhs", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_MulOp : Graph_BinaryOp<"mul", "lhs * rhs", [Commutative, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_DivOp : Graph_BinaryOp<"div", "lhs / rhs (integer division truncates)", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
-def Graph_PowOp : Graph_BinaryOp<"pow", "lhs ^ rhs">;
-def Graph_MaxOp : Graph_BinaryOp<"max", "max(lhs, rhs)", [Commutative]>;
-def Graph_MinOp : Graph_BinaryOp<"min", "min(lhs, rhs)", [Commutative]>;
-def Graph_ModOp : Graph_BinaryOp<"mod", "remainder; fmod = true takes the sign of lhs"> {
+def Graph_PowOp : Graph_BinaryOp<"pow", "lhs ^ rhs", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_MaxOp : Graph_BinaryOp<"max", "max(lhs, rhs)", [Commutative, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_MinOp : Graph_BinaryOp<"min", "min(lhs, rhs)", [Commutative, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_ModOp : Graph_BinaryOp<"mod", "remainder; fmod = true takes the sign of lhs", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs, DefaultValuedAttr<BoolAttr, "false">:$fmod);
 }
-def Graph_PReluOp : Graph_BinaryOp<"prelu", "lhs if lhs >= 0 else rhs * lhs (rhs: learned slope)">;
+def Graph_PReluOp : Graph_BinaryOp<"prelu", "lhs if lhs >= 0 else rhs * lhs (rhs: learned slope)", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_AndOp : Graph_BinaryOp<"and", "logical and", [Commutative]>;
 def Graph_OrOp : Graph_BinaryOp<"or", "logical or", [Commutative]>;
 def Graph_XorOp : Graph_BinaryOp<"xor", "logical xor", [Commutative]>;
@@ -120,7 +120,7 @@ def Graph_LessEqualOp : Graph_BinaryOp<"less_equal", "lhs <= rhs, a boolean tens
 def Graph_GreaterOp : Graph_BinaryOp<"greater", "lhs > rhs, a boolean tensor">;
 def Graph_GreaterEqualOp : Graph_BinaryOp<"greater_equal", "lhs >= rhs, a boolean tensor">;
 
-def Graph_WhereOp : Graph_Op<"where"> {
+def Graph_WhereOp : Graph_Op<"where", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "condition ? lhs : rhs, with NumPy broadcasting of all three";
   let description = [{
     ```mlir
@@ -202,7 +202,7 @@ def Graph_MaxPoolOp : Graph_PoolOp<"max_pool", "max pooling", [DeclareOpInterfac
   let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
                    DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations);
 }
-def Graph_AvgPoolOp : Graph_PoolOp<"avg_pool", "average pooling"> {
+def Graph_AvgPoolOp : Graph_PoolOp<"avg_pool", "average pooling", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
                    DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
                    DefaultValuedAttr<BoolAttr, "false">:$count_include_pad);
@@ -253,7 +253,7 @@ def Graph_BatchNormOp : Graph_Op<"batch_norm"> {
   let hasVerifier = 1;
 }
 
-def Graph_InstanceNormOp : Graph_Op<"instance_norm"> {
+def Graph_InstanceNormOp : Graph_Op<"instance_norm", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "normalizes every (sample, channel) over its spatial axes";
   let description = [{
     ```mlir
@@ -268,7 +268,7 @@ def Graph_InstanceNormOp : Graph_Op<"instance_norm"> {
   let hasVerifier = 1;
 }
 
-def Graph_LayerNormOp : Graph_Op<"layer_norm"> {
+def Graph_LayerNormOp : Graph_Op<"layer_norm", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "normalizes over the axes from `axis` to the last, then scales and shifts";
   let description = [{
     ```mlir
@@ -295,7 +295,7 @@ class Graph_AxisOp<string mnemonic, string sum, list<Trait> traits = []>
 }
 def Graph_SoftmaxOp : Graph_AxisOp<"softmax", "exp(x - max) / sum(exp(x - max)) along axis", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 def Graph_LogSoftmaxOp : Graph_AxisOp<"log_softmax", "x - max - log(sum(exp(x - max))) along axis", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
-def Graph_HardmaxOp : Graph_AxisOp<"hardmax", "1 at the first maximum along axis, 0 elsewhere">;
+def Graph_HardmaxOp : Graph_AxisOp<"hardmax", "1 at the first maximum along axis, 0 elsewhere", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
 
 //===----------------------------------------------------------------------===//
 // Reductions.
@@ -332,7 +332,7 @@ def Graph_ArgReduceOp : Graph_Op<"arg_reduce"> {
   let hasVerifier = 1;
 }
 
-def Graph_CumSumOp : Graph_Op<"cumsum", [SameOperandsAndResultType]> {
+def Graph_CumSumOp : Graph_Op<"cumsum", [SameOperandsAndResultType, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "cumulative sum along an axis (exclusive and reverse variants)";
   let description = [{
     ```mlir
@@ -389,7 +389,7 @@ def Graph_TransposeOp : Graph_Op<"transpose", [DeclareOpInterfaceMethods<Graph_G
   let hasVerifier = 1;
 }
 
-def Graph_ConcatOp : Graph_Op<"concat"> {
+def Graph_ConcatOp : Graph_Op<"concat", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "joins tensors along an axis";
   let description = [{
     ```mlir
@@ -402,7 +402,7 @@ def Graph_ConcatOp : Graph_Op<"concat"> {
   let hasVerifier = 1;
 }
 
-def Graph_SliceOp : Graph_Op<"slice"> {
+def Graph_SliceOp : Graph_Op<"slice", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "strided slice: result[i] = input[starts + i * steps] on every axis";
   let description = [{
     `starts` are in range, `steps` non-zero; the result shape gives the count per axis.
@@ -417,7 +417,7 @@ def Graph_SliceOp : Graph_Op<"slice"> {
   let hasVerifier = 1;
 }
 
-def Graph_GatherOp : Graph_Op<"gather"> {
+def Graph_GatherOp : Graph_Op<"gather", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "takes slices along an axis at the given indices (embedding lookup); negative indices wrap";
   let description = [{
     ```mlir
@@ -430,7 +430,7 @@ def Graph_GatherOp : Graph_Op<"gather"> {
   let hasVerifier = 1;
 }
 
-def Graph_GatherElementsOp : Graph_Op<"gather_elements"> {
+def Graph_GatherElementsOp : Graph_Op<"gather_elements", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "result[i][j] = input[index[i][j]][j] along axis (shape of the indices)";
   let description = [{
     ```mlir
@@ -443,7 +443,7 @@ def Graph_GatherElementsOp : Graph_Op<"gather_elements"> {
   let hasVerifier = 1;
 }
 
-def Graph_PadOp : Graph_Op<"pad"> {
+def Graph_PadOp : Graph_Op<"pad", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "pads every axis (begin pads then end pads; negative pads crop) in constant, reflect or edge mode";
   let description = [{
     ```mlir
@@ -470,7 +470,7 @@ def Graph_BroadcastOp : Graph_Op<"broadcast", [DeclareOpInterfaceMethods<Graph_G
   let hasVerifier = 1;
 }
 
-def Graph_TileOp : Graph_Op<"tile"> {
+def Graph_TileOp : Graph_Op<"tile", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "repeats the input along every axis; the result shape gives the repeats";
   let description = [{
     ```mlir
@@ -483,7 +483,7 @@ def Graph_TileOp : Graph_Op<"tile"> {
   let hasVerifier = 1;
 }
 
-def Graph_TriluOp : Graph_Op<"trilu", [SameOperandsAndResultType]> {
+def Graph_TriluOp : Graph_Op<"trilu", [SameOperandsAndResultType, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "keeps the upper (or lower) triangle of the last two axes from diagonal k";
   let description = [{
     ```mlir
@@ -495,5 +495,152 @@ def Graph_TriluOp : Graph_Op<"trilu", [SameOperandsAndResultType]> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
+
+//===----------------------------------------------------------------------===//
+// Dropout (training) and its counter-based random mask.
+//===----------------------------------------------------------------------===//
+
+def Graph_DropoutOp : Graph_Op<"dropout", [SameOperandsAndResultType]> {
+  let summary = "a dropout site: the identity, except in train_step";
+  let description = [{
+    ONNX Dropout as imported. In `infer` and `eval_step` it is the identity and folds
+    away; `dlc-build-train-step` replaces it in `train_step` by
+    `input * graph.dropout_mask(rng.seed, optimizer.step)` with the same `ratio`, so
+    autodiff's rule for `graph.mul` gives the gradient through the same mask. `ratio`
+    (the probability of dropping an element) is in [0, 1).
+
+    ```mlir
+    %y = graph.dropout %x {ratio = 5.000000e-01 : f64} : (tensor<4x8xf32>) -> tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, F64Attr:$ratio);
+  let results = (outs AnyRankedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_DropoutMaskOp : Graph_Op<"dropout_mask"> {
+  let summary = "dropout's scaled keep mask from a counter-based hash of (seed, counter, site, element)";
+  let description = [{
+    Every element is 0 (dropped, with probability `ratio`) or `1 / (1 - ratio)` (kept),
+    as PyTorch scales kept units. The draw is a pure function, so a mask is the same on
+    every run with the same `seed` (i64 scalar) and differs per `counter` (i64 scalar,
+    train_step passes optimizer.step) and per dropout `site`. With
+    `mix` the splitmix64 finalizer, `G = 0x9E3779B97F4A7C15` and unsigned 64-bit
+    wrap-around arithmetic, element `i` (row-major linear index) draws
+
+        key = mix(mix(seed + (site + 1) * G) + counter * G)
+        u   = float(mix(key + i * G) >> 40) * 2^-24          (in [0, 1), exact in f32)
+        out = u >= float(ratio) ? 1 / (1 - ratio) : 0
+
+    ```mlir
+    %m = graph.dropout_mask %seed, %step {ratio = 1.000000e-01 : f64, site = 0 : i64}
+        : (tensor<i64>, tensor<i64>) -> tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$seed, AnyRankedTensor:$counter, F64Attr:$ratio, I64Attr:$site);
+  let results = (outs AnyRankedTensor:$output);
+  let assemblyFormat = "$seed `,` $counter attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Gradient ops: built by gradient rules where no forward op expresses the gradient.
+//===----------------------------------------------------------------------===//
+
+def Graph_AvgPoolGradOp : Graph_Op<"avg_pool_grad"> {
+  let summary = "gradient of avg_pool with respect to its input";
+  let description = [{
+    Every output gradient, divided by its window's element count (as avg_pool counts
+    it, with or without `count_include_pad`), is added to each input position of its
+    window. The attributes are the forward avg_pool's; the result has the input's type.
+
+    ```mlir
+    %dx = graph.avg_pool_grad %dy {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>,
+        pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, count_include_pad = false}
+        : (tensor<1x4x4x4xf32>) -> tensor<1x4x8x8xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$output_grad, DenseI64ArrayAttr:$kernel_shape, DenseI64ArrayAttr:$strides,
+                   DenseI64ArrayAttr:$pads, DenseI64ArrayAttr:$dilations,
+                   DefaultValuedAttr<BoolAttr, "false">:$count_include_pad);
+  let results = (outs AnyRankedTensor:$input_grad);
+  let assemblyFormat = "$output_grad attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_SliceGradOp : Graph_Op<"slice_grad"> {
+  let summary = "gradient of slice: the output gradient placed at the sliced positions, zero elsewhere";
+  let description = [{
+    `starts` and `steps` are the forward slice's; the result has the sliced input's type.
+    `input_grad[starts + i * steps] = output_grad[i]` on every axis.
+
+    ```mlir
+    %dx = graph.slice_grad %dy {starts = array<i64: 0, 2>, steps = array<i64: 1, 2>}
+        : (tensor<4x4xf32>) -> tensor<4x10xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$output_grad, DenseI64ArrayAttr:$starts, DenseI64ArrayAttr:$steps);
+  let results = (outs AnyRankedTensor:$input_grad);
+  let assemblyFormat = "$output_grad attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_GatherGradOp : Graph_Op<"gather_grad"> {
+  let summary = "gradient of gather: scatter-adds the output gradient into a zero table";
+  let description = [{
+    `input_grad[..., wrap(indices[j]), ...] += output_grad[..., j, ...]` along `axis`,
+    so rows picked several times (an embedding's repeated tokens) sum their gradients.
+    Negative indices wrap as in gather. The result has the gathered input's type.
+
+    ```mlir
+    %dw = graph.gather_grad %dy, %idx {axis = 0 : i64}
+        : (tensor<2x7x16xf32>, tensor<2x7xi64>) -> tensor<100x16xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$output_grad, AnyRankedTensor:$indices, I64Attr:$axis);
+  let results = (outs AnyRankedTensor:$input_grad);
+  let assemblyFormat = "$output_grad `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_GatherElementsGradOp : Graph_Op<"gather_elements_grad"> {
+  let summary = "gradient of gather_elements: scatter-adds the output gradient along an axis";
+  let description = [{
+    `input_grad[i with i[axis] = wrap(indices[i])] += output_grad[i]` for every position
+    `i` of the indices (which have the output gradient's shape). The result has the
+    gathered input's type.
+
+    ```mlir
+    %dx = graph.gather_elements_grad %dy, %idx {axis = 1 : i64}
+        : (tensor<3x2xf32>, tensor<3x2xi64>) -> tensor<3x3xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$output_grad, AnyRankedTensor:$indices, I64Attr:$axis);
+  let results = (outs AnyRankedTensor:$input_grad);
+  let assemblyFormat = "$output_grad `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_PadGradOp : Graph_Op<"pad_grad"> {
+  let summary = "gradient of a reflect or edge pad: each output gradient added to the element it copies";
+  let description = [{
+    `pads` and `mode` (`reflect` or `edge`) are the forward pad's; the result has the
+    padded input's type. (A constant pad's gradient is a constant pad with the pads
+    negated.)
+
+    ```mlir
+    %dx = graph.pad_grad %dy {pads = array<i64: 1, 2, 1, 2>, mode = "reflect"}
+        : (tensor<5x8xf32>) -> tensor<3x4xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$output_grad, DenseI64ArrayAttr:$pads, StrAttr:$mode);
+  let results = (outs AnyRankedTensor:$input_grad);
+  let assemblyFormat = "$output_grad attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+include "dialects/Graph/GraphRecurrentOps.td"
 
 #endif // DLC_GRAPH_OPS

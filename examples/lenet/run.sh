@@ -15,11 +15,11 @@ echo "== dlc compile --train examples/lenet/lenet.onnx (PyTorch's initial weight
 
 echo "== dlc-run train: 2 epochs on the 60,000 training images"
 "$bin/dlc-run" train "$out/lenet.so" --data "idx:$data" --epochs 2 --seed 0 --lr-schedule cosine \
-  --checkpoint "$out/lenet.safetensors" --log "$out/train.jsonl" --progress lines
+  --checkpoint "$out/lenet.safetensors" --log "$out/train.jsonl" --plot-dir "$out/plots" --progress lines
 
 echo "== dlc-run eval: the 10,000 test images, with the checkpoint"
 "$bin/dlc-run" eval "$out/lenet.so" --data "idx:$data" --checkpoint "$out/lenet.safetensors" \
-  --metrics "$out/metrics.json"
+  --metrics "$out/metrics.json" --plot-dir "$out/plots"
 
 echo "== dlc-run infer: the first test images, with the checkpoint"
 /usr/bin/python3 "$root/examples/lenet/classify.py" "$bin/dlc-run" "$out/lenet.so" "$data" "$out" \

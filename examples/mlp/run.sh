@@ -15,5 +15,6 @@ torch.onnx.export(m, torch.zeros(64, 1, 28, 28), sys.argv[1], input_names=["x"],
 PY
 "$bin/dlc" compile "$out/mlp.onnx" -o "$out/mlp.so" --train --loss cross_entropy --optimizer adam --lr 0.001
 "$bin/dlc-run" train "$out/mlp.so" --data "idx:$data" --epochs 2 --seed 0 --checkpoint "$out/mlp.safetensors" \
-  --log "$out/train.jsonl" --progress lines --print-every 500
-"$bin/dlc-run" eval "$out/mlp.so" --data "idx:$data" --checkpoint "$out/mlp.safetensors" --metrics "$out/metrics.json"
+  --log "$out/train.jsonl" --plot-dir "$out/plots" --progress lines --print-every 500
+"$bin/dlc-run" eval "$out/mlp.so" --data "idx:$data" --checkpoint "$out/mlp.safetensors" --metrics "$out/metrics.json" \
+  --plot-dir "$out/plots"

@@ -1,6 +1,6 @@
 // Converters of the elementwise ONNX ops: activations, unary math, binary and variadic
 // arithmetic, comparisons and logic, Where, Cast, Clip, Softmax-like ops, Identity and
-// Dropout (inference).
+// Dropout (a site that drops in train_step only).
 #include "frontends/onnx/ImporterContext.h"
 
 #include "llvm/ADT/APFloat.h"
@@ -175,15 +175,33 @@ Error identity(Importer &im) {
   return Error::success();
 }
 
+/// A dropout site (graph.dropout): the identity in infer and eval_step, a random mask in
+/// train_step. Which entry point runs decides training mode, so a constant
+/// `training_mode` input is accepted either way; the ratio is an attribute up to
+/// opset 11 and an optional constant input from opset 12.
 Error dropout(Importer &im) {
   if (im.outputUsed(1))
-    return im.error("the mask output is unsupported (inference imports Dropout as identity)");
+    return im.error("the mask output is unsupported (dlc applies dropout's mask inside train_step only)");
+  double ratio = 0.5;
+  if (im.opset < 12) {
+    ratio = im.attrFloat("ratio", 0.5);
+  } else if (im.has(1)) {
+    DLC_TRY(r, im.constInput(1, "ratio"));
+    if (r.size() != 1)
+      return im.error("ratio must be a scalar, got " + std::to_string(r.size()) + " values");
+    ratio = r.getDouble(0);
+  }
   if (im.has(2)) {
     DLC_TRY(training, im.constInput(2, "training_mode"));
-    if (training.size() == 1 && training.getInt(0) != 0)
-      return im.unsupportedAttr("training_mode", "true");
+    (void)training;
   }
-  return identity(im);
+  if (!(ratio >= 0 && ratio < 1))
+    return im.error("ratio " + std::to_string(ratio) + " is outside [0, 1)");
+  DLC_TRY(x, im.input(0));
+  if (ratio == 0 || !llvm::isa<FloatType>(llvm::cast<RankedTensorType>(x.getType()).getElementType()))
+    return identity(im);
+  im.setOutput(0, graph::DropoutOp::create(im.b, im.loc(), x.getType(), x, im.b.getF64FloatAttr(ratio)));
+  return Error::success();
 }
 
 template <typename OpTy> Error axisOp(Importer &im) {

@@ -285,19 +285,17 @@ Expected<int64_t> Importer::normAxis(int64_t axis, int64_t rank, llvm::StringRef
 Error Importer::convertNode() {
   const std::string &op = node_->op_type();
   bool defaultDomain = node_->domain().empty() || node_->domain() == "ai.onnx";
-  if (!defaultDomain)
-    return makeError("unsupported op '" + op + "' of domain '" + node_->domain() + "'" +
-                     where().substr(where().find(" (")));
-  if (op == "Constant") {
+  if (defaultDomain && op == "Constant") {
     if (!known_.count(node_->output(0)))
       return error("only dense tensor constants are supported");
     return Error::success();
   }
-  const ConverterMap &map = converters();
-  auto it = map.find(op);
-  if (it == map.end())
-    return makeError("unsupported op '" + op + "'" + where().substr(where().find(" (")));
-  if (auto e = it->second(*this))
+  ConverterFn convert = findConverter(node_->domain(), op);
+  if (!convert)
+    return makeError("unsupported op '" + op + "'" +
+                     (defaultDomain ? std::string() : " of domain '" + node_->domain() + "'") +
+                     where().substr(where().find(" (")));
+  if (auto e = convert(*this))
     return e;
   for (int i = 0; i < node_->output_size(); ++i)
     if (outputUsed(i) && !values_.count(node_->output(i)))
@@ -367,8 +365,22 @@ const ConverterMap &converters() {
     addTensorConverters(m);
     addReductionConverters(m);
     addEinsumConverter(m);
+    addRecurrentConverters(m);
+    addLossConverters(m);
     return m;
   }();
   return map;
+}
+
+ConverterFn findConverter(const std::string &domain, const std::string &opType) {
+  const ConverterMap *map = nullptr;
+  if (domain.empty() || domain == "ai.onnx")
+    map = &converters();
+  else if (domain == kTrainingDomain)
+    map = &trainingConverters();
+  if (!map)
+    return nullptr;
+  auto it = map->find(opType);
+  return it == map->end() ? nullptr : it->second;
 }
 } // namespace dlc::onnx_frontend::detail

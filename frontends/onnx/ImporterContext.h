@@ -288,8 +288,17 @@ void addNNConverters(ConverterMap &map);
 void addTensorConverters(ConverterMap &map);
 void addReductionConverters(ConverterMap &map);
 void addEinsumConverter(ConverterMap &map);
+void addRecurrentConverters(ConverterMap &map);
+void addLossConverters(ConverterMap &map);
 /// Every converter, by ONNX op type.
 const ConverterMap &converters();
+
+/// The domain of ONNX's optimizer ops (Adam, Adagrad, Momentum).
+inline constexpr const char *kTrainingDomain = "ai.onnx.preview.training";
+/// The converters of ops of kTrainingDomain, by op type (TrainingOps.cpp).
+const ConverterMap &trainingConverters();
+/// The converter of `opType` in `domain` ("" or "ai.onnx": the default domain), or null.
+ConverterFn findConverter(const std::string &domain, const std::string &opType);
 
 } // namespace dlc::onnx_frontend::detail
 

@@ -53,7 +53,14 @@ int defaultOpset(const onnx::ModelProto &model) {
   for (const auto &o : model.opset_import())
     if (o.domain().empty() || o.domain() == "ai.onnx")
       return (int)o.version();
-  return -1;
+  // A graph of only training-domain ops (ONNX's Adam node tests) imports no default
+  // opset; it has nothing to convert.
+  bool training = false;
+  for (const auto &o : model.opset_import())
+    training |= o.domain() == kTrainingDomain;
+  for (const auto &n : model.graph().node())
+    training &= !n.domain().empty() && n.domain() != "ai.onnx";
+  return training ? kTargetOpset : -1;
 }
 
 bool anyExternalData(const onnx::ModelProto &model) {
@@ -102,7 +109,8 @@ Error checkSupportedOps(const onnx::ModelProto &model, int opset) {
   for (int i = 0; i < model.graph().node_size(); ++i) {
     const auto &n = model.graph().node(i);
     bool defaultDomain = n.domain().empty() || n.domain() == "ai.onnx";
-    if (defaultDomain && std::binary_search(ops.begin(), ops.end(), n.op_type()))
+    if (defaultDomain ? std::binary_search(ops.begin(), ops.end(), n.op_type())
+                      : findConverter(n.domain(), n.op_type()) != nullptr)
       continue;
     std::string domain = defaultDomain ? "" : " of domain '" + n.domain() + "'";
     return makeError("unsupported op '" + n.op_type() + "'" + domain + " (node " + nodeLabel(n, i) + ", opset " +

@@ -111,8 +111,8 @@ public:
           DLC_ERROR_ABI_MISMATCH);
     table(m, 1, sizeof *m, "the manifest");
     string(m->target, "the manifest's target");
-    if (std::strcmp(m->target, "cpu") != 0)
-      bad("it targets '" + std::string(m->target) + "', but this runtime runs only 'cpu' artifacts",
+    if (std::strcmp(m->target, "cpu") != 0 && std::strcmp(m->target, "cuda") != 0)
+      bad("it targets '" + std::string(m->target) + "', but this runtime runs only 'cpu' and 'cuda' artifacts",
           DLC_ERROR_UNSUPPORTED);
     if (m->producer)
       string(m->producer, "the manifest's producer");

@@ -10,6 +10,10 @@
 #include "aligned_buffer.hpp"
 #include "dlc/runtime.h"
 
+namespace dlc {
+struct CudaModel;
+}
+
 struct dlc_model {
   struct Entry {
     // Serializes runs of this entry: they share its arena.
@@ -26,6 +30,9 @@ struct dlc_model {
   std::vector<uint8_t *> params;
   uint64_t param_bytes = 0;
   std::vector<std::unique_ptr<Entry>> entries;
+  // Target "cuda": device memory, module and stream (cuda_model.hpp); params above are
+  // then the host mirror.
+  dlc::CudaModel *cuda = nullptr;
 
   ~dlc_model();
 };

@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <new>
 
+#include "cuda_model.hpp"
 #include "elf_check.hpp"
 #include "loaded_image.hpp"
 #include "manifest_check.hpp"
@@ -10,6 +11,7 @@
 #include "status_error.hpp"
 
 dlc_model::~dlc_model() {
+  dlc::cuda_release(cuda);
   if (handle)
     ::dlclose(handle);
 }
@@ -64,6 +66,8 @@ std::unique_ptr<dlc_model> load(const std::string &path) {
   }
   for (int32_t i = 0; i < m->num_entries; ++i)
     model->entries.push_back(std::make_unique<dlc_model::Entry>());
+  if (std::strcmp(m->target, "cuda") == 0)
+    model->cuda = dlc::cuda_attach(*model);
   return model;
 }
 
@@ -143,6 +147,13 @@ int32_t dlc_model_find_param(const dlc_model *model, const char *name) {
 void *dlc_model_param_data(dlc_model *model, int32_t i) {
   if (!model || i < 0 || i >= model->manifest->num_params)
     return nullptr;
+  if (model->cuda) {
+    try {
+      dlc::cuda_host_params(*model);
+    } catch (const std::exception &) {
+      return nullptr; // the device copy cannot be read back
+    }
+  }
   return model->params[static_cast<size_t>(i)];
 }
 

@@ -3,6 +3,7 @@
 #include <new>
 #include <vector>
 
+#include "cuda_model.hpp"
 #include "dlc/tensor.hpp"
 #include "manifest_check.hpp"
 #include "model.hpp"
@@ -104,6 +105,11 @@ void run(dlc_model *model, const char *entry_name, const dlc_tensor *inputs, int
   const dlc_entry_desc &e = m.entries[index];
   auto in = bind("input", e, e.inputs, e.num_inputs, inputs, num_inputs);
   auto out = bind("output", e, e.outputs, e.num_outputs, outputs, num_outputs);
+  if (model->cuda) {
+    std::lock_guard<std::mutex> lock(model->entries[static_cast<size_t>(index)]->mutex);
+    dlc::cuda_run(*model, index, in, out);
+    return;
+  }
 
   // Compiled kernels assume 64-byte alignment; stage anything the caller did not align.
   std::vector<dlc::AlignedBuffer> staged;

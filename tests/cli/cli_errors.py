@@ -55,6 +55,13 @@ symbolic = save_model("symbolic", [helper.make_node("Relu", ["x"], ["y"])], [f32
 expect_error("symbolic dim without --input-shape", [tool("dlc"), "compile", symbolic, "-o", path("x.so")], "x")
 expect_error("unknown option", [tool("dlc"), "compile", good, "-o", path("x.so"), "--frobnicate"], "--frobnicate")
 expect_error("bad --emit", [tool("dlc"), "compile", good, "--emit", "asm"], "asm")
+train = [tool("dlc"), "compile", good, "-o", path("x.so"), "--train", "--loss", "mse"]
+expect_error("--label-smoothing above 1", train[:-2] + ["--label-smoothing", "1.5"], "--label-smoothing 1.5", "[0, 1]")
+expect_error("--label-smoothing below 0", train[:-2] + ["--label-smoothing", "-0.1"], "--label-smoothing -0.1", "[0, 1]")
+expect_error("--label-smoothing with mse", train + ["--label-smoothing", "0.1"], "cross_entropy", "'mse'")
+expect_error("invalid --freeze regex", train + ["--freeze", "w("], "--freeze 'w('", "not a valid regular expression")
+expect_error("--freeze matching nothing", train + ["--freeze", "^bias"], "--freeze '^bias'", "none of the trainable", "(w)")
+expect_error("unknown loss", train[:-1] + ["bce_logit"], "unknown loss 'bce_logit'", "bce_logits")
 assert not os.path.exists(path("x.so")), "a failed compile left an artifact behind"
 
 # dlc-run infer

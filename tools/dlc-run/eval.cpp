@@ -8,6 +8,7 @@
 #include "dlc/dataset.hpp"
 #include "dlc/metrics.hpp"
 #include "evaluate.hpp"
+#include "plots.hpp"
 
 namespace dlc_run {
 
@@ -37,6 +38,9 @@ int run_eval(const Options &opts) {
                    "labels file)");
   long long max_batches = opts.get_int("batches", -1, 1, (1LL << 62));
   std::string metrics_path = opts.get("metrics");
+  std::string plot_dir = opts.get("plot-dir");
+  if (opts.has("plot-dir"))
+    prepare_plot_dir(plot_dir, "eval");
   apply_threads(opts);
 
   dlc::Model model = load_model(path);
@@ -130,6 +134,14 @@ int run_eval(const Options &opts) {
     dlc::write_text_file_atomic(metrics_path, w.str());
     std::printf("  metrics   %s\n", metrics_path.c_str());
   }
+  if (opts.has("plot-dir")) {
+    std::string what = path.substr(path.rfind('/') + 1) + " on " + spec;
+    std::vector<std::string> plots = write_eval_plots(plot_dir, res, what);
+    for (const std::string &p : plots)
+      std::printf("  plot      %s\n", p.c_str());
+    if (plots.empty())
+      std::printf("  plot      none: a regression's metrics are single numbers\n");
+  }
   return 0;
 }
 
@@ -140,7 +152,7 @@ const Command kEvalCommand{
     "evaluate loss and metrics on a labelled data set (eval_step, else infer)",
     "usage: dlc-run eval MODEL.so --data SPEC [--label NAME] [--split train|test]\n"
     "                    [--checkpoint IN.safetensors] [--metrics FILE.json]\n"
-    "                    [--batches N] [--threads T]\n"
+    "                    [--plot-dir DIR] [--batches N] [--threads T]\n"
     "\n"
     "Runs the artifact's 'eval_step' entry point (artifacts compiled with --train: data\n"
     "inputs and the label in, the compiled loss and the model outputs out) or else 'infer'\n"
@@ -170,12 +182,16 @@ const Command kEvalCommand{
     "                       (written by 'dlc-run train'; tensors the artifact has no\n"
     "                       parameter for, such as optimizer state, are ignored)\n"
     "  --metrics FILE.json  write the metrics as JSON\n"
+    "  --plot-dir DIR       draw classifiers' metrics as SVG: DIR/confusion_matrix.svg,\n"
+    "                       and for binary tasks DIR/pr_curve.svg (average precision in\n"
+    "                       its title); DIR is created if missing\n"
     "  --batches N          evaluate only the first N batches\n"
     "  --threads T          worker threads (default: all cores)\n",
     {{"data", true},
      {"label", true},
      {"split", true},
      {"metrics", true},
+     {"plot-dir", true},
      {"batches", true},
      {"checkpoint", true},
      {"threads", true}},

@@ -32,6 +32,7 @@
 #include "dlc/dataset.hpp"
 #include "dlc/metrics.hpp"
 #include "evaluate.hpp"
+#include "plots.hpp"
 
 namespace dlc_run {
 
@@ -300,6 +301,8 @@ int run_train(const Options &opts) {
       throw CliError("train: cannot write the checkpoint '" + checkpoint + "': directory '" + dir +
                      "': " + std::strerror(errno));
   }
+  if (opts.has("plot-dir"))
+    prepare_plot_dir(opts.get("plot-dir"), "train");
   apply_threads(opts);
 
   dlc::Model model = load_model(path);
@@ -447,6 +450,14 @@ int run_train(const Options &opts) {
     st.step = 0;
     *step_param = 0;
   }
+  // Dropout's masks draw from (rng.seed, optimizer.step): the run's seed, so a resumed
+  // run (whose seed is the checkpoint's) draws the masks the uninterrupted one would.
+  if (const int seed_idx = dlc_model_find_param(model.handle(), "rng.seed"); seed_idx >= 0) {
+    if (model.param(seed_idx).tensor.rank != 0 || model.param(seed_idx).tensor.dtype != DLC_DTYPE_I64)
+      throw CliError("parameter 'rng.seed' of '" + path + "' is " + scalar_desc(model.param(seed_idx)) +
+                     ", expected an i64 scalar");
+    *static_cast<int64_t *>(model.param_data(seed_idx)) = static_cast<int64_t>(st.seed);
+  }
 
   const bool tty = progress_mode == "bar" || (progress_mode == "auto" && ::isatty(STDOUT_FILENO));
   std::printf("train: %s on %s: %" PRId64 " samples, %" PRId64 " batch%s of %" PRId64
@@ -523,6 +534,13 @@ int run_train(const Options &opts) {
   std::vector<dlc_tensor> out{loss_t.view("loss")};
 
   Progress progress(tty, print_every, K, epochs, total, B, st.step);
+  std::unique_ptr<TrainingCurves> curves;
+  if (opts.has("plot-dir")) {
+    std::string name = path.substr(path.rfind('/') + 1);
+    curves = std::make_unique<TrainingCurves>(opts.get("plot-dir"), "Training loss: " + name);
+    if (!resume.empty() && opts.has("log"))
+      curves->load_log(opts.get("log"), st.step);
+  }
   int64_t current_epoch = -1, saved_at = -1;
   double epoch_loss = 0;
   int64_t epoch_steps = 0;
@@ -532,6 +550,8 @@ int run_train(const Options &opts) {
 
   auto run_eval = [&](int64_t epoch) {
     EvalResult r = evaluator->run();
+    if (curves)
+      curves->add_eval(st.step, r);
     char buf[256];
     if (r.task == Task::Classification)
       std::snprintf(buf, sizeof buf, "  eval: loss %.4f  accuracy %.4f (%lld/%lld)",
@@ -566,6 +586,8 @@ int run_train(const Options &opts) {
                      std::to_string(*step_param) + " after step " + std::to_string(st.step) +
                      " (it must count the steps)");
     last_loss = loss;
+    if (curves)
+      curves->add_step(st.step, loss);
     epoch_loss += loss;
     ++epoch_steps;
     if (!std::isfinite(loss) && !warned_nonfinite) {
@@ -601,8 +623,12 @@ int run_train(const Options &opts) {
                     epoch_steps == 1 ? "" : "s", secs,
                     secs > 0 ? static_cast<double>(epoch_steps * B) / secs : 0.0);
       progress.line(progress.epoch_text(epoch) + buf);
+      if (curves)
+        curves->add_epoch_mean(st.step, epoch_loss / static_cast<double>(epoch_steps));
       if (evaluator)
         run_eval(epoch);
+      if (curves) // rewritten every epoch, so that a long run can be watched
+        curves->write();
     }
   }
   progress.clear();
@@ -613,6 +639,8 @@ int run_train(const Options &opts) {
               last_loss);
   if (!checkpoint.empty())
     std::printf("checkpoint: %s (step %" PRId64 ")\n", checkpoint.c_str(), st.step);
+  if (curves)
+    std::printf("%s\n", curves->note().c_str());
   return 0;
 }
 
@@ -626,7 +654,7 @@ const Command kTrainCommand{
     "                     [--checkpoint OUT.safetensors] [--checkpoint-every STEPS]\n"
     "                     [--resume IN.safetensors] [--log FILE.jsonl] [--label NAME]\n"
     "                     [--eval-data SPEC] [--print-every N] [--progress MODE]\n"
-    "                     [--threads T]\n"
+    "                     [--plot-dir DIR] [--threads T]\n"
     "\n"
     "Runs the artifact's train_step (forward, backward and optimizer update, compiled by\n"
     "'dlc compile --train') over the data set in batches of the compiled batch size; the\n"
@@ -638,7 +666,7 @@ const Command kTrainCommand{
     "  --steps N              until N steps are done (both count from the start of the\n"
     "                         training, also when resuming)\n"
     "  --no-shuffle           feed the samples in order (default: a shuffle per epoch)\n"
-    "  --seed S               the shuffle's seed (default 0)\n"
+    "  --seed S               the shuffle's and dropout's seed (default 0)\n"
     "  --lr F                 base learning rate (default: the one compiled in)\n"
     "  --lr-schedule S        constant (default); step:EVERY:GAMMA, lr * GAMMA^floor(step /\n"
     "                         EVERY); cosine, lr * 0.5 * (1 + cos(pi * step / total steps));\n"
@@ -656,6 +684,9 @@ const Command kTrainCommand{
     "  --print-every N        without a terminal: a line every N steps (default 100;\n"
     "                         0: one per epoch)\n"
     "  --progress MODE        auto (default: a bar on a terminal), bar or lines\n"
+    "  --plot-dir DIR         draw DIR/loss.svg after every epoch: the loss per step, its\n"
+    "                         epoch means and, with --eval-data, the evaluation loss and\n"
+    "                         accuracy (DIR is created if missing)\n"
     "  --threads T            worker threads (default: all cores)\n",
     {{"data", true},
      {"epochs", true},
@@ -672,6 +703,7 @@ const Command kTrainCommand{
      {"eval-data", true},
      {"print-every", true},
      {"progress", true},
+     {"plot-dir", true},
      {"threads", true}},
     run_train,
 };

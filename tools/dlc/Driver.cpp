@@ -1,6 +1,7 @@
 #include "tools/dlc/Driver.h"
 
 #include "codegen/cpu/Artifact.h"
+#include "codegen/cuda/CudaArtifact.h"
 #include "compiler/Passes.h"
 #include "compiler/Pipelines.h"
 
@@ -169,10 +170,38 @@ static llvm::Error addTraining(ModuleOp module, onnx_frontend::ImportedModel &mo
   o.beta1 = t.beta1;
   o.beta2 = t.beta2;
   o.epsilon = t.epsilon;
+  o.labelSmoothing = t.labelSmoothing;
+  o.freeze = t.freeze;
   PassManager pm(module->getContext());
   pm.addPass(createBuildTrainStep(o));
-  if (failed(pm.run(module)))
-    return llvm::createStringError("building train_step failed");
+  // The pass's errors are about the training options (an unknown loss, a --freeze that
+  // matches nothing, ...): they become this one error, not a dump of the IR.
+  std::string firstError;
+  {
+    ScopedDiagnosticHandler capture(module->getContext(), [&](Diagnostic &d) {
+      if (d.getSeverity() != DiagnosticSeverity::Error)
+        return success();
+      if (!firstError.empty())
+        return success();
+      firstError = d.str();
+      if (d.getLocation() != module.getLoc()) { // an op's error: say which node
+        std::string where;
+        llvm::raw_string_ostream(where) << d.getLocation();
+        firstError += " (at " + where + ")";
+      }
+      return success();
+    });
+    if (succeeded(pm.run(module)))
+      firstError.clear();
+    else if (firstError.empty())
+      firstError = "building train_step failed";
+  }
+  if (!firstError.empty())
+    return llvm::createStringError(firstError);
+  // --freeze may have cleared dlc.trainable: the manifest says what the pass decided.
+  for (unsigned i = 0; i < model.params.size(); ++i)
+    if (auto t = infer.getArgAttrOfType<BoolAttr>(firstParam + i, "dlc.trainable"))
+      model.params[i].trainable = t.getValue();
   return llvm::Error::success();
 }
 
@@ -184,10 +213,46 @@ static llvm::Error run(ModuleOp module, llvm::function_ref<void(OpPassManager &)
   return llvm::Error::success();
 }
 
+/// --target cuda, from the bufferized module on: kernels to PTX (and cubin), host code
+/// that launches them.
+static llvm::Error compileCuda(ModuleOp module, const ArtifactSpec &spec, const CompileOptions &options,
+                               const std::string &outputPath, llvm::raw_ostream &os) {
+  auto features = cudaFeaturesFor(options.cudaArch);
+  if (!features)
+    return features.takeError();
+  CudaPipelineOptions cuda;
+  cuda.chip = options.cudaArch;
+  cuda.features = *features;
+  cuda.optLevel = options.optLevel;
+  cuda.libdevice = findLibdevice();
+  if (auto err = run(module, [&](OpPassManager &pm) { buildCudaLowerPipeline(pm, cuda); }, "cuda-lower"))
+    return err;
+  if (options.emit == "ptx") {
+    auto ptx = extractPtx(module);
+    if (!ptx)
+      return ptx.takeError();
+    os << *ptx;
+    return llvm::Error::success();
+  }
+  if (options.emit == "llvm") {
+    auto ir = emitLLVMIR(module, spec, options.optLevel);
+    if (!ir)
+      return ir.takeError();
+    os << *ir;
+    return llvm::Error::success();
+  }
+  if (options.emit == "obj")
+    return emitObjectFile(module, spec, options.optLevel, outputPath);
+  CudaTargetOptions target;
+  target.arch = options.cudaArch;
+  target.optLevel = options.optLevel;
+  return writeCudaArtifact(module, spec, target, outputPath);
+}
+
 llvm::Error compileModel(onnx_frontend::ImportedModel &model, const CompileOptions &options,
                          const std::string &outputPath, llvm::raw_ostream &os) {
-  if (options.target != "cpu")
-    return llvm::createStringError("--target " + options.target + " is not available in this build yet");
+  if (options.target != "cpu" && options.target != "cuda")
+    return llvm::createStringError("unknown target '" + options.target + "' (cpu or cuda)");
   ModuleOp module = model.module.get();
   auto infer = module.lookupSymbol<func::FuncOp>("infer");
   if (!infer)
@@ -230,6 +295,8 @@ llvm::Error compileModel(onnx_frontend::ImportedModel &model, const CompileOptio
     if (auto fn = module.lookupSymbol<func::FuncOp>(entry.name))
       if (auto arena = fn->getAttrOfType<IntegerAttr>(kArenaBytesAttr))
         entry.arenaBytes = arena.getInt();
+  if (options.target == "cuda")
+    return compileCuda(module, spec, options, outputPath, os);
   CpuPipelineOptions cpu;
   cpu.optLevel = options.optLevel;
   cpu.vectorWidth = hostVectorWidth();

@@ -18,12 +18,18 @@ struct TrainOptions {
   bool enabled = false;
   std::string loss = "cross_entropy", lossOutput, label = "label", optimizer = "sgd";
   double lr = 0.01, momentum = 0.9, weightDecay = 0, clipGradNorm = 0, beta1 = 0.9, beta2 = 0.999, epsilon = -1;
+  /// cross_entropy's label smoothing, in [0, 1].
+  double labelSmoothing = 0;
+  /// Parameters whose name this ECMAScript regex matches (search, not full match) do not train.
+  std::string freeze;
 };
 
 struct CompileOptions {
   TrainOptions train;
   std::string target = "cpu";
-  /// "" (write the artifact), graph, kernel, linalg, llvm (print), obj (write an object).
+  /// --target cuda: the GPU architecture (sm_80, sm_90, ...).
+  std::string cudaArch = "sm_80";
+  /// "" (write the artifact), graph, kernel, linalg, llvm, ptx (print), obj (write an object).
   std::string emit;
   int optLevel = 2;
 };

@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <regex>
 #include <sstream>
 
 using namespace mlir;
@@ -20,14 +21,18 @@ const char *kUsage = R"(usage: dlc compile MODEL.onnx -o MODEL.so [options]
 options:
   -o FILE                 the artifact to write (a shared object)
   --target cpu|cuda       code generation target (default cpu)
+  --cuda-arch sm_XY       GPU architecture for --target cuda (default sm_80; sm_90 for H100)
   --emit STAGE            stop after STAGE and print it: graph, kernel, linalg, llvm
-                          (LLVM IR); obj writes the object file to -o instead
+                          (LLVM IR of the host code), ptx (--target cuda); obj writes
+                          the object file to -o instead
   -O0 -O1 -O2 -O3         optimization level (default -O2)
   --input-shape NAME=DIMS static shape for an input with symbolic dims, e.g. x=1x3x32x32
 
 training (adds the entry points train_step and eval_step):
   --train                 compile forward, backward and the optimizer update
-  --loss L                mse, l1, bce, cross_entropy (default) or nll, on the first output
+  --loss L                mse, l1, bce, bce_logits, cross_entropy (default) or nll, on the
+                          first output (bce_logits: sigmoid + bce in one stable formula)
+  --label-smoothing F     cross_entropy's label smoothing in [0, 1] (as PyTorch's)
   --loss-output NAME      train a scalar output the graph computes instead
   --label NAME            the label input's name (default label)
   --optimizer O           sgd (default), momentum, nesterov, adam, adamw, rmsprop, adagrad
@@ -36,11 +41,13 @@ training (adds the entry points train_step and eval_step):
   --weight-decay F        L2 penalty; decoupled for adamw
   --clip-grad-norm F      clip the global gradient norm
   --beta1 F --beta2 F --eps F   Adam's constants (PyTorch's defaults)
+  --freeze REGEX          parameters whose name REGEX matches anywhere (ECMAScript syntax,
+                          searched as Python's re.search) get no gradient, state or update
   -h, --help              this text
 )";
 
 struct Options {
-  std::string input, output, target = "cpu", emit;
+  std::string input, output, target = "cpu", emit, cudaArch;
   int optLevel = 2;
   dlc::onnx_frontend::ImportOptions import;
   dlc::TrainOptions train;
@@ -97,6 +104,8 @@ Options parseArgs(int argc, char **argv) {
       o.target = value();
     else if (a == "--emit")
       o.emit = value();
+    else if (a == "--cuda-arch")
+      o.cudaArch = value();
     else if (a.size() == 3 && a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3')
       o.optLevel = a[2] - '0';
     else if (a == "--input-shape") {
@@ -129,6 +138,18 @@ Options parseArgs(int argc, char **argv) {
       o.train.beta2 = parseNumber(value(), a);
     else if (a == "--eps")
       o.train.epsilon = parseNumber(value(), a);
+    else if (a == "--label-smoothing") {
+      o.train.labelSmoothing = parseNumber(value(), a);
+      if (!(o.train.labelSmoothing >= 0 && o.train.labelSmoothing <= 1))
+        fail(std::string("--label-smoothing ") + argv[i] + " is outside [0, 1]");
+    } else if (a == "--freeze") {
+      o.train.freeze = value();
+      try {
+        std::regex check(o.train.freeze, std::regex::ECMAScript);
+      } catch (const std::regex_error &e) {
+        fail("--freeze '" + o.train.freeze + "' is not a valid regular expression: " + e.what());
+      }
+    }
     else if (!a.empty() && a[0] == '-')
       fail("unknown option '" + a + "'");
     else if (o.input.empty())
@@ -138,11 +159,15 @@ Options parseArgs(int argc, char **argv) {
   }
   if (o.input.empty())
     fail("no model given (usage: dlc compile MODEL.onnx -o MODEL.so)");
-  static const char *stages[] = {"", "graph", "kernel", "linalg", "llvm", "obj"};
+  static const char *stages[] = {"", "graph", "kernel", "linalg", "llvm", "ptx", "obj"};
   if (!llvm::is_contained(stages, o.emit))
-    fail("unknown --emit stage '" + o.emit + "' (graph, kernel, linalg, llvm or obj)");
+    fail("unknown --emit stage '" + o.emit + "' (graph, kernel, linalg, llvm, ptx or obj)");
   if (o.target != "cpu" && o.target != "cuda")
     fail("unknown --target '" + o.target + "' (cpu or cuda)");
+  if (o.emit == "ptx" && o.target != "cuda")
+    fail("--emit ptx needs --target cuda");
+  if (!o.cudaArch.empty() && o.target != "cuda")
+    fail("--cuda-arch needs --target cuda");
   if (o.output.empty() && (o.emit.empty() || o.emit == "obj"))
     fail("no output given (-o MODEL.so)");
   return o;
@@ -168,6 +193,8 @@ int main(int argc, char **argv) {
     fail(llvm::toString(imported.takeError()));
   dlc::CompileOptions compile;
   compile.target = opts.target;
+  if (!opts.cudaArch.empty())
+    compile.cudaArch = opts.cudaArch;
   compile.emit = opts.emit;
   compile.optLevel = opts.optLevel;
   compile.train = opts.train;

@@ -78,6 +78,33 @@ typedef struct dlc_manifest {
 /* The one symbol every artifact exports, named DLC_MANIFEST_SYMBOL. */
 typedef const dlc_manifest *(*dlc_manifest_fn)(void);
 
+/* CUDA artifacts (target "cuda") also export DLC_CUDA_IMAGE_SYMBOL. Their entry points
+ * take the same arguments as on the CPU, but every pointer (inputs, parameters, outputs,
+ * arena) is a device address; the host code only computes addresses and launches
+ * kernels, through a launcher the runtime binds before each run. */
+#define DLC_CUDA_IMAGE_SYMBOL "dlc_get_cuda_image"
+
+typedef struct dlc_cuda_launcher {
+  void *ctx;
+  void *stream; /* CUstream every kernel of a run goes to, in order */
+  /* The kernel of that name in the image's module (a CUfunction), NULL after an error. */
+  void *(*get_function)(void *ctx, const char *name);
+  /* cuLaunchKernel; errors are kept in ctx and reported when the entry returns. */
+  void (*launch)(void *ctx, void *function, intptr_t grid_x, intptr_t grid_y, intptr_t grid_z, intptr_t block_x,
+                 intptr_t block_y, intptr_t block_z, int32_t shared_bytes, void *stream, void **params);
+} dlc_cuda_launcher;
+
+typedef struct dlc_cuda_image {
+  const char *arch;   /* "sm_80", "sm_90": what the PTX targets and the cubin was built for */
+  const char *ptx;    /* NUL-terminated PTX of every kernel */
+  uint64_t ptx_bytes; /* without the NUL */
+  const uint8_t *cubin;
+  uint64_t cubin_bytes; /* 0 when the compiler found no ptxas */
+  void (*bind)(const dlc_cuda_launcher *launcher);
+} dlc_cuda_image;
+
+typedef const dlc_cuda_image *(*dlc_cuda_image_fn)(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -113,3 +113,50 @@ func.func @transpose_gather(%x: tensor<2x3xf32>, %i: tensor<4xi64>) -> tensor<4x
   %1 = graph.gather %0, %i {axis = 0 : i64} : (tensor<3x2xf32>, tensor<4xi64>) -> tensor<4x2xf32>
   return %1 : tensor<4x2xf32>
 }
+
+// -----
+
+// A conv whose reduction (C*K = 2*4*4) is longer than its columns (N*O = 2*2*2): the
+// windows become rows [N, O1, O2, C, K1, K2] and the matmul reads both operands along
+// the reduction (B transposed).
+// CHECK-LABEL: func @conv_long_reduction
+// CHECK: linalg.generic
+// CHECK-SAME: outs(%{{.*}} : tensor<2x2x2x2x4x4xf32>)
+// CHECK: linalg.matmul indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}] ins(%{{.*}}, %{{.*}} : tensor<3x32xf32>, tensor<8x32xf32>)
+// CHECK: linalg.transpose
+func.func @conv_long_reduction(%x: tensor<2x2x5x5xf32>, %w: tensor<3x2x4x4xf32>) -> tensor<2x3x2x2xf32> {
+  %0 = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, group = 1}
+      : (tensor<2x2x5x5xf32>, tensor<3x2x4x4xf32>) -> tensor<2x3x2x2xf32>
+  return %0 : tensor<2x3x2x2xf32>
+}
+
+// -----
+
+// conv_transpose: cols = W^T x (one matmul over channels), then col2im adds each of the
+// 2x2 kernel positions' columns into a window of the output with the stride (2), and
+// the padding (1) is cropped.
+// CHECK-LABEL: func @conv_transpose
+// CHECK: linalg.transpose
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : tensor<12x4xf32>, tensor<4x18xf32>)
+// CHECK: linalg.fill
+// CHECK-COUNT-4: tensor.extract_slice %{{.*}}[0, 0, 0, {{[01]}}, {{[01]}}] [2, 1, 3, 3, 3] [1, 1, 1, 2, 2]
+// CHECK: tensor.extract_slice %{{.*}}[0, 0, 0, 1, 1] [2, 1, 3, 4, 4] [1, 1, 1, 1, 1]
+// CHECK-NOT: tensor.pad
+func.func @conv_transpose(%x: tensor<2x4x3x3xf32>, %w: tensor<4x3x2x2xf32>) -> tensor<2x3x4x4xf32> {
+  %0 = graph.conv_transpose %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>,
+                                    output_padding = array<i64: 0, 0>, group = 1}
+      : (tensor<2x4x3x3xf32>, tensor<4x3x2x2xf32>) -> tensor<2x3x4x4xf32>
+  return %0 : tensor<2x3x4x4xf32>
+}
+
+// -----
+
+// Grouped conv_transpose: one batch_matmul over the groups.
+// CHECK-LABEL: func @conv_transpose_grouped
+// CHECK: linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<2x3x2xf32>, tensor<2x2x5xf32>)
+func.func @conv_transpose_grouped(%x: tensor<1x4x5xf32>, %w: tensor<4x1x3xf32>) -> tensor<1x2x7xf32> {
+  %0 = graph.conv_transpose %x, %w {strides = array<i64: 1>, pads = array<i64: 0, 0>, dilations = array<i64: 1>,
+                                    output_padding = array<i64: 0>, group = 2}
+      : (tensor<1x4x5xf32>, tensor<4x1x3xf32>) -> tensor<1x2x7xf32>
+  return %0 : tensor<1x2x7xf32>
+}

@@ -53,3 +53,25 @@ func.func @batched(%a: memref<3x4x5xf32>, %b: memref<3x5x16xf32>, %c: memref<3x4
   linalg.batch_matmul ins(%a, %b : memref<3x4x5xf32>, memref<3x5x16xf32>) outs(%c : memref<3x4x16xf32>)
   return
 }
+
+// -----
+
+// B transposed (C += A B^T): both operands read along K in vectors, 4x4 blocks of C as
+// 16 accumulators, the last K % 8 = 2 elements through masked loads, then each
+// accumulator reduced into C. 6 columns: one parallel 4-column strip, then 2 columns.
+// CHECK-LABEL: func @transposed_b
+// CHECK-NOT: linalg.matmul
+// CHECK: scf.for %{{.*}} = %c0{{.*}} to %c4{{.*}} step %c4
+// CHECK: scf.for %{{.*}} iter_args
+// CHECK-COUNT-8: vector.load
+// CHECK-COUNT-16: vector.fma
+// CHECK: vector.constant_mask [2] : vector<8xi1>
+// CHECK: vector.maskedload %arg0
+// CHECK: vector.reduction <add>
+// CHECK: } {dlc.parallel}
+func.func @transposed_b(%a: memref<4x18xf32>, %b: memref<6x18xf32>, %c: memref<4x6xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>,
+                                 affine_map<(m, n, k) -> (m, n)>]
+      ins(%a, %b : memref<4x18xf32>, memref<6x18xf32>) outs(%c : memref<4x6xf32>)
+  return
+}

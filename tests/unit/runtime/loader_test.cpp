@@ -153,10 +153,10 @@ TEST_CASE("another ABI version is refused, naming both versions", "[loader]") {
                             Contains("this runtime implements ABI version 1"));
 }
 
-TEST_CASE("a cuda artifact is refused by the cpu runtime", "[loader]") {
+TEST_CASE("a cuda artifact without its CUDA image is refused", "[loader]") {
   auto r = try_load(fixture("cuda_target"));
-  CHECK(r.status == DLC_ERROR_UNSUPPORTED);
-  CHECK_THAT(r.message, Contains("targets 'cuda'") && Contains("only 'cpu'"));
+  CHECK(r.status == DLC_ERROR_INVALID_ARTIFACT);
+  CHECK_THAT(r.message, Contains("targets cuda") && Contains("dlc_get_cuda_image"));
 }
 
 TEST_CASE("bad tables and pointers are refused, naming the entry, tensor or parameter",

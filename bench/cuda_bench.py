@@ -1,0 +1,150 @@
+#!/usr/bin/python3
+"""dlc --target cuda against PyTorch eager CUDA, side by side on one GPU.
+
+  cuda_bench.py prepare BIN_DIR PEER_SCRIPT DIR   (development machine, no GPU needed)
+      compiles mlp and lenet at batch 64 for sm_90 (inference; train_step with Adam on
+      cross-entropy) and a 4096x4096x4096 matmul; copies the peer script into DIR.
+  cuda_bench.py run LIB_DIR DLC_RUN DIR           (GPU machine with PyTorch)
+      times each dlc entry point through libdlcrt (inputs copied from host memory each
+      call, outputs copied back, one stream synchronized per call) and the same model in
+      PyTorch eager mode (inputs already on the GPU, synchronized per call); median of
+      the timed calls after warm-up. The matmul is timed kernel-only on both sides: dlc's
+      kernel by Nsight Compute (gpu__time_duration, clocks not locked), torch.matmul by
+      CUDA events, in fp32 (TF32 off) and, for reference, TF32.
+"""
+import os, re, shutil, statistics, subprocess, sys, time
+import numpy as np
+
+BATCH, N = 64, 4096
+MODELS = ["mlp", "lenet"]
+
+def prepare(bin_dir, peer_path, out):
+    import torch, onnx
+    from onnx import helper, TensorProto
+    os.makedirs(out, exist_ok=True)
+    shutil.copy(peer_path, f"{out}/torch_peer.py")
+    subprocess.run(["/usr/bin/python3", peer_path, "export", out, "--batch", str(BATCH), "--only", ",".join(MODELS)],
+                   check=True, capture_output=True)
+    peer = {"__name__": "peer"}
+    exec(compile(open(peer_path).read(), peer_path, "exec"), peer)
+    for name in MODELS:
+        dlc = [f"{bin_dir}/dlc", "compile", "--target", "cuda", "--cuda-arch", "sm_90"]
+        subprocess.run(dlc + [f"{out}/{name}.onnx", "-o", f"{out}/{name}_infer.so"], check=True)
+        model = peer["build"](name).train()
+        shape = peer["MODELS"][name][1]
+        torch.onnx.export(model, torch.zeros(BATCH, *shape), f"{out}/{name}_train.onnx", input_names=["x"],
+                          output_names=["y"], opset_version=17, do_constant_folding=False,
+                          training=torch.onnx.TrainingMode.TRAINING)
+        subprocess.run(dlc + [f"{out}/{name}_train.onnx", "--train", "--loss", "cross_entropy", "--optimizer", "adam",
+                              "--lr", "1e-3", "-o", f"{out}/{name}_train.so"], check=True)
+    a = helper.make_tensor_value_info("a", TensorProto.FLOAT, [N, N])
+    b = helper.make_tensor_value_info("b", TensorProto.FLOAT, [N, N])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [N, N])
+    g = helper.make_graph([helper.make_node("MatMul", ["a", "b"], ["y"])], "matmul", [a, b], [y])
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), f"{out}/matmul.onnx")
+    subprocess.run([f"{bin_dir}/dlc", "compile", f"{out}/matmul.onnx", "--target", "cuda", "--cuda-arch", "sm_90",
+                    "-o", f"{out}/matmul.so"], check=True)
+
+def median_ms(f, warmup=10, iters=100):
+    for _ in range(warmup):
+        f()
+    times = []
+    for _ in range(iters):
+        t = time.perf_counter()
+        f()
+        times.append((time.perf_counter() - t) * 1e3)
+    return statistics.median(times)
+
+def run(lib_dir, dlc_run, out):
+    import torch, torch.nn as nn
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e", "parity"))
+    import dlcrt
+    peer = {"__name__": "peer"}
+    exec(compile(open(f"{out}/torch_peer.py").read(), "torch_peer.py", "exec"), peer)
+    dev = torch.device("cuda")
+    print(f"GPU: {torch.cuda.get_device_name(0)}, PyTorch {torch.__version__}")
+    rows = []
+    rng = np.random.default_rng(0)
+    for name in MODELS:
+        shape = peer["MODELS"][name][1]
+        x = rng.standard_normal((BATCH, *shape)).astype(np.float32)
+        t = rng.integers(0, 10, BATCH).astype(np.int64)
+        m = dlcrt.Model(f"{lib_dir}/libdlcrt.so", f"{out}/{name}_infer.so")
+        dlc_inf = median_ms(lambda: m.run("infer", {"x": x}))
+        mt = dlcrt.Model(f"{lib_dir}/libdlcrt.so", f"{out}/{name}_train.so")
+        dlc_tr = median_ms(lambda: mt.run("train_step", {"x": x, "label": t}))
+        model = peer["build"](name).to(dev)
+        xd, td = torch.from_numpy(x).to(dev), torch.from_numpy(t).to(dev)
+        opt = torch.optim.Adam(model.parameters(), 1e-3)
+        lf = nn.CrossEntropyLoss()
+        def torch_step():
+            opt.zero_grad()
+            lf(model(xd), td).backward()
+            opt.step()
+            torch.cuda.synchronize()
+        model.train()
+        th_tr = median_ms(torch_step)
+        model.eval()
+        def torch_infer():
+            with torch.no_grad():
+                model(xd)
+            torch.cuda.synchronize()
+        th_inf = median_ms(torch_infer)
+        rows.append((name, "train_step", dlc_tr, th_tr))
+        rows.append((name, "infer", dlc_inf, th_inf))
+    # Matmul, kernel time only.
+    a = torch.randn(N, N, device=dev)
+    b = torch.randn(N, N, device=dev)
+    def event_ms(f, iters=20):
+        for _ in range(3):
+            f()
+        s, e = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        ts = []
+        for _ in range(iters):
+            s.record(); f(); e.record(); torch.cuda.synchronize(); ts.append(s.elapsed_time(e))
+        return statistics.median(ts)
+    torch.backends.cuda.matmul.allow_tf32 = False
+    fp32 = event_ms(lambda: a @ b)
+    torch.backends.cuda.matmul.allow_tf32 = True
+    tf32 = event_ms(lambda: a @ b)
+    torch.backends.cuda.matmul.allow_tf32 = False
+    ncu = shutil.which("ncu") or "/usr/local/cuda/bin/ncu"
+    env = dict(os.environ, LD_LIBRARY_PATH=lib_dir + ":" + os.environ.get("LD_LIBRARY_PATH", ""))
+    prof = subprocess.run([ncu, "--clock-control", "none", "--metrics", "gpu__time_duration.sum", dlc_run, "bench",
+                           f"{out}/matmul.so", "--iters", "3"], capture_output=True, text=True, env=env)
+    kernel_ms = []
+    for line in prof.stdout.splitlines():
+        mm = re.search(r"gpu__time_duration\.sum\s+(\S+)\s+([\d.,]+)", line)
+        if mm:
+            v = float(mm.group(2).replace(",", ""))
+            unit = mm.group(1)
+            scale = {"nsecond": 1e6, "ns": 1e6, "usecond": 1e3, "us": 1e3, "msecond": 1.0, "ms": 1.0,
+                     "second": 1e-3, "s": 1e-3}
+            if unit in scale:
+                kernel_ms.append(v / scale[unit])
+    with open(os.path.join(os.environ.get("OUT", "/tmp"), "ncu_matmul.txt"), "w") as f:
+        f.write(prof.stdout + prof.stderr)
+    if not kernel_ms:
+        print(prof.stdout[-3000:], prof.stderr[-3000:])
+    dlc_mm = statistics.median(sorted(kernel_ms)[-3:]) if kernel_ms else float("nan")
+    flops = 2 * N ** 3
+    print()
+    print("| model | entry | dlc ms | PyTorch eager ms | dlc / PyTorch |")
+    print("|---|---|---:|---:|---:|")
+    for name, entry, d, p in rows:
+        print(f"| {name} | {entry} (batch {BATCH}) | {d:.3f} | {p:.3f} | {d / p:.2f} |")
+    print()
+    print(f"| matmul {N}³ fp32 | kernel ms | TFLOP/s | share of cuBLAS fp32 |")
+    print("|---|---:|---:|---:|")
+    print(f"| dlc (SIMT, shared-memory tiles) | {dlc_mm:.3f} | {flops / dlc_mm / 1e9:.1f} | {fp32 / dlc_mm:.2f} |")
+    print(f"| torch.matmul fp32 (cuBLAS) | {fp32:.3f} | {flops / fp32 / 1e9:.1f} | 1.00 |")
+    print(f"| torch.matmul TF32 (cuBLAS) | {tf32:.3f} | {flops / tf32 / 1e9:.1f} | {fp32 / tf32:.2f} |")
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "prepare":
+        prepare(*sys.argv[2:5])
+    elif len(sys.argv) == 5 and sys.argv[1] == "run":
+        run(*sys.argv[2:5])
+    else:
+        print(__doc__)
+        sys.exit(2)

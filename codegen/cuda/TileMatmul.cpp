@@ -1,0 +1,178 @@
+// dlc-cuda-tile-matmul: f32 linalg.matmul on memrefs -> a shared-memory tiled gpu.launch.
+#include "codegen/cuda/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+namespace dlc {
+#define GEN_PASS_DEF_CUDATILEMATMUL
+#include "codegen/cuda/Passes.h.inc"
+} // namespace dlc
+
+using namespace mlir;
+
+namespace {
+
+constexpr int64_t kThreadsPerDim = 16; // 16x16 threads per block
+constexpr int64_t kTileK = 16;
+constexpr int64_t kMultiprocessors = 132; // H100 SXM; enough blocks to fill the chip
+
+struct CudaTileMatmulPass : dlc::impl::CudaTileMatmulBase<CudaTileMatmulPass> {
+  void runOnOperation() override {
+    SmallVector<linalg::MatmulOp> matmuls;
+    getOperation().walk([&](linalg::MatmulOp mm) {
+      if (!mm.hasPureBufferSemantics() || !transposition(mm))
+        return;
+      for (Value v : mm->getOperands()) {
+        auto t = dyn_cast<MemRefType>(v.getType());
+        if (!t || !t.hasStaticShape() || !t.getElementType().isF32() || t.getRank() != 2)
+          return;
+      }
+      matmuls.push_back(mm);
+    });
+    for (linalg::MatmulOp mm : matmuls)
+      rewrite(mm);
+  }
+
+  /// Which operands the matmul reads transposed (A as KxM, B as NxK): {transA, transB},
+  /// or nullopt for other indexing maps.
+  static std::optional<std::pair<bool, bool>> transposition(linalg::MatmulOp mm) {
+    if (!mm.hasUserDefinedMaps())
+      return std::make_pair(false, false);
+    MLIRContext *ctx = mm.getContext();
+    auto map = [&](unsigned a, unsigned b) {
+      return AffineMap::get(3, 0, {getAffineDimExpr(a, ctx), getAffineDimExpr(b, ctx)}, ctx);
+    };
+    SmallVector<AffineMap> maps = mm.getIndexingMapsArray();
+    if (maps.size() != 3 || maps[2] != map(0, 1))
+      return std::nullopt;
+    bool transA = maps[0] == map(2, 0), transB = maps[1] == map(1, 2);
+    if ((!transA && maps[0] != map(0, 2)) || (!transB && maps[1] != map(2, 1)))
+      return std::nullopt;
+    return std::make_pair(transA, transB);
+  }
+
+  /// Each thread owns a TxT register tile, strided by 16 so that a warp's loads from
+  /// workgroup memory and its stores of C touch consecutive columns. T shrinks until
+  /// the grid has a block per multiprocessor or T is 2.
+  static int64_t threadTile(int64_t m, int64_t n) {
+    for (int64_t t : {8, 4})
+      if (((m + 16 * t - 1) / (16 * t)) * ((n + 16 * t - 1) / (16 * t)) >= kMultiprocessors)
+        return t;
+    return 2;
+  }
+
+  void rewrite(linalg::MatmulOp mm) {
+    Value A = mm.getDpsInputs()[0], B = mm.getDpsInputs()[1], C = mm.getDpsInits()[0];
+    auto aType = cast<MemRefType>(A.getType()), bType = cast<MemRefType>(B.getType());
+    auto [transA, transB] = *transposition(mm);
+    int64_t M = aType.getDimSize(transA ? 1 : 0), K = aType.getDimSize(transA ? 0 : 1);
+    int64_t N = bType.getDimSize(transB ? 0 : 1);
+    int64_t T = threadTile(M, N), BM = kThreadsPerDim * T, BN = kThreadsPerDim * T;
+    Location loc = mm.getLoc();
+    OpBuilder b(mm);
+    auto cst = [&](int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v).getResult(); };
+    Type f32 = b.getF32Type();
+    auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
+    auto aTile = MemRefType::get({kTileK, BM}, f32, MemRefLayoutAttrInterface{}, workgroup);
+    auto bTile = MemRefType::get({kTileK, BN}, f32, MemRefLayoutAttrInterface{}, workgroup);
+    Value one = cst(1);
+    // Split K over gridDim.z when the tiles alone leave most multiprocessors idle (weight
+    // gradients: small M x N, K = batch x pixels); the slices add into C atomically.
+    int64_t tiles = ((N + BN - 1) / BN) * ((M + BM - 1) / BM);
+    int64_t splits = 1;
+    if (tiles < kMultiprocessors && K >= 4 * kTileK * 8)
+      splits = std::min((K + 8 * kTileK - 1) / (8 * kTileK), (2 * kMultiprocessors + tiles - 1) / tiles);
+    int64_t chunk = ((K + splits - 1) / splits + kTileK - 1) / kTileK * kTileK;
+    splits = (K + chunk - 1) / chunk;
+    auto launch = b.create<gpu::LaunchOp>(loc, cst((N + BN - 1) / BN), cst((M + BM - 1) / BM), cst(splits),
+                                          cst(kThreadsPerDim * kThreadsPerDim), one, one, Value(), Type(),
+                                          ValueRange{}, TypeRange{aTile, bTile});
+    Block &body = launch.getBody().front();
+    b.setInsertionPointToEnd(&body);
+    b.create<gpu::TerminatorOp>(loc);
+    b.setInsertionPointToStart(&body);
+    Value as = launch.getWorkgroupAttributions()[0], bs = launch.getWorkgroupAttributions()[1];
+    Value tid = launch.getThreadIds().x;
+    Value tx = b.create<arith::RemUIOp>(loc, tid, cst(kThreadsPerDim));
+    Value ty = b.create<arith::DivUIOp>(loc, tid, cst(kThreadsPerDim));
+    Value rowBase = b.create<arith::MulIOp>(loc, launch.getBlockIds().y, cst(BM));
+    Value colBase = b.create<arith::MulIOp>(loc, launch.getBlockIds().x, cst(BN));
+    Value zero = b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0.0f));
+    auto add = [&](Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y).getResult(); };
+    auto lt = [&](Value x, int64_t bound) {
+      return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, x, cst(bound)).getResult();
+    };
+    // Reads src[r][c], or 0 outside [0, rows) x [0, cols).
+    auto guardedLoad = [&](Value src, Value r, Value c, int64_t rows, int64_t cols, bool transposed) {
+      Value ok = b.create<arith::AndIOp>(loc, lt(r, rows), lt(c, cols));
+      auto ifOp = b.create<scf::IfOp>(loc, TypeRange{f32}, ok, true);
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(ifOp.thenBlock());
+      ValueRange idx = transposed ? ValueRange{c, r} : ValueRange{r, c};
+      b.create<scf::YieldOp>(loc, b.create<memref::LoadOp>(loc, src, idx).getResult());
+      b.setInsertionPointToStart(ifOp.elseBlock());
+      b.create<scf::YieldOp>(loc, zero);
+      return ifOp.getResult(0);
+    };
+
+    SmallVector<Value> init(T * T, zero);
+    Value kBegin = b.create<arith::MulIOp>(loc, launch.getBlockIds().z, cst(chunk));
+    Value kEnd = b.create<arith::MinUIOp>(loc, add(kBegin, cst(chunk)), cst(K));
+    auto kLoop = b.create<scf::ForOp>(loc, kBegin, kEnd, cst(kTileK), init);
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(kLoop.getBody());
+      Value k0 = kLoop.getInductionVar();
+      int64_t threads = kThreadsPerDim * kThreadsPerDim;
+      for (int64_t r = 0; r < BM * kTileK / threads; ++r) { // A: BM x 16, k fastest
+        Value e = add(tid, cst(r * threads));
+        Value ar = b.create<arith::DivUIOp>(loc, e, cst(kTileK)), ak = b.create<arith::RemUIOp>(loc, e, cst(kTileK));
+        Value v = guardedLoad(A, add(rowBase, ar), add(k0, ak), M, K, transA);
+        b.create<memref::StoreOp>(loc, v, as, ValueRange{ak, ar});
+      }
+      for (int64_t r = 0; r < BN * kTileK / threads; ++r) { // B: 16 x BN, columns fastest
+        Value e = add(tid, cst(r * threads));
+        Value bk = b.create<arith::DivUIOp>(loc, e, cst(BN)), bc = b.create<arith::RemUIOp>(loc, e, cst(BN));
+        Value v = guardedLoad(B, add(k0, bk), add(colBase, bc), K, N, transB);
+        b.create<memref::StoreOp>(loc, v, bs, ValueRange{bk, bc});
+      }
+      b.create<gpu::BarrierOp>(loc);
+      auto inner = b.create<scf::ForOp>(loc, cst(0), cst(kTileK), one, kLoop.getRegionIterArgs());
+      {
+        OpBuilder::InsertionGuard g2(b);
+        b.setInsertionPointToStart(inner.getBody());
+        Value kk = inner.getInductionVar();
+        SmallVector<Value> a, bv, acc;
+        for (int64_t i = 0; i < T; ++i)
+          a.push_back(b.create<memref::LoadOp>(loc, as, ValueRange{kk, add(ty, cst(16 * i))}));
+        for (int64_t j = 0; j < T; ++j)
+          bv.push_back(b.create<memref::LoadOp>(loc, bs, ValueRange{kk, add(tx, cst(16 * j))}));
+        for (int64_t i = 0; i < T; ++i)
+          for (int64_t j = 0; j < T; ++j)
+            acc.push_back(b.create<math::FmaOp>(loc, a[i], bv[j], inner.getRegionIterArgs()[i * T + j]));
+        b.create<scf::YieldOp>(loc, acc);
+      }
+      b.create<gpu::BarrierOp>(loc);
+      b.create<scf::YieldOp>(loc, inner.getResults());
+    }
+    for (int64_t i = 0; i < T; ++i)
+      for (int64_t j = 0; j < T; ++j) {
+        Value row = add(add(rowBase, ty), cst(16 * i)), col = add(add(colBase, tx), cst(16 * j));
+        Value ok = b.create<arith::AndIOp>(loc, lt(row, M), lt(col, N));
+        auto ifOp = b.create<scf::IfOp>(loc, ok, false);
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
+        Value acc = kLoop.getResult(i * T + j);
+        if (splits > 1) {
+          b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addf, acc, C, ValueRange{row, col});
+        } else {
+          Value c = b.create<memref::LoadOp>(loc, C, ValueRange{row, col});
+          b.create<memref::StoreOp>(loc, b.create<arith::AddFOp>(loc, c, acc), C, ValueRange{row, col});
+        }
+      }
+    mm.erase();
+  }
+};
+
+} // namespace

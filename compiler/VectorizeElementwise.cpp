@@ -1,0 +1,494 @@
+// dlc-vectorize-elementwise: linalg ops on memrefs whose innermost loop is parallel and
+// whose operands are read along it contiguously, with stride 2 or repeated -> scalar
+// outer loops around a vector inner loop (masked tail), reductions inside it. Covers
+// elementwise kernels, im2col/col2im copies, fills, broadcasts, pooling windows and
+// their gradients;
+// LLVM alone leaves many of them scalar (short rows are fully unrolled before its loop
+// vectorizer runs, and it cannot prove the arena's buffers apart).
+#include "compiler/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/IR/IRMapping.h"
+
+namespace dlc {
+#define GEN_PASS_DEF_VECTORIZEELEMENTWISE
+#include "compiler/Passes.h.inc"
+} // namespace dlc
+
+using namespace mlir;
+
+namespace {
+
+/// How an operand is read along the innermost loop dim: its last index is `d_last * factor
+/// + rest` (Strided; factor 1: contiguous), `d_last floordiv factor + rest` (Repeated:
+/// each element feeds `factor` lanes, as a pool's gradient reads its window's output), or
+/// does not depend on d_last (Invariant). `rest` is free of d_last.
+struct Access {
+  enum Kind { Strided, Repeated, Invariant, Other } kind;
+  int64_t factor = 1;
+};
+
+Access accessOf(AffineMap map, unsigned last) {
+  MLIRContext *ctx = map.getContext();
+  unsigned n = map.getNumResults();
+  for (unsigned r = 0; r + 1 < n; ++r)
+    if (map.getResult(r).isFunctionOfDim(last))
+      return {Access::Other};
+  if (n == 0 || !map.getResult(n - 1).isFunctionOfDim(last))
+    return {Access::Invariant};
+  AffineExpr e = map.getResult(n - 1), dl = getAffineDimExpr(last, ctx);
+  for (int64_t f : {1, 2}) {
+    AffineExpr rest = simplifyAffineExpr(e - dl * f, map.getNumDims(), 0);
+    if (!rest.isFunctionOfDim(last))
+      return {Access::Strided, f};
+  }
+  // d_last floordiv c, alone or plus terms free of d_last.
+  auto repeated = [&](AffineExpr x) -> int64_t {
+    auto bin = dyn_cast<AffineBinaryOpExpr>(x);
+    if (!bin || bin.getKind() != AffineExprKind::FloorDiv || bin.getLHS() != dl)
+      return 0;
+    auto c = dyn_cast<AffineConstantExpr>(bin.getRHS());
+    return c && c.getValue() > 1 ? c.getValue() : 0;
+  };
+  if (int64_t c = repeated(e))
+    return {Access::Repeated, c};
+  if (auto add = dyn_cast<AffineBinaryOpExpr>(e); add && add.getKind() == AffineExprKind::Add) {
+    if (int64_t c = repeated(add.getLHS()); c && !add.getRHS().isFunctionOfDim(last))
+      return {Access::Repeated, c};
+    if (int64_t c = repeated(add.getRHS()); c && !add.getLHS().isFunctionOfDim(last))
+      return {Access::Repeated, c};
+  }
+  return {Access::Other};
+}
+
+bool unitInnerStride(MemRefType t) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (!t.hasStaticShape() || failed(t.getStridesAndOffset(strides, offset)))
+    return false;
+  return strides.empty() || strides.back() == 1;
+}
+
+bool vectorizableScalar(Type t) { return isa<FloatType>(t) || (isa<IntegerType>(t) && t.getIntOrFloatBitWidth() <= 64); }
+
+/// The loop dim vectorized: the one the output's last index is (a parallel dim).
+std::optional<unsigned> vectorDim(linalg::LinalgOp op) {
+  AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (out.getNumResults() == 0)
+    return std::nullopt;
+  auto d = dyn_cast<AffineDimExpr>(out.getResult(out.getNumResults() - 1));
+  if (!d || op.getIteratorTypesArray()[d.getPosition()] != utils::IteratorType::parallel)
+    return std::nullopt;
+  return d.getPosition();
+}
+
+struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeElementwisePass> {
+  using VectorizeElementwiseBase::VectorizeElementwiseBase;
+
+  /// Whether `op` can be rewritten: every check is made before anything is built.
+  bool supported(linalg::LinalgOp op) {
+    if (!op.hasPureBufferSemantics() || op.getNumLoops() == 0 || op->getNumRegions() != 1 ||
+        op.getNumDpsInits() != 1 || op.hasIndexSemantics())
+      return false;
+    if (op.getNumDpsInits() != 1 || !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isProjectedPermutation())
+      return false;
+    std::optional<unsigned> vdim = vectorDim(op);
+    if (!vdim)
+      return false;
+    unsigned last = *vdim;
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    if (llvm::any_of(ranges, ShapedType::isDynamic))
+      return false;
+    for (OpOperand &operand : op->getOpOperands()) {
+      auto t = dyn_cast<MemRefType>(operand.get().getType());
+      if (!t) {
+        if (!vectorizableScalar(operand.get().getType()) || op.isDpsInit(&operand))
+          return false;
+        continue;
+      }
+      if (!vectorizableScalar(t.getElementType()) || !unitInnerStride(t))
+        return false;
+      Access a = accessOf(op.getMatchingIndexingMap(&operand), last);
+      if (a.kind == Access::Other || (op.isDpsInit(&operand) && (a.kind != Access::Strided || a.factor != 1)))
+        return false;
+      if (a.kind == Access::Repeated && vectorWidth % a.factor)
+        return false;
+    }
+    // Every output element is written by one (parallel) iteration or accumulated over the
+    // reduction dims, which the output's map leaves out.
+    if (!op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isProjectedPermutation())
+      return false;
+    for (Operation &inner : op.getBlock()->without_terminator()) {
+      if (!OpTrait::hasElementwiseMappableTraits(&inner) || inner.getNumRegions() != 0)
+        return false;
+      // Masked-off lanes hold zeros: an integer division there would trap.
+      if (isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp, arith::CeilDivSIOp, arith::CeilDivUIOp,
+              arith::FloorDivSIOp>(inner))
+        return false;
+      for (Type t : inner.getResultTypes())
+        if (!vectorizableScalar(t) && !t.isInteger(1))
+          return false;
+    }
+    return true;
+  }
+
+  void rewrite(linalg::LinalgOp op) {
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    unsigned loops = op.getNumLoops(), last = *vectorDim(op);
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    auto iters = op.getIteratorTypesArray();
+    SmallVector<unsigned> outerDims, reductionDims;
+    for (unsigned d = 0; d < loops; ++d)
+      if (d != last)
+        (iters[d] == utils::IteratorType::parallel ? outerDims : reductionDims).push_back(d);
+    int64_t total = 1;
+    for (int64_t r : ranges)
+      total *= r;
+    SmallVector<Value> ivs(loops);
+    auto idx = [&](OpBuilder &ob, int64_t v) -> Value { return ob.create<arith::ConstantIndexOp>(loc, v); };
+
+    // Parallel dims outside, then the vector loop over the last dim, then the reductions.
+    std::function<void(OpBuilder &, unsigned)> nest = [&](OpBuilder &ob, unsigned i) {
+      if (i == outerDims.size()) {
+        emitInner(ob, op, ivs, ranges, reductionDims);
+        return;
+      }
+      unsigned d = outerDims[i];
+      auto loop = ob.create<scf::ForOp>(loc, idx(ob, 0), idx(ob, ranges[d]), idx(ob, 1), ValueRange{},
+                                        [&](OpBuilder &nb, Location l, Value iv, ValueRange) {
+                                          ivs[d] = iv;
+                                          nest(nb, i + 1);
+                                          nb.create<scf::YieldOp>(l);
+                                        });
+      if (i == 0 && ranges[d] >= 2 && total >= parallelThreshold)
+        loop->setAttr(dlc::kParallelAttr, ob.getUnitAttr()); // iterations write disjoint outputs
+    };
+    nest(b, 0);
+    op->erase();
+  }
+
+  /// Loads `lanes` (<= vector width) lanes of `operand` at the loop point `ivs`.
+  Value load(OpBuilder &b, Location loc, Value mem, AffineMap m, Access a, ArrayRef<Value> ivs, int64_t lanes) {
+    int64_t vl = vectorWidth;
+    auto elem = cast<MemRefType>(mem.getType()).getElementType();
+    SmallVector<Value> at;
+    for (AffineExpr e : m.getResults())
+      at.push_back(b.create<affine::AffineApplyOp>(loc, AffineMap::get(m.getNumDims(), 0, e), ivs));
+    auto chunk = [&](int64_t width, int64_t valid, int64_t offset) -> Value {
+      auto vt = VectorType::get({width}, elem);
+      SmallVector<Value> pos(at);
+      if (offset)
+        pos.back() = b.create<arith::AddIOp>(loc, pos.back(), b.create<arith::ConstantIndexOp>(loc, offset));
+      if (valid >= width)
+        return b.create<vector::LoadOp>(loc, vt, mem, pos);
+      Value mask = b.create<vector::ConstantMaskOp>(loc, VectorType::get({width}, b.getI1Type()),
+                                                    ArrayRef<int64_t>{std::max<int64_t>(valid, 0)});
+      Value pass = b.create<arith::ConstantOp>(loc, vt, b.getZeroAttr(vt));
+      return b.create<vector::MaskedLoadOp>(loc, vt, mem, pos, mask, pass);
+    };
+    auto vt = VectorType::get({vl}, elem);
+    switch (a.kind) {
+    case Access::Invariant:
+      return b.create<vector::BroadcastOp>(loc, vt, b.create<memref::LoadOp>(loc, mem, at));
+    case Access::Strided: {
+      if (a.factor == 1)
+        return chunk(vl, lanes, 0);
+      // Two contiguous vectors, every other element.
+      int64_t span = 2 * (lanes - 1) + 1;
+      Value lo = chunk(vl, span, 0), hi = chunk(vl, span - vl, vl);
+      SmallVector<int64_t> even;
+      for (int64_t l = 0; l < vl; ++l)
+        even.push_back(2 * l);
+      return b.create<vector::ShuffleOp>(loc, lo, hi, even);
+    }
+    case Access::Repeated: {
+      // vl / c elements, each repeated c times.
+      int64_t c = a.factor, width = vl / c;
+      Value v = chunk(width, (lanes + c - 1) / c, 0);
+      SmallVector<int64_t> spread;
+      for (int64_t l = 0; l < vl; ++l)
+        spread.push_back(l / c);
+      return b.create<vector::ShuffleOp>(loc, v, v, spread);
+    }
+    case Access::Other:
+      break;
+    }
+    llvm_unreachable("unsupported access");
+  }
+
+  /// The body on vectors at the loop point `ivs`, `lanes` lanes valid along `vdim`; `acc`
+  /// stands for the output's block argument.
+  Value computeBody(OpBuilder &ob, linalg::LinalgOp op, ArrayRef<Value> ivs, unsigned vdim, int64_t lanes, Value acc) {
+    Location loc = op.getLoc();
+    int64_t vl = vectorWidth;
+    Block *block = op.getBlock();
+    auto vecOf = [&](Type t) { return VectorType::get({vl}, t); };
+    IRMapping map;
+    for (OpOperand *in : op.getDpsInputOperands()) {
+      Value arg = block->getArgument(in->getOperandNumber());
+      if (arg.use_empty())
+        continue;
+      Value v = in->get();
+      if (!isa<MemRefType>(v.getType()))
+        map.map(arg, ob.create<vector::BroadcastOp>(loc, vecOf(v.getType()), v));
+      else
+        map.map(arg, load(ob, loc, v, op.getMatchingIndexingMap(in), accessOf(op.getMatchingIndexingMap(in), vdim), ivs,
+                          lanes));
+    }
+    if (acc)
+      map.map(block->getArgument(op.getDpsInitOperand(0)->getOperandNumber()), acc);
+    for (Operation &inner : block->without_terminator()) {
+      SmallVector<Value> operands;
+      for (Value o : inner.getOperands()) {
+        Value mapped = map.lookupOrNull(o);
+        if (!mapped) // defined outside the body: the same scalar in every lane
+          mapped = ob.create<vector::BroadcastOp>(loc, vecOf(o.getType()), o);
+        operands.push_back(mapped);
+      }
+      SmallVector<Type> types;
+      for (Type t : inner.getResultTypes())
+        types.push_back(vecOf(t));
+      OperationState state(loc, inner.getName().getStringRef(), operands, types, inner.getAttrs());
+      map.map(inner.getResults(), ob.create(state)->getResults());
+    }
+    Value result = block->getTerminator()->getOperand(0);
+    if (Value vec = map.lookupOrNull(result))
+      return vec;
+    return ob.create<vector::BroadcastOp>(loc, vecOf(result.getType()), result);
+  }
+
+  /// The vector loop over the last dim (outer induction variables already in `ivs`), with
+  /// the reduction loops inside it carrying the output vector.
+  void emitInner(OpBuilder &b, linalg::LinalgOp op, SmallVector<Value> &ivs, ArrayRef<int64_t> ranges,
+                 ArrayRef<unsigned> reductionDims) {
+    Location loc = op.getLoc();
+    unsigned last = *vectorDim(op);
+    int64_t vl = vectorWidth, n = ranges[last], full = n - n % vl;
+    Block *block = op.getBlock();
+    OpOperand *init = op.getDpsInitOperand(0);
+    AffineMap outMap = op.getMatchingIndexingMap(init);
+
+    auto step = [&](OpBuilder &ob, Value j, int64_t lanes) {
+      ivs[last] = j;
+      // The output's indices do not use the reduction dims: any in-scope value will do.
+      Value zero = ob.create<arith::ConstantIndexOp>(loc, 0);
+      for (unsigned d : reductionDims)
+        ivs[d] = zero;
+      Value acc;
+      bool readsOut = !block->getArgument(init->getOperandNumber()).use_empty();
+      if (readsOut || !reductionDims.empty())
+        acc = load(ob, loc, init->get(), outMap, {Access::Strided, 1}, ivs, lanes);
+      // Reduction dims: nested loops carrying the accumulator.
+      std::function<Value(OpBuilder &, unsigned, Value)> reduce = [&](OpBuilder &rb, unsigned i, Value a) -> Value {
+        if (i == reductionDims.size())
+          return computeBody(rb, op, ivs, last, lanes, a);
+        unsigned d = reductionDims[i];
+        auto loop = rb.create<scf::ForOp>(loc, rb.create<arith::ConstantIndexOp>(loc, 0),
+                                          rb.create<arith::ConstantIndexOp>(loc, ranges[d]),
+                                          rb.create<arith::ConstantIndexOp>(loc, 1), ValueRange{a},
+                                          [&](OpBuilder &nb, Location l, Value iv, ValueRange carried) {
+                                            ivs[d] = iv;
+                                            nb.create<scf::YieldOp>(l, reduce(nb, i + 1, carried[0]));
+                                          });
+        return loop.getResult(0);
+      };
+      Value vec = reduce(ob, 0, acc);
+      for (unsigned d : reductionDims)
+        ivs[d] = zero;
+      SmallVector<Value> at;
+      for (AffineExpr e : outMap.getResults())
+        at.push_back(ob.create<affine::AffineApplyOp>(loc, AffineMap::get(outMap.getNumDims(), 0, e), ivs));
+      if (lanes < vl) {
+        Value mask = ob.create<vector::ConstantMaskOp>(loc, VectorType::get({vl}, ob.getI1Type()), ArrayRef<int64_t>{lanes});
+        ob.create<vector::MaskedStoreOp>(loc, init->get(), at, mask, vec);
+      } else {
+        ob.create<vector::StoreOp>(loc, vec, init->get(), at);
+      }
+    };
+    if (full > 0)
+      b.create<scf::ForOp>(loc, b.create<arith::ConstantIndexOp>(loc, 0), b.create<arith::ConstantIndexOp>(loc, full),
+                           b.create<arith::ConstantIndexOp>(loc, vl), ValueRange{},
+                           [&](OpBuilder &nb, Location l, Value j, ValueRange) {
+                             step(nb, j, vl);
+                             nb.create<scf::YieldOp>(l);
+                           });
+    if (full < n)
+      step(b, b.create<arith::ConstantIndexOp>(loc, full), n - full);
+  }
+
+  //===--------------------------------------------------------------------===//
+  // Reductions along the innermost loop dim: out = combine(out, f(inputs)) with an
+  // associative combine; lanes hold partial results, reduced into the output at the end.
+  //===--------------------------------------------------------------------===//
+
+  /// The combining op of a reduction body, its vector kind and neutral element.
+  struct Combiner {
+    Operation *op;
+    vector::CombiningKind kind;
+    TypedAttr neutral;
+  };
+
+  std::optional<Combiner> combinerOf(linalg::LinalgOp op) {
+    Block *block = op.getBlock();
+    Value out = block->getArgument(op.getDpsInitOperand(0)->getOperandNumber());
+    Operation *c = block->getTerminator()->getOperand(0).getDefiningOp();
+    if (!c || c->getBlock() != block || c->getNumOperands() != 2 || !out.hasOneUse() || *out.getUsers().begin() != c)
+      return std::nullopt;
+    Type t = out.getType();
+    Builder b(op.getContext());
+    auto fl = [&](double v) -> TypedAttr { return b.getFloatAttr(t, v); };
+    double inf = std::numeric_limits<double>::infinity();
+    if (isa<arith::AddFOp>(c))
+      return Combiner{c, vector::CombiningKind::ADD, fl(0)};
+    if (isa<arith::MaximumFOp>(c))
+      return Combiner{c, vector::CombiningKind::MAXIMUMF, fl(-inf)};
+    if (isa<arith::MinimumFOp>(c))
+      return Combiner{c, vector::CombiningKind::MINIMUMF, fl(inf)};
+    if (isa<arith::MaxNumFOp>(c))
+      return Combiner{c, vector::CombiningKind::MAXNUMF, fl(-inf)};
+    if (isa<arith::MinNumFOp>(c))
+      return Combiner{c, vector::CombiningKind::MINNUMF, fl(inf)};
+    if (isa<arith::AddIOp>(c))
+      return Combiner{c, vector::CombiningKind::ADD, b.getIntegerAttr(t, 0)};
+    return std::nullopt;
+  }
+
+  bool supportedReduction(linalg::LinalgOp op) {
+    if (!op.hasPureBufferSemantics() || op.getNumLoops() == 0 || op->getNumRegions() != 1 ||
+        op.getNumDpsInits() != 1 || op.hasIndexSemantics())
+      return false;
+    unsigned last = op.getNumLoops() - 1;
+    if (op.getIteratorTypesArray()[last] != utils::IteratorType::reduction ||
+        llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic))
+      return false;
+    OpOperand *init = op.getDpsInitOperand(0);
+    auto outType = dyn_cast<MemRefType>(init->get().getType());
+    if (!outType || !vectorizableScalar(outType.getElementType()) ||
+        !op.getMatchingIndexingMap(init).isProjectedPermutation())
+      return false;
+    for (OpOperand *in : op.getDpsInputOperands()) {
+      auto t = dyn_cast<MemRefType>(in->get().getType());
+      if (!t) {
+        if (!vectorizableScalar(in->get().getType()))
+          return false;
+        continue;
+      }
+      Access a = accessOf(op.getMatchingIndexingMap(in), last);
+      if (!vectorizableScalar(t.getElementType()) || !unitInnerStride(t) ||
+          !(a.kind == Access::Invariant || (a.kind == Access::Strided && a.factor == 1)))
+        return false;
+    }
+    if (!combinerOf(op))
+      return false;
+    for (Operation &inner : op.getBlock()->without_terminator()) {
+      if (!OpTrait::hasElementwiseMappableTraits(&inner) || inner.getNumRegions() != 0 ||
+          isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp, arith::CeilDivSIOp, arith::CeilDivUIOp,
+              arith::FloorDivSIOp>(inner))
+        return false;
+      for (Type t : inner.getResultTypes())
+        if (!vectorizableScalar(t) && !t.isInteger(1))
+          return false;
+    }
+    return true;
+  }
+
+  void rewriteReduction(linalg::LinalgOp op) {
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    Combiner comb = *combinerOf(op);
+    unsigned loops = op.getNumLoops(), last = loops - 1;
+    int64_t vl = vectorWidth;
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    auto iters = op.getIteratorTypesArray();
+    SmallVector<unsigned> outerDims, reductionDims;
+    for (unsigned d = 0; d < last; ++d)
+      (iters[d] == utils::IteratorType::parallel ? outerDims : reductionDims).push_back(d);
+    int64_t total = 1;
+    for (int64_t r : ranges)
+      total *= r;
+    OpOperand *init = op.getDpsInitOperand(0);
+    AffineMap outMap = op.getMatchingIndexingMap(init);
+    Type elem = cast<MemRefType>(init->get().getType()).getElementType();
+    auto vt = VectorType::get({vl}, elem);
+    SmallVector<Value> ivs(loops);
+    auto idx = [&](OpBuilder &ob, int64_t v) -> Value { return ob.create<arith::ConstantIndexOp>(loc, v); };
+    int64_t n = ranges[last], full = n - n % vl;
+
+    // Innermost: the vector loop over the last dim, then the masked tail.
+    auto rowOf = [&](OpBuilder &ob, Value acc) -> Value {
+      if (full > 0)
+        acc = ob.create<scf::ForOp>(loc, idx(ob, 0), idx(ob, full), idx(ob, vl), ValueRange{acc},
+                                    [&](OpBuilder &nb, Location l, Value j, ValueRange carried) {
+                                      ivs[last] = j;
+                                      nb.create<scf::YieldOp>(l, computeBody(nb, op, ivs, last, vl, carried[0]));
+                                    })
+                  .getResult(0);
+      if (full < n) {
+        ivs[last] = idx(ob, full);
+        Value next = computeBody(ob, op, ivs, last, n - full, acc);
+        Value mask =
+            ob.create<vector::ConstantMaskOp>(loc, VectorType::get({vl}, ob.getI1Type()), ArrayRef<int64_t>{n - full});
+        acc = ob.create<arith::SelectOp>(loc, mask, next, acc);
+      }
+      return acc;
+    };
+    std::function<Value(OpBuilder &, unsigned, Value)> reduce = [&](OpBuilder &ob, unsigned i, Value acc) -> Value {
+      if (i == reductionDims.size())
+        return rowOf(ob, acc);
+      unsigned d = reductionDims[i];
+      return ob.create<scf::ForOp>(loc, idx(ob, 0), idx(ob, ranges[d]), idx(ob, 1), ValueRange{acc},
+                                   [&](OpBuilder &nb, Location l, Value iv, ValueRange carried) {
+                                     ivs[d] = iv;
+                                     nb.create<scf::YieldOp>(l, reduce(nb, i + 1, carried[0]));
+                                   })
+          .getResult(0);
+    };
+    std::function<void(OpBuilder &, unsigned)> nest = [&](OpBuilder &ob, unsigned i) {
+      if (i < outerDims.size()) {
+        unsigned d = outerDims[i];
+        auto loop = ob.create<scf::ForOp>(loc, idx(ob, 0), idx(ob, ranges[d]), idx(ob, 1), ValueRange{},
+                                          [&](OpBuilder &nb, Location l, Value iv, ValueRange) {
+                                            ivs[d] = iv;
+                                            nest(nb, i + 1);
+                                            nb.create<scf::YieldOp>(l);
+                                          });
+        if (i == 0 && ranges[d] >= 2 && total >= parallelThreshold)
+          loop->setAttr(dlc::kParallelAttr, ob.getUnitAttr()); // each writes its own outputs
+        return;
+      }
+      Value start = ob.create<arith::ConstantOp>(loc, vt, DenseElementsAttr::get(vt, comb.neutral));
+      Value acc = reduce(ob, 0, start);
+      Value lanes = ob.create<vector::ReductionOp>(loc, comb.kind, acc);
+      // The output's indices do not use the reduction dims.
+      for (unsigned d = 0; d < loops; ++d)
+        if (iters[d] == utils::IteratorType::reduction)
+          ivs[d] = idx(ob, 0);
+      SmallVector<Value> at;
+      for (AffineExpr e : outMap.getResults())
+        at.push_back(ob.create<affine::AffineApplyOp>(loc, AffineMap::get(loops, 0, e), ivs));
+      Value old = ob.create<memref::LoadOp>(loc, init->get(), at);
+      OperationState state(loc, comb.op->getName().getStringRef(), ValueRange{old, lanes}, TypeRange{elem},
+                           comb.op->getAttrs());
+      ob.create<memref::StoreOp>(loc, ob.create(state)->getResult(0), init->get(), at);
+    };
+    nest(b, 0);
+    op->erase();
+  }
+
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> ops, reductions;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (supported(op))
+        ops.push_back(op);
+      else if (supportedReduction(op))
+        reductions.push_back(op);
+    });
+    for (linalg::LinalgOp op : ops)
+      rewrite(op);
+    for (linalg::LinalgOp op : reductions)
+      rewriteReduction(op);
+  }
+};
+
+} // namespace

@@ -1,0 +1,81 @@
+// The gradient rule of the convolution (GradientOpInterface), grouped and depthwise
+// included: the input gradient is the transposed convolution (lowered as W^T g and
+// col2im), the weight gradient a convolution of the input with the output gradient, batch
+// as channels (lowered as a long-reduction matmul over the input's windows).
+#include "dialects/Graph/GraphBuilders.h"
+
+#include "mlir/IR/Builders.h"
+
+using namespace mlir;
+using namespace dlc::graph;
+
+LogicalResult ConvOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
+  Location l = getLoc();
+  Value x = getInput(), w = getWeight();
+  auto xs = typeOf(x).getShape(), ws = typeOf(w).getShape(), gs = typeOf(g).getShape();
+  int64_t s = xs.size() - 2, group = getGroup(), n = xs[0], cg = ws[1];
+  auto strides = getStrides(), dil = getDilations(), pads = getPads();
+
+  // dx: the transposed convolution of g with the same weight and groups, sized back to x.
+  SmallVector<int64_t> outPad;
+  for (int64_t i = 0; i < s; ++i)
+    outPad.push_back(xs[i + 2] - (strides[i] * (gs[i + 2] - 1) + (ws[i + 2] - 1) * dil[i] + 1 - pads[i] - pads[i + s]));
+  out.push_back(b.create<ConvTransposeOp>(l, typeOf(x), g, w, Value(), getStridesAttr(), getPadsAttr(),
+                                          getDilationsAttr(), b.getDenseI64ArrayAttr(outPad), getGroupAttr()));
+
+  // dw[m, c, k] = sum over n, o of g[n, m, o] * xpad[n, c, o * stride + k * dilation]: a conv
+  // of xpad (batch as channels) with g (batch as channels), stride and dilation swapped.
+  // With groups, group j's output channels only see its input channels: xpad becomes
+  // C/g x (g N) x ... so that the conv's group j pairs g's channels of group j with
+  // the input channels of group j.
+  SmallVector<int64_t> fullPads(2, 0);
+  for (int64_t i = 0; i < s; ++i)
+    fullPads.push_back(pads[i]);
+  fullPads.append(2, 0);
+  for (int64_t i = 0; i < s; ++i)
+    fullPads.push_back(pads[i + s]);
+  SmallVector<int64_t> padded(xs.begin(), xs.end());
+  for (int64_t i = 0; i < s; ++i)
+    padded[i + 2] += pads[i] + pads[i + s];
+  Value xp = x;
+  if (llvm::any_of(pads, [](int64_t p) { return p != 0; }))
+    xp = b.create<PadOp>(l, withShape(x, padded), x, b.getDenseI64ArrayAttr(fullPads), b.getStringAttr("constant"),
+                         b.getF64FloatAttr(0));
+  SmallVector<int64_t> swap{1, 0};
+  for (int64_t i = 0; i < s; ++i)
+    swap.push_back(i + 2);
+  Value xt;
+  if (group == 1) {
+    xt = transpose(b, l, xp, swap); // C x N x ...
+  } else {
+    SmallVector<int64_t> split{n, group, cg}, perm{2, 1, 0}, merged{cg, group * n};
+    for (int64_t i = 0; i < s; ++i) {
+      split.push_back(padded[i + 2]);
+      perm.push_back(i + 3);
+      merged.push_back(padded[i + 2]);
+    }
+    xt = reshape(b, l, transpose(b, l, reshape(b, l, xp, split), perm), merged); // C/g x (g N) x ...
+  }
+  Value gt = transpose(b, l, g, swap); // M x N x ...
+  SmallVector<int64_t> dwShape{cg, ws[0]};
+  SmallVector<int64_t> zeros(2 * s, 0);
+  for (int64_t i = 0; i < s; ++i)
+    dwShape.push_back((padded[i + 2] - (gs[i + 2] - 1) * strides[i] - 1) / dil[i] + 1);
+  Value dwt = b.create<ConvOp>(l, withShape(x, dwShape), xt, gt, Value(), getDilationsAttr(),
+                               b.getDenseI64ArrayAttr(zeros), getStridesAttr(), getGroupAttr());
+  // The conv may cover a few extra kernel positions past the real kernel: slice them off.
+  SmallVector<int64_t> kernelShape{cg, ws[0]};
+  kernelShape.append(ws.begin() + 2, ws.end());
+  if (ArrayRef<int64_t>(dwShape) != ArrayRef<int64_t>(kernelShape))
+    dwt = b.create<SliceOp>(l, withShape(x, kernelShape), dwt, b.getDenseI64ArrayAttr(SmallVector<int64_t>(s + 2, 0)),
+                            b.getDenseI64ArrayAttr(SmallVector<int64_t>(s + 2, 1)));
+  out.push_back(transpose(b, l, dwt, swap));
+
+  if (getBias()) {
+    SmallVector<int64_t> axes{0};
+    for (int64_t i = 0; i < s; ++i)
+      axes.push_back(i + 2);
+    out.push_back(reduceSum(b, l, g, axes, false));
+  }
+  return success();
+}

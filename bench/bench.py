@@ -87,7 +87,7 @@ def matmul(args):
 if __name__ == "__main__":
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("bin"); p.add_argument("peer"); p.add_argument("work")
-    p.add_argument("--threads", type=int, default=1); p.add_argument("--only", default="linreg,mlp,lenet,transformer")
+    p.add_argument("--threads", type=int, default=1); p.add_argument("--only", default="linreg,mlp,lenet,lstm,gru,transformer")
     args = p.parse_args()
     os.makedirs(args.work, exist_ok=True)
     models(args)

@@ -132,6 +132,25 @@ def FuseElementwise : Pass<"dlc-fuse-elementwise", "mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def FoldTransposedReads : Pass<"dlc-fold-transposed-reads", "mlir::func::FuncOp"> {
+  let summary = "Makes copy-like linalg.generics read through a linalg.transpose to its input";
+  let description = [{
+    A linalg.generic that only yields its single input (an im2col gather, a copy) and
+    reads the result of a linalg.transpose reads the transpose's input instead, with its
+    indexing map permuted; the transpose is left for dead-code removal when unused. After
+    inlining, the weight gradient's im2col of `transpose(x)` becomes the forward im2col
+    of `x`, which CSE then shares.
+
+    ```mlir
+    %t = linalg.transpose ins(%x : tensor<2x3x5xf32>) outs(%e : tensor<3x2x5xf32>) permutation = [1, 0, 2]
+    %c = linalg.generic {indexing_maps = [affine_map<(a, b, k, o) -> (a, b, o + k)>, ...]} ins(%t ...)
+    // becomes
+    %c = linalg.generic {indexing_maps = [affine_map<(a, b, k, o) -> (b, a, o + k)>, ...]} ins(%x ...)
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // Buffers
 //===----------------------------------------------------------------------===//
@@ -157,7 +176,9 @@ def PlanMemory : Pass<"dlc-plan-memory", "mlir::func::FuncOp"> {
     Runs on bufferized functions marked `dlc.entry`. Each `memref.alloc` becomes a
     `memref.view` into a new trailing `memref<Nxi8>` argument (the arena); buffers whose
     live ranges do not overlap share bytes. The arena size is recorded as the function
-    attribute `dlc.arena_bytes`.
+    attribute `dlc.arena_bytes`. A static allocation inside an `scf.for` body (the
+    scratch of a recurrent step) is placed once, before the loop: bufferization carries
+    nothing across iterations outside the loop's iteration arguments.
 
     ```mlir
     %0 = memref.alloc() : memref<64x256xf32>

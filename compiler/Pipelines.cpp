@@ -28,6 +28,7 @@ void buildKernelToLinalgPipeline(OpPassManager &pm) {
   pm.addPass(createLowerGraphToLinalg());
   pm.addNestedPass<func::FuncOp>(createFuseElementwise());
   pm.addPass(createInlinerPass());
+  pm.addNestedPass<func::FuncOp>(createFoldTransposedReads());
   pm.addPass(createSymbolDCEPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

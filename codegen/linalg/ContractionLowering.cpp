@@ -154,7 +154,7 @@ Value buildConvIm2col(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
     unsigned dims = rowShape.size();
     SmallVector<AffineExpr> xe{d(0), d(1 + s)};
     for (int64_t i = 0; i < s; ++i)
-      xe.push_back(d(1 + i) * strides[i] + d(2 + s + i) * dilations[i]);
+      xe.push_back(d(2 + s + i) * dilations[i] + d(1 + i) * strides[i]); // as the forward im2col: shared
     auto rowType = RankedTensorType::get(rowShape, elem);
     Value rows = b.create<linalg::GenericOp>(loc, TypeRange{rowType}, ValueRange{x},
                                              ValueRange{emptyTensor(b, loc, rowType)},

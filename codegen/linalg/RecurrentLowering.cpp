@@ -3,9 +3,15 @@
 // Per direction, the input projection of every step is one matmul, X[T*B, I] x W^T.
 // The recurrence is an scf.for over time whose body is one matmul H x R^T and one
 // linalg.generic over (batch, hidden) holding the whole gate math (GRU without
-// linear_before_reset needs a second matmul after the reset gate). Loop-carried tensors
-// (H, C, Y, the saved activations and the matmul scratch) are the generic's outputs, so
-// that bufferization updates them in place and no buffer is allocated inside the loop.
+// linear_before_reset needs a second matmul after the reset gate). Every loop-carried
+// tensor (H, C, Y, the saved activations, the H R^T scratch) is updated in place
+// (linalg.copy, tensor.insert_slice, the matmul's init), so each scf.yield is equivalent to
+// its iteration argument for bufferization; the generic's fresh outputs become static
+// buffers inside the loop, which dlc-plan-memory places once before it.
+//
+// graph.recurrent_grad runs the same loop backwards over the saved activations: per step
+// one generic for the gate gradients and one matmul dA_t R; the gradients of X, W, R and
+// B are matmuls over all steps after the loop.
 #include "codegen/linalg/GraphToLinalg.h"
 #include "codegen/linalg/LoweringUtils.h"
 #include "dialects/Graph/GraphDialect.h"

@@ -51,7 +51,7 @@ Expected<LossInputs> lossInputs(Importer &im, const char *scoresName, const char
     DLC_TRY(weight, im.input(2, /*nonTrainable=*/true));
     auto wt = Importer::typeOf(weight);
     if (wt.getRank() != 1 || wt.getDimSize(0) != st.getDimSize(1) || wt.getElementType() != st.getElementType())
-      return im.error(llvm::Twine("input '") + weightsName + "' has type " + shapeStr(wt.getShape()) +
+      return im.error(llvm::Twine("input '") + weightsName + "' has shape " + shapeStr(wt.getShape()) +
                       ", but it must be a vector of " + llvm::Twine(st.getDimSize(1)) +
                       " class weights of the scores' element type");
     in.weight = weight;
@@ -92,21 +92,12 @@ Value negativeLogLikelihood(Importer &im, const LossInputs &in) {
   Value perElement = graph::neg(b, l, graph::reduceSum(b, l, graph::mul(b, l, in.logp, coef), {1}, false));
   if (in.reduction == "none")
     return perElement;
-  SmallVector<int64_t> all;
-  for (int64_t i = 0; i < rank - 1; ++i)
-    all.push_back(i);
-  Value total = graph::reduceSum(b, l, perElement, all, false);
+  Value total = graph::reduceSum(b, l, perElement, llvm::to_vector(llvm::seq<int64_t>(0, rank - 1)), false);
   if (in.reduction == "sum")
     return total;
-  Value count;
-  if (!in.weight && !in.ignoreIndex) {
-    count = im.scalar(lt.getElementType(), (double)tt.getNumElements());
-  } else {
-    SmallVector<int64_t> allCoef;
-    for (int64_t i = 0; i < rank; ++i)
-      allCoef.push_back(i);
-    count = graph::reduceSum(b, l, coef, allCoef, false);
-  }
+  Value count = !in.weight && !in.ignoreIndex
+                    ? im.scalar(lt.getElementType(), (double)tt.getNumElements())
+                    : graph::reduceSum(b, l, coef, llvm::to_vector(llvm::seq<int64_t>(0, rank)), false);
   return graph::div(b, l, total, count);
 }
 

@@ -52,6 +52,12 @@ Driver load() {
   sym(d.cuEventRecord, "cuEventRecord");
   sym(d.cuEventElapsedTime, "cuEventElapsedTime");
   sym(d.cuEventDestroy, "cuEventDestroy_v2");
+  sym(d.cuStreamBeginCapture, "cuStreamBeginCapture_v2");
+  sym(d.cuStreamEndCapture, "cuStreamEndCapture");
+  sym(d.cuGraphInstantiate, "cuGraphInstantiateWithFlags");
+  sym(d.cuGraphLaunch, "cuGraphLaunch");
+  sym(d.cuGraphDestroy, "cuGraphDestroy");
+  sym(d.cuGraphExecDestroy, "cuGraphExecDestroy");
   sym(d.cuGetErrorName, "cuGetErrorName");
   sym(d.cuGetErrorString, "cuGetErrorString");
   CUresult r = d.cuInit(0);

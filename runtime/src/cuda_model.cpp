@@ -61,6 +61,15 @@ struct EntryBuffers {
   PinnedBuffer staging;
   std::vector<uint64_t> offsets; // inputs, then outputs
   bool ready = false;
+  // The entry's kernels captured as one CUDA graph: every run passes the same device
+  // addresses, so the graph replays the whole entry with one launch.
+  CUgraphExec graph = nullptr;
+  bool graph_failed = false;
+  int64_t runs = 0;
+  ~EntryBuffers() {
+    if (graph)
+      driver().cuGraphExecDestroy(graph);
+  }
 };
 
 int arch_number(const char *arch) { // "sm_90" -> 90
@@ -86,7 +95,7 @@ struct CudaModel {
   std::unordered_map<CUfunction, std::string> names;
   // DLC_CUDA_PROFILE=1: an event pair around every launch, a per-kernel table on stderr
   // after each run.
-  bool profile = false;
+  bool profile = false, graphs = true;
   struct Timed {
     CUfunction fn;
     unsigned grid[3], block[3];
@@ -206,6 +215,8 @@ void open_device(dlc_model &m, CudaModel &c) {
   c.host_newer = true;
   const char *profile = std::getenv("DLC_CUDA_PROFILE");
   c.profile = profile && *profile && std::strcmp(profile, "0") != 0;
+  const char *graphs = std::getenv("DLC_CUDA_GRAPHS");
+  c.graphs = !graphs || std::strcmp(graphs, "0") != 0;
 }
 
 void upload_params(dlc_model &m, CudaModel &c, bool scalars_only) {
@@ -310,7 +321,29 @@ void cuda_run(dlc_model &m, int32_t index, const std::vector<const dlc_tensor *>
 
   c.launch_error.clear();
   c.image->bind(&c.launcher);
-  e.fn(args.data(), reinterpret_cast<void *>(b.arena.ptr));
+  // The first run launches directly; the second captures a graph that later runs replay.
+  // DLC_CUDA_GRAPHS=0 or profiling turns graphs off; a failed capture falls back.
+  if (!b.graph && !b.graph_failed && b.runs >= 1 && c.graphs && !c.profile) {
+    CUgraph graph = nullptr;
+    bool ok = d.cuStreamBeginCapture(c.stream, 1 /* thread-local */) == 0;
+    if (ok) {
+      e.fn(args.data(), reinterpret_cast<void *>(b.arena.ptr));
+      ok = d.cuStreamEndCapture(c.stream, &graph) == 0 && graph && c.launch_error.empty();
+    }
+    ok = ok && d.cuGraphInstantiate(&b.graph, graph, 0) == 0;
+    if (graph)
+      d.cuGraphDestroy(graph);
+    if (!ok) {
+      b.graph = nullptr;
+      b.graph_failed = true;
+      c.launch_error.clear();
+    }
+  }
+  if (b.graph)
+    check(d.cuGraphLaunch(b.graph, c.stream), "launching the CUDA graph of entry '" + std::string(e.name) + "'");
+  else
+    e.fn(args.data(), reinterpret_cast<void *>(b.arena.ptr));
+  ++b.runs;
   c.image->bind(nullptr);
   if (!c.launch_error.empty()) {
     d.cuStreamSynchronize(c.stream);

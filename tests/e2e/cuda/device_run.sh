@@ -19,6 +19,8 @@ fi
 export LD_LIBRARY_PATH=$lib
 echo "== GPU parity"
 python3 tests/e2e/cuda/gpu_parity.py check "$lib" "$carry/cases"
+echo "== GPU parity without CUDA graphs"
+DLC_CUDA_GRAPHS=0 python3 tests/e2e/cuda/gpu_parity.py check "$lib" "$carry/cases" | tail -4
 echo "== dlc-run on a cuda artifact"
 c=$carry/cases
 $run info "$c/mlp_train_sm_90.so" | head -4

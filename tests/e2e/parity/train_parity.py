@@ -2,7 +2,8 @@
 """Training parity with PyTorch: models exported with their initial weights, compiled
 with `dlc compile --train`, then trained N steps through the artifact's train_step (called
 with the runtime's C API) and by torch.optim on the same batches. Every step's loss must
-agree within 1e-4 relative; eval_step's loss and outputs too. --freeze, --label-smoothing
+agree within 1e-4 relative; eval_step's loss and outputs too, and an embedding table after
+the steps (rows of ids no batch held unchanged). --freeze, --label-smoothing
 and bce_logits are compared with PyTorch the same way. Dropout's masks come from dlc's own
 counter-based hash, so its checks compare with NumPy: the mask read back from a train step
 (against a NumPy implementation of the hash that graph.dropout_mask documents), the kept
@@ -25,8 +26,51 @@ STEPS, RTOL = 5, 1e-4
 VERBOSE = os.environ.get("DLC_TRAIN_PARITY_VERBOSE")
 results = []
 
+class TokenMean(nn.Module):
+    """Embedding, then per-token LayerNorm and GELU, averaged over the sequence."""
+    def __init__(self):
+        super().__init__()
+        self.e = nn.Embedding(TOKENS["embedding"][0], 8)
+        self.ln = nn.LayerNorm(8)
+        self.fc = nn.Linear(8, 4)
+
+    def forward(self, x):
+        return self.fc(nn.functional.gelu(self.ln(self.e(x))).mean(1))
+
+class GluSlice(nn.Module):
+    """A gated unit from chunk and sigmoid, then maximum, clamp, pow, flip, a strided slice
+    and amax: each exported as its own ONNX op (Split, Sigmoid, Max, Clip, Pow, Slice, ReduceMax)."""
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(10, 32)
+        self.fc2 = nn.Linear(4, 4)
+
+    def forward(self, x):
+        a, b = self.fc1(x).chunk(2, dim=1)
+        h = torch.maximum(a * torch.sigmoid(b), 0.1 * b).clamp(-2.0, 2.0).pow(3)
+        h = h.flip(1)[:, ::2]
+        return self.fc2(h.reshape(-1, 2, 4).amax(1))
+
+# Models whose input x is int64 token ids: (vocabulary size, ids drawn below this). The ids
+# stop short of the vocabulary so that some rows of the table never get a gradient.
+TOKENS = {"embedding": (20, 16)}
+
 def small(name):
     torch.manual_seed(0)
+    if name == "ln_gelu":
+        return nn.Sequential(nn.Linear(10, 16), nn.LayerNorm(16), nn.GELU(), nn.Linear(16, 8), nn.SiLU(),
+                             nn.Linear(8, 4)), (10,)
+    if name == "cnn_avg":
+        return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.InstanceNorm2d(4, affine=True), nn.PReLU(4),
+                             nn.AvgPool2d(3, 2, 1, count_include_pad=False), nn.Hardswish(), nn.Flatten(),
+                             nn.Linear(4 * 4 * 4, 8), nn.ELU(), nn.Linear(8, 3)), (1, 8, 8)
+    if name == "cnn_reflect":
+        return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1, padding_mode="reflect"), nn.Softplus(), nn.AvgPool2d(2),
+                             nn.Flatten(), nn.Linear(4 * 4 * 4, 6), nn.Hardsigmoid(), nn.Linear(6, 3)), (1, 8, 8)
+    if name == "embedding":
+        return TokenMean(), (5,)
+    if name == "glu_slice":
+        return GluSlice(), (10,)
     if name == "binary":  # probabilities for bce
         return nn.Sequential(nn.Linear(10, 8), nn.Tanh(), nn.Linear(8, 1), nn.Sigmoid()), (10,)
     if name == "logprobs":  # log-probabilities for nll
@@ -100,8 +144,10 @@ def run_case(label, model_name, loss, opt, lr, wd, clip, batch, freeze, smoothin
     if freeze or smoothing:
         tag += f"_f{len(results)}"
     onnx_path, so = f"{WORK}/{tag}.onnx", f"{WORK}/{tag}.so"
-    torch.onnx.export(model, torch.zeros(batch, *shape), onnx_path, input_names=["x"], output_names=["y"],
-                      opset_version=17, do_constant_folding=False, training=torch.onnx.TrainingMode.TRAINING)
+    x_dtype = torch.int64 if model_name in TOKENS else torch.float32
+    torch.onnx.export(model, torch.zeros(batch, *shape, dtype=x_dtype), onnx_path, input_names=["x"],
+                      output_names=["y"], opset_version=17, do_constant_folding=False,
+                      training=torch.onnx.TrainingMode.TRAINING)
     cmd = [f"{BIN}/dlc", "compile", onnx_path, "-o", so, "--train", "--loss", loss, "--optimizer", opt, "--lr", str(lr)]
     if wd:
         cmd += ["--weight-decay", str(wd)]
@@ -118,7 +164,7 @@ def run_case(label, model_name, loss, opt, lr, wd, clip, batch, freeze, smoothin
     rng = np.random.default_rng(1)
     worst = 0.0
     with torch.no_grad():
-        out_shape = tuple(model(torch.zeros(batch, *shape)).shape)
+        out_shape = tuple(model(torch.zeros(batch, *shape, dtype=x_dtype)).shape)
     # Tracing for export and the shape probe ran forward passes that moved batch norm's
     # running statistics; both sides start from the values the ONNX file holds.
     import onnx
@@ -128,8 +174,13 @@ def run_case(label, model_name, loss, opt, lr, wd, clip, batch, freeze, smoothin
         for key, buf in model.state_dict().items():
             if "running_" in key and key in saved:
                 buf.copy_(torch.from_numpy(saved[key].copy()))
+    seen = set()
     for step in range(STEPS):
-        x = rng.standard_normal((batch, *shape)).astype(np.float32)
+        if model_name in TOKENS:
+            x = rng.integers(0, TOKENS[model_name][1], (batch, *shape)).astype(np.int64)
+            seen.update(x.ravel().tolist())
+        else:
+            x = rng.standard_normal((batch, *shape)).astype(np.float32)
         t = labels(loss, rng, out_shape)
         if step == 0:  # eval_step on the initial parameters: loss and outputs
             ev_loss, ev_y = m.run("eval_step", {"x": x, "label": t})
@@ -157,6 +208,18 @@ def run_case(label, model_name, loss, opt, lr, wd, clip, batch, freeze, smoothin
             except KeyError:
                 continue  # torch.onnx.export may rename buffers; the losses still cover them
             worst = max(worst, float(np.abs(got_buf - buf.numpy()).max() / max(np.abs(buf.numpy()).max(), 1e-12)))
+    table_note = ""
+    for n, mod in model.named_modules():
+        if isinstance(mod, nn.Embedding):
+            # The whole updated table against torch's; rows of ids no batch held got no
+            # gradient, so without weight decay they must still be the ONNX file's values.
+            got_t, ref_t = m.param(n + ".weight"), mod.weight.detach().numpy()
+            worst = max(worst, float(np.abs(got_t - ref_t).max() / np.abs(ref_t).max()))
+            unseen = sorted(set(range(ref_t.shape[0])) - seen)
+            kept = bool(unseen) and np.array_equal(got_t[unseen], saved[n + ".weight"][unseen])
+            if not wd and not kept:
+                worst = float("inf")
+            table_note += f", table {n}.weight: {len(unseen)} unseen rows {'unchanged' if kept else 'changed'}"
     steps_done = int(m.param("optimizer.step"))
     frozen_ok = True
     if freeze:
@@ -175,7 +238,7 @@ def run_case(label, model_name, loss, opt, lr, wd, clip, batch, freeze, smoothin
             print(f"  frozen {frozen}: manifest {flags}")
     ok = worst <= RTOL and steps_done == STEPS and frozen_ok
     results.append(ok)
-    print(f"{'PASS' if ok else 'FAIL'} {label}: worst relative difference {worst:.2e} (losses of {STEPS} steps, eval_step, running statistics)"
+    print(f"{'PASS' if ok else 'FAIL'} {label}: worst relative difference {worst:.2e} (losses of {STEPS} steps, eval_step, running statistics{table_note})"
           f" (optimizer.step = {steps_done})" + (f"; frozen {', '.join(frozen)} unchanged" if freeze else ""), flush=True)
 
 # ---- Dropout in train_step ------------------------------------------------------------
@@ -376,6 +439,11 @@ case("mlp3", "cross_entropy", "adam", lr=1e-2, smoothing=0.1)
 case("mlp", "cross_entropy", "sgd", lr=0.05, smoothing=0.3)
 case("logits", "bce_logits", "adam", lr=1e-2)
 case("logits", "bce_logits", "sgd", lr=0.05)
+case("ln_gelu", "cross_entropy", "adam")
+case("cnn_avg", "cross_entropy", "momentum", lr=0.05)
+case("cnn_reflect", "cross_entropy", "adam")
+case("embedding", "cross_entropy", "adam")
+case("glu_slice", "cross_entropy", "adam")
 guarded(dropout_checks)
 guarded(dropout_cli_runs)
 print(f"{sum(results)} passed, {len(results) - sum(results)} failed")

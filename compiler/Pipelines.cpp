@@ -17,6 +17,26 @@ using namespace mlir;
 
 namespace dlc {
 
+// Shared by the CPU and CUDA lowerings: loops and affine maps down to cf + arith.
+static void addLoopsToControlFlow(OpPassManager &pm) {
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(arith::createArithExpandOpsPass());
+}
+
+// Entry points take bare pointers on both targets (the runtime passes raw buffers).
+static void addHostToLLVM(OpPassManager &pm) {
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  ConvertFuncToLLVMPassOptions funcOptions;
+  funcOptions.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+}
+
 void buildGraphToKernelPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -60,22 +80,12 @@ void buildLowerToLLVMPipeline(OpPassManager &pm, const CpuPipelineOptions &optio
   pm.addNestedPass<func::FuncOp>(createVectorizeElementwise(elementwise));
   pm.addPass(createOutlineParallelLoops());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(arith::createArithExpandOpsPass());
+  addLoopsToControlFlow(pm);
   pm.addPass(createConvertMathToFuncs());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createConvertVectorToLLVMPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  ConvertFuncToLLVMPassOptions funcOptions;
-  funcOptions.useBarePtrCallConv = true;
-  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  addHostToLLVM(pm);
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createLowerParallelCalls());
   pm.addPass(createCanonicalizerPass());
@@ -94,7 +104,9 @@ void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
 
 // --- CUDA -------------------------------------------------------------------
 void buildCudaLowerPipeline(OpPassManager &pm, const CudaPipelineOptions &options) {
-  pm.addNestedPass<func::FuncOp>(createCudaTileMatmul());
+  CudaTileMatmulOptions matmul;
+  matmul.precision = options.precision;
+  pm.addNestedPass<func::FuncOp>(createCudaTileMatmul(matmul));
   pm.addNestedPass<func::FuncOp>(createCudaMapReductions());
   pm.addNestedPass<func::FuncOp>(createLowerCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
@@ -112,11 +124,7 @@ void buildCudaLowerPipeline(OpPassManager &pm, const CudaPipelineOptions &option
   if (!options.libdevice.empty())
     target.linkLibs.push_back(options.libdevice);
   pm.addPass(createGpuNVVMAttachTarget(target));
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(arith::createArithExpandOpsPass());
+  addLoopsToControlFlow(pm);
   OpPassManager &kernels = pm.nest<gpu::GPUModuleOp>();
   kernels.addPass(createConvertGpuOpsToNVVMOps());
   kernels.addPass(createCanonicalizerPass());
@@ -125,13 +133,7 @@ void buildCudaLowerPipeline(OpPassManager &pm, const CudaPipelineOptions &option
   // Entry points take bare pointers (as on the CPU), converted before gpu-to-llvm: its
   // host bare-pointer option would also pass bare pointers to kernels that expect
   // memref descriptors.
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  ConvertFuncToLLVMPassOptions funcOptions;
-  funcOptions.useBarePtrCallConv = true;
-  pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  addHostToLLVM(pm);
   pm.addPass(createGpuToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());

@@ -39,6 +39,9 @@ struct CudaPipelineOptions : mlir::PassPipelineOptions<CudaPipelineOptions> {
                                 llvm::cl::desc("CUDA's libdevice.10.bc, linked for math functions ('' for none)"),
                                 llvm::cl::init("")};
   Option<int> optLevel{*this, "opt-level", llvm::cl::desc("Optimization level 0-3"), llvm::cl::init(2)};
+  Option<std::string> precision{*this, "precision",
+                                llvm::cl::desc("Matmul operands: fp32, or tf32/bf16/fp16 on the tensor cores"),
+                                llvm::cl::init("fp32")};
 };
 /// bufferized linalg -> kernels on the GPU (gpu.binary with PTX) + host LLVM dialect that
 /// launches them through the mgpu* functions.

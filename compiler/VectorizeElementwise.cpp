@@ -1,10 +1,12 @@
-// dlc-vectorize-elementwise: linalg ops on memrefs whose innermost loop is parallel and
-// whose operands are read along it contiguously, with stride 2 or repeated -> scalar
-// outer loops around a vector inner loop (masked tail), reductions inside it. Covers
-// elementwise kernels, im2col/col2im copies, fills, broadcasts, pooling windows and
-// their gradients;
-// LLVM alone leaves many of them scalar (short rows are fully unrolled before its loop
-// vectorizer runs, and it cannot prove the arena's buffers apart).
+// dlc-vectorize-elementwise: linalg ops on memrefs -> scalar outer loops around one
+// vector loop (masked tail). The vector dim is the output's last index (a parallel dim;
+// reduction dims then run inside the vector loop, carrying the output vector) or, for a
+// sum/max/min along rows, the innermost reduction dim (lanes hold partial results).
+// Operands must be read along it contiguously, with stride 2, repeated (`floordiv`), or
+// not at all. Covers elementwise kernels, im2col/col2im copies, fills, broadcasts, max
+// pool and its gradient, bias-gradient sums. LLVM alone leaves many of these scalar
+// (short rows are fully unrolled before its loop vectorizer runs, and it cannot prove
+// the arena's buffers apart).
 #include "compiler/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -19,7 +21,7 @@ using namespace mlir;
 
 namespace {
 
-/// How an operand is read along the innermost loop dim: its last index is `d_last * factor
+/// How an operand is read along the vector dim d_last: its last index is `d_last * factor
 /// + rest` (Strided; factor 1: contiguous), `d_last floordiv factor + rest` (Repeated:
 /// each element feeds `factor` lanes, as a pool's gradient reads its window's output), or
 /// does not depend on d_last (Invariant). `rest` is free of d_last.
@@ -71,6 +73,9 @@ bool unitInnerStride(MemRefType t) {
 
 bool vectorizableScalar(Type t) { return isa<FloatType>(t) || (isa<IntegerType>(t) && t.getIntOrFloatBitWidth() <= 64); }
 
+/// Memory holds whole bytes per element; a vector of i1 would load packed bits.
+bool vectorizableElement(Type t) { return vectorizableScalar(t) && t.getIntOrFloatBitWidth() % 8 == 0; }
+
 /// The loop dim vectorized: the one the output's last index is (a parallel dim).
 std::optional<unsigned> vectorDim(linalg::LinalgOp op) {
   AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
@@ -87,10 +92,11 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
 
   /// Whether `op` can be rewritten: every check is made before anything is built.
   bool supported(linalg::LinalgOp op) {
+    // Every output element is written by one (parallel) iteration or accumulated over the
+    // reduction dims, which a projected permutation leaves out.
     if (!op.hasPureBufferSemantics() || op.getNumLoops() == 0 || op->getNumRegions() != 1 ||
-        op.getNumDpsInits() != 1 || op.hasIndexSemantics())
-      return false;
-    if (op.getNumDpsInits() != 1 || !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isProjectedPermutation())
+        op.getNumDpsInits() != 1 || op.hasIndexSemantics() ||
+        !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isProjectedPermutation())
       return false;
     std::optional<unsigned> vdim = vectorDim(op);
     if (!vdim)
@@ -106,7 +112,7 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
           return false;
         continue;
       }
-      if (!vectorizableScalar(t.getElementType()) || !unitInnerStride(t))
+      if (!vectorizableElement(t.getElementType()) || !unitInnerStride(t))
         return false;
       Access a = accessOf(op.getMatchingIndexingMap(&operand), last);
       if (a.kind == Access::Other || (op.isDpsInit(&operand) && (a.kind != Access::Strided || a.factor != 1)))
@@ -114,10 +120,6 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
       if (a.kind == Access::Repeated && vectorWidth % a.factor)
         return false;
     }
-    // Every output element is written by one (parallel) iteration or accumulated over the
-    // reduction dims, which the output's map leaves out.
-    if (!op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isProjectedPermutation())
-      return false;
     for (Operation &inner : op.getBlock()->without_terminator()) {
       if (!OpTrait::hasElementwiseMappableTraits(&inner) || inner.getNumRegions() != 0)
         return false;
@@ -364,7 +366,7 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
       return false;
     OpOperand *init = op.getDpsInitOperand(0);
     auto outType = dyn_cast<MemRefType>(init->get().getType());
-    if (!outType || !vectorizableScalar(outType.getElementType()) ||
+    if (!outType || !vectorizableElement(outType.getElementType()) ||
         !op.getMatchingIndexingMap(init).isProjectedPermutation())
       return false;
     for (OpOperand *in : op.getDpsInputOperands()) {
@@ -375,7 +377,7 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
         continue;
       }
       Access a = accessOf(op.getMatchingIndexingMap(in), last);
-      if (!vectorizableScalar(t.getElementType()) || !unitInnerStride(t) ||
+      if (!vectorizableElement(t.getElementType()) || !unitInnerStride(t) ||
           !(a.kind == Access::Invariant || (a.kind == Access::Strided && a.factor == 1)))
         return false;
     }

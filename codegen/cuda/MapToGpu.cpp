@@ -54,6 +54,13 @@ SmallVector<Value> usedValues(Operation *op) {
   return values;
 }
 
+/// Whether the op holds parallel loops or launches: work for many threads.
+bool launchesKernels(Operation *op) {
+  return op->walk([](Operation *inner) {
+           return isa<scf::ParallelOp, gpu::LaunchOp>(inner) ? WalkResult::interrupt() : WalkResult::advance();
+         }).wasInterrupted();
+}
+
 struct Group {
   bool parallel = false;
   SmallVector<Operation *> ops;
@@ -121,6 +128,15 @@ struct CudaMapToGpuPass : dlc::impl::CudaMapToGpuBase<CudaMapToGpuPass> {
       if (isa<gpu::LaunchOp>(op)) { // mapped already (matmul, reduction): keeps its place
         if (tainted)
           return op->emitError("a kernel reads a scalar computed by an earlier kernel");
+        open = -1;
+        continue;
+      }
+      // A loop around kernels (an unrolled-in-time recurrence) stays on the host and
+      // launches its body's kernels on every iteration.
+      if (auto loop = dyn_cast<scf::ForOp>(op); loop && loop.getNumResults() == 0 && !tainted && launchesKernels(loop)) {
+        open = -1;
+        if (failed(formGroups(*loop.getBody(), groups)))
+          return failure();
         open = -1;
         continue;
       }

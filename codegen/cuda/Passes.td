@@ -15,7 +15,9 @@ def CudaMapToGpu : Pass<"dlc-cuda-map-to-gpu", "mlir::func::FuncOp"> {
     - `memref.copy` becomes such a parallel copy;
     - consecutive other ops (scalar loads/stores, `scf.for` loops without parallel
       dimensions, and the scalar arithmetic between them) run in one single-thread
-      `gpu.launch`, in program order.
+      `gpu.launch`, in program order;
+    - an `scf.for` around parallel loops or launches (a recurrence over time steps)
+      stays on the host, and its body is mapped the same way.
     Constants and `memref.get_global` are re-created inside each launch, so no host
     address reaches a kernel. A `memref.alloc` left outside the arena is an error.
 
@@ -46,15 +48,33 @@ def CudaTileMatmul : Pass<"dlc-cuda-tile-matmul", "mlir::func::FuncOp"> {
     and K is long (weight gradients), K is split over gridDim.z and the slices add their
     partial products into C with atomic adds.
 
+    With `precision` tf32, bf16 or fp16 the kernel uses the tensor cores instead: 8 warps
+    per block, each computing up to 4x4 tiles of 16x8 with `nvvm.mma.sync` (m16n8k8 for
+    tf32, m16n8k16 for bf16 and fp16) and f32 accumulators. A and B stay f32 in memory;
+    they are rounded (tf32: cvt.rna; bf16/fp16: round to nearest even) when staged in
+    workgroup memory as 32-bit words, 32 words of K per step (one tf32 value or two
+    16-bit values per word). Split K and the zero-filled tails work as above.
+
     ```mlir
     linalg.matmul ins(%a, %b : memref<64x784xf32>, memref<784x256xf32>) outs(%c : memref<64x256xf32>)
     // becomes
     gpu.launch blocks(...) in (%gx = %c4, %gy = %c1, ...) threads(...) in (%sx = %c256, ...)
         workgroup(%as : memref<16x64xf32, 3>, %bs : memref<16x64xf32, 3>) { ... }
+    // or, with precision=tf32,
+    gpu.launch ... workgroup(%as : memref<32x36xi32, 3>, %bs : memref<32x40xi32, 3>) {
+      %w = nvvm.convert.float.to.tf32 %x {rnd = #nvvm.fp_rnd_mode<rna>}
+      ...
+      %d = nvvm.mma.sync A[...] B[...] C[...] {shape = #nvvm.shape<m = 16, n = 8, k = 8>, ...}
+    }
     ```
   }];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
-                           "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect"];
+                           "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+                           "::mlir::LLVM::LLVMDialect", "::mlir::NVVM::NVVMDialect"];
+  let options = [
+    Option<"precision", "precision", "std::string", "\"fp32\"",
+           "Operand precision: fp32 (SIMT FMA), tf32, bf16 or fp16 (mma.sync, f32 accumulation)">,
+  ];
 }
 
 def CudaMapReductions : Pass<"dlc-cuda-map-reductions", "mlir::func::FuncOp"> {

@@ -1,5 +1,6 @@
 // dlc-cuda-tile-matmul: f32 linalg.matmul on memrefs -> a shared-memory tiled gpu.launch.
 #include "codegen/cuda/Passes.h"
+#include "codegen/cuda/TensorCoreMatmul.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -18,7 +19,15 @@ constexpr int64_t kTileK = 16;
 constexpr int64_t kMultiprocessors = 132; // H100 SXM; enough blocks to fill the chip
 
 struct CudaTileMatmulPass : dlc::impl::CudaTileMatmulBase<CudaTileMatmulPass> {
+  using Base::Base;
+
   void runOnOperation() override {
+    auto kind = dlc::cuda::parseMatmulPrecision(precision);
+    if (!kind) {
+      getOperation().emitError() << "dlc-cuda-tile-matmul: unknown precision '" << precision
+                                 << "' (fp32, tf32, bf16 or fp16)";
+      return signalPassFailure();
+    }
     SmallVector<linalg::MatmulOp> matmuls;
     getOperation().walk([&](linalg::MatmulOp mm) {
       if (!mm.hasPureBufferSemantics() || !transposition(mm))
@@ -30,8 +39,14 @@ struct CudaTileMatmulPass : dlc::impl::CudaTileMatmulBase<CudaTileMatmulPass> {
       }
       matmuls.push_back(mm);
     });
-    for (linalg::MatmulOp mm : matmuls)
-      rewrite(mm);
+    for (linalg::MatmulOp mm : matmuls) {
+      if (*kind == dlc::cuda::MatmulPrecision::FP32) {
+        rewrite(mm);
+        continue;
+      }
+      auto [transA, transB] = *transposition(mm);
+      dlc::cuda::rewriteMatmulWithTensorCores(mm, transA, transB, *kind, kMultiprocessors);
+    }
   }
 
   /// Which operands the matmul reads transposed (A as KxM, B as NxK): {transA, transB},

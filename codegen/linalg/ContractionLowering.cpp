@@ -1,6 +1,6 @@
-// matmul, conv and conv_transpose -> linalg. Conv is a linalg.generic over
-// (n, group, out-channel, out-spatial..., in-channel, kernel...) so that groups and
-// depthwise convolutions need no special case.
+// matmul, conv and conv_transpose -> linalg. f32 convs are im2col and a matmul (a
+// batch_matmul over the groups when grouped); other element types a linalg.generic over
+// (n, group, out-channel, out-spatial..., in-channel, kernel...).
 #include "codegen/linalg/GraphToLinalg.h"
 #include "codegen/linalg/LoweringUtils.h"
 #include "dialects/Graph/GraphDialect.h"
@@ -116,11 +116,63 @@ Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> lo, Arra
   return padTensor(b, loc, x, l, h, padValue);
 }
 
+/// A grouped conv as one batch_matmul over the groups (im2col per group):
+/// W[G, M/g, C/g*K...] x cols[G, C/g*K..., N*O...]. Returns [G, M/g, N*O...].
+Value buildGroupedIm2colMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, ArrayRef<int64_t> strides,
+                               ArrayRef<int64_t> dilations, int64_t group, RankedTensorType resultType) {
+  MLIRContext *ctx = b.getContext();
+  auto xs = cast<RankedTensorType>(x.getType()).getShape();
+  auto ws = cast<RankedTensorType>(w.getType()).getShape();
+  auto ys = resultType.getShape();
+  Type elem = resultType.getElementType();
+  int64_t s = xs.size() - 2, n = xs[0], cg = ws[1], mg = ws[0] / group;
+  int64_t kk = 1, cols2 = n;
+  for (int64_t i = 0; i < s; ++i) {
+    kk *= ws[i + 2];
+    cols2 *= ys[i + 2];
+  }
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<int64_t> xg{n, group, cg};
+  xg.append(xs.begin() + 2, xs.end());
+  Value xv = reshapeTensor(b, loc, x, xg);
+  // cols: [G, C/g, K1..Ks, N, O1..Os], the ungrouped im2col's layout per group.
+  SmallVector<int64_t> colShape{group, cg};
+  colShape.append(ws.begin() + 2, ws.end());
+  colShape.push_back(n);
+  colShape.append(ys.begin() + 2, ys.end());
+  unsigned dims = colShape.size();
+  SmallVector<AffineExpr> xe{d(2 + s), d(0), d(1)};
+  for (int64_t i = 0; i < s; ++i)
+    xe.push_back(d(3 + s + i) * strides[i] + d(2 + i) * dilations[i]);
+  auto colType = RankedTensorType::get(colShape, elem);
+  Value cols = b.create<linalg::GenericOp>(loc, TypeRange{colType}, ValueRange{xv},
+                                           ValueRange{emptyTensor(b, loc, colType)},
+                                           SmallVector<AffineMap>{AffineMap::get(dims, 0, xe, ctx),
+                                                                  b.getMultiDimIdentityMap(dims)},
+                                           parallelIterators(dims),
+                                           [](OpBuilder &nb, Location l, ValueRange a) {
+                                             nb.create<linalg::YieldOp>(l, a[0]);
+                                           })
+                   .getResult(0);
+  cols = reshapeTensor(b, loc, cols, {group, cg * kk, cols2});
+  auto outType = RankedTensorType::get({group, mg, cols2}, elem);
+  Value init;
+  if (bias)
+    init = buildElementwise(b, loc, outType, ValueRange{reshapeTensor(b, loc, bias, {group, mg, 1})},
+                            [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+  else
+    init = filledTensor(b, loc, outType, scalarConstant(b, loc, elem, 0));
+  return b.create<linalg::BatchMatmulOp>(loc, TypeRange{outType},
+                                         ValueRange{reshapeTensor(b, loc, w, {group, mg, cg * kk}), cols},
+                                         ValueRange{init})
+      .getResult(0);
+}
+
 /// conv as one matmul (im2col): W[M, C*K...] x cols[C*K..., N*O...], where cols gathers
-/// every input window. Used for ungrouped f32 convs, where the matmul micro-kernel does
-/// the heavy lifting.
+/// every input window; grouped convs as one batch_matmul over the groups. Used for f32
+/// convs, where the matmul micro-kernel does the heavy lifting.
 Value buildConvIm2col(OpBuilder &b, Location loc, Value x, Value w, Value bias, ArrayRef<int64_t> strides,
-                      ArrayRef<int64_t> dilations, RankedTensorType resultType) {
+                      ArrayRef<int64_t> dilations, int64_t group, RankedTensorType resultType) {
   MLIRContext *ctx = b.getContext();
   auto xs = cast<RankedTensorType>(x.getType()).getShape();
   auto ws = cast<RankedTensorType>(w.getType()).getShape();
@@ -134,16 +186,20 @@ Value buildConvIm2col(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
   }
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   auto copy = [](OpBuilder &nb, Location l, ValueRange a) { nb.create<linalg::YieldOp>(l, a[0]); };
-  Value wm = reshapeTensor(b, loc, w, {m, c * kk});
   auto outType = RankedTensorType::get({m, cols2}, elem);
-  Value init;
-  if (bias)
-    init = buildElementwise(b, loc, outType, ValueRange{reshapeTensor(b, loc, bias, {m, 1})},
-                            [](OpBuilder &, Location, ValueRange a) { return a[0]; });
-  else
-    init = filledTensor(b, loc, outType, scalarConstant(b, loc, elem, 0));
+  Value wm, init;
+  if (group == 1) {
+    wm = reshapeTensor(b, loc, w, {m, c * kk});
+    if (bias)
+      init = buildElementwise(b, loc, outType, ValueRange{reshapeTensor(b, loc, bias, {m, 1})},
+                              [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+    else
+      init = filledTensor(b, loc, outType, scalarConstant(b, loc, elem, 0));
+  }
   Value out;
-  if (c * kk > cols2) {
+  if (group > 1) {
+    out = buildGroupedIm2colMatmul(b, loc, x, w, bias, strides, dilations, group, resultType);
+  } else if (c * kk > cols2) {
     // A long reduction onto few columns (the weight gradient's conv, batch as channels):
     // the windows as rows, [N, O1..Os, C, K1..Ks], contiguous along the window, and
     // out = W rows^T, both operands read along the reduction.
@@ -207,8 +263,8 @@ Value buildConv(OpBuilder &b, Location loc, Value x, Value w, Value bias, ArrayR
   auto ws = cast<RankedTensorType>(w.getType()).getShape();
   auto ys = resultType.getShape();
   Type elem = resultType.getElementType();
-  if (group == 1 && elem.isF32())
-    return buildConvIm2col(b, loc, x, w, bias, strides, dilations, resultType);
+  if (elem.isF32())
+    return buildConvIm2col(b, loc, x, w, bias, strides, dilations, group, resultType);
   int64_t s = xs.size() - 2, mg = ws[0] / group, cg = ws[1];
   SmallVector<int64_t> xg{xs[0], group, cg}, wg{group, mg, cg}, yg{ys[0], group, mg};
   xg.append(xs.begin() + 2, xs.end());

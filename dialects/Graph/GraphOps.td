@@ -169,7 +169,7 @@ def Graph_ConvOp : Graph_Op<"conv", [DeclareOpInterfaceMethods<Graph_GradientOpI
   let hasVerifier = 1;
 }
 
-def Graph_ConvTransposeOp : Graph_Op<"conv_transpose"> {
+def Graph_ConvTransposeOp : Graph_Op<"conv_transpose", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "N-d transposed convolution (the gradient of conv with respect to its input)";
   let description = [{
     Input `N x C x D1..Dn`, weight `C x M/group x K1..Kn`; output size per axis is

@@ -14,6 +14,7 @@
 
 #include <cstring>
 #include <deque>
+#include <optional>
 
 using namespace mlir;
 
@@ -215,6 +216,22 @@ static llvm::Error run(ModuleOp module, llvm::function_ref<void(OpPassManager &)
 
 /// --target cuda, from the bufferized module on: kernels to PTX (and cubin), host code
 /// that launches them.
+// `--emit llvm|obj` stop after the LLVM dialect on both targets; nullopt: go on.
+static std::optional<llvm::Error> emitLLVMStage(ModuleOp module, const ArtifactSpec &spec,
+                                                const CompileOptions &options,
+                                                const std::string &outputPath, llvm::raw_ostream &os) {
+  if (options.emit == "llvm") {
+    auto ir = emitLLVMIR(module, spec, options.optLevel);
+    if (!ir)
+      return ir.takeError();
+    os << *ir;
+    return llvm::Error::success();
+  }
+  if (options.emit == "obj")
+    return emitObjectFile(module, spec, options.optLevel, outputPath);
+  return std::nullopt;
+}
+
 static llvm::Error compileCuda(ModuleOp module, const ArtifactSpec &spec, const CompileOptions &options,
                                const std::string &outputPath, llvm::raw_ostream &os) {
   auto features = cudaFeaturesFor(options.cudaArch);
@@ -224,6 +241,7 @@ static llvm::Error compileCuda(ModuleOp module, const ArtifactSpec &spec, const 
   cuda.chip = options.cudaArch;
   cuda.features = *features;
   cuda.optLevel = options.optLevel;
+  cuda.precision = options.precision;
   cuda.libdevice = findLibdevice();
   if (auto err = run(module, [&](OpPassManager &pm) { buildCudaLowerPipeline(pm, cuda); }, "cuda-lower"))
     return err;
@@ -234,15 +252,8 @@ static llvm::Error compileCuda(ModuleOp module, const ArtifactSpec &spec, const 
     os << *ptx;
     return llvm::Error::success();
   }
-  if (options.emit == "llvm") {
-    auto ir = emitLLVMIR(module, spec, options.optLevel);
-    if (!ir)
-      return ir.takeError();
-    os << *ir;
-    return llvm::Error::success();
-  }
-  if (options.emit == "obj")
-    return emitObjectFile(module, spec, options.optLevel, outputPath);
+  if (auto stopped = emitLLVMStage(module, spec, options, outputPath, os))
+    return std::move(*stopped);
   CudaTargetOptions target;
   target.arch = options.cudaArch;
   target.optLevel = options.optLevel;
@@ -303,15 +314,8 @@ llvm::Error compileModel(onnx_frontend::ImportedModel &model, const CompileOptio
   if (auto err = run(module, [&](OpPassManager &pm) { buildLowerToLLVMPipeline(pm, cpu); }, "lower-to-llvm"))
     return err;
 
-  if (options.emit == "llvm") {
-    auto ir = emitLLVMIR(module, spec, options.optLevel);
-    if (!ir)
-      return ir.takeError();
-    os << *ir;
-    return llvm::Error::success();
-  }
-  if (options.emit == "obj")
-    return emitObjectFile(module, spec, options.optLevel, outputPath);
+  if (auto stopped = emitLLVMStage(module, spec, options, outputPath, os))
+    return std::move(*stopped);
   llvm::SmallString<128> obj;
   if (auto ec = llvm::sys::fs::createTemporaryFile("dlc-kernels", "o", obj))
     return llvm::createStringError("cannot create a temporary file: " + ec.message());

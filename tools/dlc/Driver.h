@@ -29,6 +29,8 @@ struct CompileOptions {
   std::string target = "cpu";
   /// --target cuda: the GPU architecture (sm_80, sm_90, ...).
   std::string cudaArch = "sm_80";
+  /// --target cuda: matmul operand precision, fp32 or tf32/bf16/fp16 (tensor cores).
+  std::string precision = "fp32";
   /// "" (write the artifact), graph, kernel, linalg, llvm, ptx (print), obj (write an object).
   std::string emit;
   int optLevel = 2;

@@ -22,6 +22,8 @@ options:
   -o FILE                 the artifact to write (a shared object)
   --target cpu|cuda       code generation target (default cpu)
   --cuda-arch sm_XY       GPU architecture for --target cuda (default sm_80; sm_90 for H100)
+  --precision P           --target cuda matmul operands: fp32 (default), or tf32, bf16, fp16
+                          on the tensor cores (f32 in memory, f32 accumulation)
   --emit STAGE            stop after STAGE and print it: graph, kernel, linalg, llvm
                           (LLVM IR of the host code), ptx (--target cuda); obj writes
                           the object file to -o instead
@@ -47,7 +49,7 @@ training (adds the entry points train_step and eval_step):
 )";
 
 struct Options {
-  std::string input, output, target = "cpu", emit, cudaArch;
+  std::string input, output, target = "cpu", emit, cudaArch, precision;
   int optLevel = 2;
   dlc::onnx_frontend::ImportOptions import;
   dlc::TrainOptions train;
@@ -106,6 +108,8 @@ Options parseArgs(int argc, char **argv) {
       o.emit = value();
     else if (a == "--cuda-arch")
       o.cudaArch = value();
+    else if (a == "--precision")
+      o.precision = value();
     else if (a.size() == 3 && a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3')
       o.optLevel = a[2] - '0';
     else if (a == "--input-shape") {
@@ -168,6 +172,11 @@ Options parseArgs(int argc, char **argv) {
     fail("--emit ptx needs --target cuda");
   if (!o.cudaArch.empty() && o.target != "cuda")
     fail("--cuda-arch needs --target cuda");
+  static const char *precisions[] = {"", "fp32", "tf32", "bf16", "fp16"};
+  if (!llvm::is_contained(precisions, o.precision))
+    fail("unknown --precision '" + o.precision + "' (fp32, tf32, bf16 or fp16)");
+  if (!o.precision.empty() && o.target != "cuda")
+    fail("--precision needs --target cuda");
   if (o.output.empty() && (o.emit.empty() || o.emit == "obj"))
     fail("no output given (-o MODEL.so)");
   return o;
@@ -195,6 +204,8 @@ int main(int argc, char **argv) {
   compile.target = opts.target;
   if (!opts.cudaArch.empty())
     compile.cudaArch = opts.cudaArch;
+  if (!opts.precision.empty())
+    compile.precision = opts.precision;
   compile.emit = opts.emit;
   compile.optLevel = opts.optLevel;
   compile.train = opts.train;

@@ -1,19 +1,33 @@
 #!/usr/bin/python3
 """Every test model compiles for --target cuda, for inference and training, for sm_80 and
-sm_90, and CUDA's ptxas accepts the PTX. Needs no GPU.
+sm_90, and CUDA's ptxas accepts the PTX; mlp, lenet and transformer also with
+--precision tf32 and bf16, whose PTX must use the tensor cores (mma.sync). Needs no GPU.
 
     cuda_compile.py BIN_DIR PEER_SCRIPT WORK_DIR"""
 import os, shutil, subprocess, sys
 
 BIN, PEER, WORK = sys.argv[1:4]
-MODELS = ["linreg", "mlp", "lenet", "transformer"]
+MODELS = ["linreg", "mlp", "lenet", "transformer", "lstm", "gru"]
 LOSS = {"linreg": "mse"}
+PRECISION_MODELS = ["mlp", "lenet", "transformer"]
+# The instruction each --precision must put in the PTX.
+MMA = {"tf32": "mma.sync.aligned.m16n8k8.row.col.f32.tf32.tf32.f32",
+       "bf16": "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32"}
 
 def ptxas():
     for p in [os.path.join(os.environ.get("CUDA_HOME", "/nonexistent"), "bin/ptxas"), "/usr/local/cuda/bin/ptxas"]:
         if os.path.exists(p):
             return p
     return shutil.which("ptxas")
+
+def gpu_present():
+    import ctypes
+    try:
+        cuda = ctypes.CDLL("libcuda.so.1")
+    except OSError:
+        return False
+    count = ctypes.c_int(0)
+    return cuda.cuInit(0) == 0 and cuda.cuDeviceGetCount(ctypes.byref(count)) == 0 and count.value > 0
 
 def main():
     assembler = ptxas()
@@ -23,18 +37,26 @@ def main():
     subprocess.run(["/usr/bin/python3", PEER, "export", WORK, "--batch", "16", "--only", ",".join(MODELS)],
                    check=True, capture_output=True)
     failures = []
-    for name in MODELS:
+    variants = [(m, "fp32") for m in MODELS] + [(m, p) for p in MMA for m in PRECISION_MODELS]
+    for name, precision in variants:
         for train in (False, True):
             for arch in ("sm_80", "sm_90"):
-                label = f"{name} {'train' if train else 'infer'} {arch}"
-                base = os.path.join(WORK, f"{name}_{'train' if train else 'infer'}_{arch}")
+                suffix = "" if precision == "fp32" else f"_{precision}"
+                label = f"{name} {'train' if train else 'infer'} {arch}" + (f" {precision}" if suffix else "")
+                base = os.path.join(WORK, f"{name}_{'train' if train else 'infer'}_{arch}{suffix}")
                 cmd = [f"{BIN}/dlc", "compile", f"{WORK}/{name}.onnx", "--target", "cuda", "--cuda-arch", arch]
+                if suffix:
+                    cmd += ["--precision", precision]
                 if train:
                     cmd += ["--train", "--loss", LOSS.get(name, "cross_entropy"), "--optimizer", "adam"]
                 ptx = subprocess.run(cmd + ["--emit", "ptx"], capture_output=True, text=True)
                 if ptx.returncode != 0 or ".entry" not in ptx.stdout:
                     failures.append(label)
                     print(f"FAIL {label}: dlc --emit ptx: {ptx.stderr.strip()[:2000]}")
+                    continue
+                if suffix and MMA[precision] not in ptx.stdout:
+                    failures.append(label)
+                    print(f"FAIL {label}: no {MMA[precision]} in the PTX")
                     continue
                 with open(base + ".ptx", "w") as f:
                     f.write(ptx.stdout)
@@ -51,7 +73,35 @@ def main():
                     continue
                 kernels = ptx.stdout.count(".entry")
                 print(f"PASS {label}: {kernels} kernels, ptxas accepted, artifact {os.path.getsize(base + '.so')} bytes")
-    total = len(MODELS) * 4
+    total = len(variants) * 4
+    # Bad options: one clear error each, nonzero exit.
+    onnx_path = f"{WORK}/mlp.onnx"
+    for args, expected in [(["--target", "cuda", "--cuda-arch", "sm_5"], "unknown CUDA architecture 'sm_5'"),
+                           (["--target", "cuda", "--cuda-arch", "sm_60"], "is not supported"),
+                           (["--emit", "ptx"], "--emit ptx needs --target cuda"),
+                           (["--cuda-arch", "sm_90"], "--cuda-arch needs --target cuda"),
+                           (["--target", "cuda", "--precision", "fp8"], "unknown --precision 'fp8'"),
+                           (["--precision", "tf32"], "--precision needs --target cuda")]:
+        total += 1
+        r = subprocess.run([f"{BIN}/dlc", "compile", onnx_path, "-o", f"{WORK}/bad.so"] + args,
+                           capture_output=True, text=True)
+        ok = r.returncode != 0 and expected in r.stderr
+        if not ok:
+            failures.append(" ".join(args))
+        print(f"{'PASS' if ok else 'FAIL'} {' '.join(args)}: {r.stderr.strip()[:200]}")
+    # Without a GPU the runtime still loads a cuda artifact (dlc-run info works) and
+    # refuses to run it with a clear message instead of crashing.
+    so = os.path.join(WORK, "mlp_infer_sm_80.so")
+    if not gpu_present() and os.path.exists(so):
+        total += 1
+        info = subprocess.run([f"{BIN}/dlc-run", "info", so], capture_output=True, text=True)
+        run = subprocess.run([f"{BIN}/dlc-run", "bench", so, "--iters", "1"], capture_output=True, text=True)
+        ok = (info.returncode == 0 and "target:      cuda" in info.stdout and run.returncode != 0 and
+              "no CUDA driver/GPU found" in run.stderr)
+        if not ok:
+            failures.append("no-GPU error")
+        print(f"{'PASS' if ok else 'FAIL'} without a GPU: info {info.returncode}, run {run.returncode}: "
+              f"{run.stderr.strip()[:300]}")
     print(f"{total - len(failures)} passed, {len(failures)} failed")
     sys.exit(1 if failures else 0)
 

@@ -3,6 +3,7 @@
 # -DDLC_BUILD_COMPILER=OFF, runs the GPU parity check and the dlc-run commands on the
 # artifacts compiled on the development machine (CARRY, see gpu_parity.py make and
 # bench/cuda_bench.py prepare), then the benchmark. Run from the repository root.
+# With a second argument tc-only, only the tensor-core part (CARRY/tc) runs.
 set -uo pipefail
 carry=${1:-.cuda-carry}
 logs=${OUT:-/tmp/dlc-device-logs}
@@ -17,6 +18,16 @@ else
   lib=$carry/bin run=$carry/bin/dlc-run
 fi
 export LD_LIBRARY_PATH=$lib
+# The tensor-core precisions, compiled here into CARRY/tc by
+#   gpu_parity.py make build/bin ../shared/bench/torch_peer.py CARRY/tc/cases --precisions tf32,bf16
+#   cuda_bench.py prepare-matmul build/bin CARRY/tc/bench
+if [ -d "$carry/tc" ]; then
+  echo "== GPU parity, tf32/bf16 tensor cores against PyTorch float32"
+  python3 tests/e2e/cuda/gpu_parity.py check "$lib" "$carry/tc/cases"
+  echo "== matmul 4096^3 per precision"
+  python3 bench/cuda_bench.py matmul "$lib" "$run" "$carry/tc/bench"
+  [ "${2:-}" = "tc-only" ] && exit 0
+fi
 echo "== GPU parity"
 python3 tests/e2e/cuda/gpu_parity.py check "$lib" "$carry/cases"
 echo "== GPU parity without CUDA graphs"

@@ -311,5 +311,40 @@ recurrent("lstm_R_bidirectional", "LSTM", "R", dirs=2)
 recurrent("lstm_X_bidirectional_batch_first", "LSTM", "X", dirs=2, layout=1)
 recurrent("lstm_W_final_state", "LSTM", "W", output=1)
 recurrent("lstm_B_final_cell", "LSTM", "B", output=2, direction="reverse")
+
+# ConvTranspose: w as weight (C x M/group x K...), as bias, and as the input.
+def conv_transpose(name, x_shape, w_shape, wrt="weight", group=1, strides=None, pads=None, dilations=None,
+                   output_padding=None, seed=0):
+    s = len(x_shape) - 2
+    st, dl = strides or [1] * s, dilations or [1] * s
+    pd, op = pads or [0] * (2 * s), output_padding or [0] * s
+    y_shape = [x_shape[0], w_shape[1] * group] + [st[i] * (x_shape[i + 2] - 1) + op[i] + (w_shape[i + 2] - 1) * dl[i]
+                                                  + 1 - pd[i] - pd[i + s] for i in range(s)]
+    attrs = dict(group=group, strides=st, pads=pd, dilations=dl, output_padding=op)
+    rng = np.random.default_rng(seed)
+    k_weight = numpy_helper.from_array(rng.standard_normal(w_shape), "k")
+    if wrt == "weight":
+        nodes, shapes, inits = [N("ConvTranspose", ["x", "w"], ["y"], **attrs)], (x_shape, w_shape), []
+    elif wrt == "bias":
+        nodes, shapes, inits = [N("ConvTranspose", ["x", "k", "w"], ["y"], **attrs)], (x_shape, (y_shape[1],)), [k_weight]
+    else:
+        nodes, shapes, inits = [N("ConvTranspose", ["w", "k"], ["y"], **attrs)], ((1,), x_shape), [k_weight]
+    check(name, nodes, shapes[0], shapes[1], tuple(y_shape), extra_inits=inits)
+conv_transpose("conv_transpose", (2, 3, 4, 5), (3, 2, 3, 3))
+conv_transpose("conv_transpose_stride2_pads_output_padding", (2, 3, 3, 4), (3, 2, 3, 2), strides=[2, 2],
+               pads=[1, 0, 0, 1], output_padding=[1, 0])
+conv_transpose("conv_transpose_dilation", (1, 2, 4, 3), (2, 3, 2, 3), strides=[1, 2], pads=[1, 1, 0, 1],
+               dilations=[2, 1])
+conv_transpose("conv_transpose_grouped", (2, 4, 3, 3), (4, 2, 2, 3), group=2, strides=[2, 1], pads=[0, 1, 1, 0],
+               dilations=[1, 2], output_padding=[1, 0])
+conv_transpose("conv_transpose_depthwise", (2, 3, 4, 4), (3, 1, 3, 3), group=3, strides=[2, 2], pads=[1, 1, 1, 1],
+               output_padding=[1, 1])
+conv_transpose("conv_transpose_1d", (2, 2, 5), (2, 3, 4), strides=[3], pads=[2, 1], output_padding=[2])
+conv_transpose("conv_transpose_bias", (2, 3, 3, 3), (3, 2, 3, 3), wrt="bias", strides=[2, 2], pads=[1, 1, 1, 1],
+               seed=1)
+conv_transpose("conv_transpose_input", (2, 3, 3, 4), (3, 2, 3, 3), wrt="input", strides=[2, 2], pads=[1, 0, 1, 1],
+               output_padding=[1, 1], seed=2)
+conv_transpose("conv_transpose_grouped_input", (1, 4, 4, 3), (4, 3, 2, 3), wrt="input", group=2, strides=[2, 1],
+               dilations=[2, 2], pads=[0, 1, 1, 0], output_padding=[1, 1], seed=3)
 print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
 sys.exit(0 if all(results) else 1)

@@ -8,17 +8,15 @@ batches; every step's loss within 1e-4 relative.
 
     rnn_parity.py BIN_DIR LIB_DIR WORK_DIR
     (DLC_RNN_PARITY_SKIP_TRAINING=1 runs the inference cases only, while developing.)"""
-import os, subprocess, sys
+import os, sys
 import numpy as np
 import torch, torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import dlcrt
+from parity_common import dlc_infer, finish, guarded, infer_parity, relerr, train_parity
 
-BIN, LIB, WORK = sys.argv[1:4]
-os.makedirs(WORK, exist_ok=True)
 RTOL, STEPS = 1e-4, 5
-results = []
+BIN = LIB = WORK = None  # set by main from the command line
 
 
 class Last(nn.Module):
@@ -84,84 +82,31 @@ def input_shape(name, batch, shape):
     return (seq, batch, feat) if name in ("bilstm2", "bigru_seqfirst") else (batch, seq, feat)
 
 
-def export(net, x, path, training=False):
-    kw = dict(input_names=["x"], output_names=["y"], opset_version=17)
-    if training:
-        kw.update(do_constant_folding=False, training=torch.onnx.TrainingMode.TRAINING)
-    torch.onnx.export(net, torch.from_numpy(x), path, **kw)
-
-
-def relerr(got, ref):
-    if got.shape != ref.shape:
-        return float("inf")
-    return float(np.abs(got - ref).max() / max(np.abs(ref).max(), 1e-30))
-
-
 def inference(name, batch):
-    label = f"infer {name} batch {batch}"
-    try:
+    def run():
         net, shape = model(name)
-        net.eval()
         x = np.random.default_rng(batch).standard_normal(input_shape(name, batch, shape)).astype(np.float32)
-        tag = f"{WORK}/{name}_b{batch}"
-        export(net, x, tag + ".onnx")
-        np.save(tag + "_x.npy", x)
-        subprocess.run([f"{BIN}/dlc", "compile", tag + ".onnx", "-o", tag + ".so"], check=True)
-        subprocess.run([f"{BIN}/dlc-run", "infer", tag + ".so", "--input", f"x={tag}_x.npy", "--output-dir", tag],
-                       check=True, stdout=subprocess.DEVNULL)
-        with torch.no_grad():
-            ref = net(torch.from_numpy(x)).numpy()
-        err = relerr(np.load(f"{tag}/y.npy"), ref)
-        ok = err <= RTOL
-        results.append(ok)
-        print(f"{'PASS' if ok else 'FAIL'} {label}: max relative error {err:.3g}", flush=True)
-    except Exception as e:
-        results.append(False)
-        print(f"FAIL {label}: {e}", flush=True)
+        err = infer_parity(BIN, net, x, f"{WORK}/{name}_b{batch}")
+        return err <= RTOL, f"max relative error {err:.3g}"
+    guarded(f"infer {name} batch {batch}", run)
 
 
 def training(name, opt, lr, batch=8):
-    label = f"train {name} {opt} lr={lr}"
-    try:
+    def run():
         net, shape = model(name)
-        net.train()
         x0 = np.zeros(input_shape(name, batch, shape), np.float32)
-        tag = f"{WORK}/train_{name}_{opt}"
-        export(net, x0, tag + ".onnx", training=True)
-        subprocess.run([f"{BIN}/dlc", "compile", tag + ".onnx", "-o", tag + ".so", "--train", "--loss",
-                        "cross_entropy", "--optimizer", opt, "--lr", str(lr)], check=True)
-        m = dlcrt.Model(f"{LIB}/libdlcrt.so", tag + ".so")
-        params = list(net.parameters())
-        opt_t = torch.optim.SGD(params, lr) if opt == "sgd" else torch.optim.Adam(params, lr)
-        lf = nn.CrossEntropyLoss()
         rng = np.random.default_rng(3)
-        worst, losses = 0.0, []
-        for step in range(STEPS):
-            x = rng.standard_normal(x0.shape).astype(np.float32)
-            with torch.no_grad():
-                classes = net(torch.from_numpy(x)).shape[-1]
-            t = rng.integers(0, classes, batch).astype(np.int64)
-            got = float(m.run("train_step", {"x": x, "label": t})[0])
-            opt_t.zero_grad()
-            ref = lf(net(torch.from_numpy(x)), torch.from_numpy(t))
-            ref.backward()
-            opt_t.step()
-            worst = max(worst, abs(got - ref.item()) / abs(ref.item()))
-            losses.append((got, ref.item()))
-        ok = worst <= RTOL
-        results.append(ok)
-        print(f"{'PASS' if ok else 'FAIL'} {label}: worst relative loss difference {worst:.2e} over {STEPS} steps "
-              f"(last loss dlc {losses[-1][0]:.6f}, torch {losses[-1][1]:.6f})", flush=True)
-    except Exception as e:
-        results.append(False)
-        print(f"FAIL {label}: {e}", flush=True)
+        worst, losses, _ = train_parity(BIN, LIB, net, f"{WORK}/train_{name}_{opt}", x0, opt, lr,
+                                        lambda: rng.standard_normal(x0.shape).astype(np.float32), rng, batch, STEPS)
+        return worst <= RTOL, (f"worst relative loss difference {worst:.2e} over {STEPS} steps "
+                               f"(last loss dlc {losses[-1][0]:.6f}, torch {losses[-1][1]:.6f})")
+    guarded(f"train {name} {opt} lr={lr}", run)
 
 
 def sequence_lens(kind):
     """ONNX's sequence_lens against PyTorch's packed sequences (each sequence runs for its
     own length, the reverse direction from its own last step; Y is zero past the end)."""
-    label = f"infer {kind} bidirectional with sequence_lens (against packed sequences)"
-    try:
+    def run():
         import onnx
         from onnx import TensorProto, helper, numpy_helper
         torch.manual_seed(1)
@@ -192,11 +137,7 @@ def sequence_lens(kind):
                               initializer=inits)
         tag = f"{WORK}/seqlens_{kind}"
         onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), tag + ".onnx")
-        np.save(tag + "_x.npy", x)
-        np.save(tag + "_lens.npy", lens)
-        subprocess.run([f"{BIN}/dlc", "compile", tag + ".onnx", "-o", tag + ".so"], check=True)
-        subprocess.run([f"{BIN}/dlc-run", "infer", tag + ".so", "--input", f"x={tag}_x.npy", "--input",
-                        f"lens={tag}_lens.npy", "--output-dir", tag], check=True, stdout=subprocess.DEVNULL)
+        got = dlc_infer(BIN, tag, {"x": x, "lens": lens})
         packed = nn.utils.rnn.pack_padded_sequence(torch.from_numpy(x), torch.from_numpy(lens).long(), enforce_sorted=False)
         with torch.no_grad():
             out, state_t = net(packed)
@@ -205,16 +146,17 @@ def sequence_lens(kind):
         refs = {"Y": y_ref, "Y_h": (state_t[0] if kind == "lstm" else state_t).numpy()}
         if kind == "lstm":
             refs["Y_c"] = state_t[1].numpy()
-        err = max(relerr(np.load(f"{tag}/{o}.npy"), refs[o]) for o in outs)
-        ok = err <= RTOL
-        results.append(ok)
-        print(f"{'PASS' if ok else 'FAIL'} {label}: max relative error {err:.3g} over {', '.join(outs)}", flush=True)
-    except Exception as e:
-        results.append(False)
-        print(f"FAIL {label}: {e}", flush=True)
+        err = max(relerr(got[o], refs[o]) for o in outs)
+        return err <= RTOL, f"max relative error {err:.3g} over {', '.join(outs)}"
+    guarded(f"infer {kind} bidirectional with sequence_lens (against packed sequences)", run)
 
 
 def main():
+    global BIN, LIB, WORK
+    if len(sys.argv) != 4:
+        sys.exit("usage: rnn_parity.py BIN_DIR LIB_DIR WORK_DIR")
+    BIN, LIB, WORK = sys.argv[1:4]
+    os.makedirs(WORK, exist_ok=True)
     for name in ("lstm", "gru", "gru_final_state", "rnn_tanh", "rnn_relu", "bilstm2", "bigru_seqfirst"):
         for batch in (5, 1):
             inference(name, batch)
@@ -224,9 +166,7 @@ def main():
         for name in ("lstm", "gru", "bilstm2_classifier", "gru_final_state", "rnn_classifier"):
             training(name, "sgd", 0.1)
             training(name, "adam", 0.01)
-    failed = results.count(False)
-    print(f"{len(results) - failed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    finish()
 
 
 if __name__ == "__main__":

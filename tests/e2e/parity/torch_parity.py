@@ -8,6 +8,9 @@ import os, subprocess, sys
 import numpy as np
 import torch
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from parity_common import relerr
+
 def peer_module(path):
     ns = {"__name__": "torch_peer"}
     exec(compile(open(path).read(), path, "exec"), ns)
@@ -34,7 +37,7 @@ def main():
             with torch.no_grad():
                 ref = model(torch.from_numpy(x)).numpy()
             got = np.load(os.path.join(out, name, "y.npy"))
-            err = float(np.abs(got - ref).max() / max(np.abs(ref).max(), 1e-30)) if got.shape == ref.shape else float("inf")
+            err = relerr(got, ref)
             ok = err <= 1e-4
             print(f"{'PASS' if ok else 'FAIL'} {name} batch {batch}: max relative error {err:.3g}")
             if not ok:

@@ -17,6 +17,7 @@ import torch, torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dlcrt
+from parity_common import check, results, torch_optimizer
 
 BIN, LIB, PEER, WORK = sys.argv[1:5]
 os.makedirs(WORK, exist_ok=True)
@@ -24,7 +25,6 @@ peer = {"__name__": "peer"}
 exec(compile(open(PEER).read(), PEER, "exec"), peer)
 STEPS, RTOL = 5, 1e-4
 VERBOSE = os.environ.get("DLC_TRAIN_PARITY_VERBOSE")
-results = []
 
 class TokenMean(nn.Module):
     """Embedding, then per-token LayerNorm and GELU, averaged over the sequence."""
@@ -54,6 +54,8 @@ class GluSlice(nn.Module):
 # Models whose input x is int64 token ids: (vocabulary size, ids drawn below this). The ids
 # stop short of the vocabulary so that some rows of the table never get a gradient.
 TOKENS = {"embedding": (20, 16)}
+# Autoencoders: the label of every batch is its input.
+RECONSTRUCT = {"conv_ae"}
 
 def small(name):
     torch.manual_seed(0)
@@ -88,23 +90,17 @@ def small(name):
         return nn.Sequential(nn.Conv2d(1, 4, 3, padding=1, bias=False), nn.BatchNorm2d(4), nn.ReLU(), nn.MaxPool2d(2),
                              nn.Flatten(), nn.Linear(4 * 4 * 4, 8, bias=False), nn.BatchNorm1d(8), nn.Tanh(),
                              nn.Linear(8, 3)), (1, 8, 8)
+    if name == "conv_ae":  # convolutional autoencoder, trained to reconstruct its input (RECONSTRUCT)
+        return nn.Sequential(nn.Conv2d(1, 4, 3, stride=2, padding=1), nn.ReLU(), nn.Conv2d(4, 8, 3, stride=2, padding=1),
+                             nn.ReLU(), nn.ConvTranspose2d(8, 4, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
+                             nn.ConvTranspose2d(4, 1, 3, stride=2, padding=1, output_padding=1)), (1, 8, 8)
+    if name == "grouped_cnn":  # grouped, depthwise (strided) and grouped transposed convs
+        return nn.Sequential(nn.Conv2d(2, 8, 3, padding=1, groups=2), nn.ReLU(),
+                             nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=8), nn.Tanh(),
+                             nn.ConvTranspose2d(8, 4, 2, stride=2, groups=2), nn.ReLU(), nn.Flatten(),
+                             nn.Linear(4 * 8 * 8, 3)), (2, 8, 8)
     model = peer["build"](name)
     return model, peer["MODELS"][name][1]
-
-def torch_optimizer(opt, params, lr, wd):
-    if opt == "sgd":
-        return torch.optim.SGD(params, lr, weight_decay=wd)
-    if opt == "momentum":
-        return torch.optim.SGD(params, lr, momentum=0.9, weight_decay=wd)
-    if opt == "nesterov":
-        return torch.optim.SGD(params, lr, momentum=0.9, nesterov=True, weight_decay=wd)
-    if opt == "adam":
-        return torch.optim.Adam(params, lr, weight_decay=wd)
-    if opt == "adamw":
-        return torch.optim.AdamW(params, lr, weight_decay=wd)
-    if opt == "rmsprop":
-        return torch.optim.RMSprop(params, lr, weight_decay=wd)
-    return torch.optim.Adagrad(params, lr, weight_decay=wd)
 
 def loss_fn(loss, smoothing=0.0):
     return {"mse": nn.MSELoss(), "l1": nn.L1Loss(), "bce": nn.BCELoss(), "bce_logits": nn.BCEWithLogitsLoss(),
@@ -181,7 +177,7 @@ def run_case(label, model_name, loss, opt, lr, wd, clip, batch, freeze, smoothin
             seen.update(x.ravel().tolist())
         else:
             x = rng.standard_normal((batch, *shape)).astype(np.float32)
-        t = labels(loss, rng, out_shape)
+        t = x.copy() if model_name in RECONSTRUCT else labels(loss, rng, out_shape)
         if step == 0:  # eval_step on the initial parameters: loss and outputs
             ev_loss, ev_y = m.run("eval_step", {"x": x, "label": t})
             model.eval()  # eval_step normalizes with the running statistics, as PyTorch's eval mode
@@ -258,10 +254,6 @@ def hash_keep(seed, counter, site, shape, p):
         h = mix64(key + np.arange(int(np.prod(shape)), dtype=np.uint64) * GOLDEN)
     u = (h >> np.uint64(40)).astype(np.float32) * np.float32(2.0 ** -24)
     return (u >= np.float32(p)).reshape(shape)
-
-def check(label, ok, detail):
-    results.append(bool(ok))
-    print(f"{'PASS' if ok else 'FAIL'} {label}: {detail}", flush=True)
 
 def dropout_model(path, opset, ratios, shape):
     """y = sum_k Dropout_k(x) * w_k, built by hand: Dropout's ratio is an attribute before
@@ -444,6 +436,8 @@ case("cnn_avg", "cross_entropy", "momentum", lr=0.05)
 case("cnn_reflect", "cross_entropy", "adam")
 case("embedding", "cross_entropy", "adam")
 case("glu_slice", "cross_entropy", "adam")
+case("conv_ae", "mse", "adam")
+case("grouped_cnn", "cross_entropy", "adam")
 guarded(dropout_checks)
 guarded(dropout_cli_runs)
 print(f"{sum(results)} passed, {len(results) - sum(results)} failed")

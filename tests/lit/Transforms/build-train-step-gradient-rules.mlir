@@ -58,3 +58,29 @@ func.func @infer(%x: tensor<4xf32> {dlc.kind = "input", dlc.name = "x"},
   %1 = graph.mul %0, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %1 : tensor<4xf32>
 }
+
+// -----
+
+// conv_transpose: the input gradient is the forward conv of g with the same weight and
+// attributes; the weight gradient conv's weight gradient with g as the conv's input
+// (padded, groups folded into the batch), stride and dilation swapped, the extra kernel
+// rows sliced off; the bias gradient g summed over batch and space.
+// CHECK-LABEL: func.func @train_step
+// CHECK: graph.conv_transpose
+// CHECK: graph.conv %[[G:[0-9]+]], %arg{{[0-9]+}} {dilations = array<i64: 1, 2>, group = 2 : i64, pads = array<i64: 0, 1, 0, 0>, strides = array<i64: 2, 2>}
+// CHECK-SAME: (tensor<2x6x7x6xf32>, tensor<4x3x2x2xf32>) -> tensor<2x4x3x3xf32>
+// CHECK: graph.pad %[[G]] {mode = "constant", pads = array<i64: 0, 0, 0, 1, 0, 0, 0, 0>
+// CHECK: graph.conv %{{.*}}, %{{.*}} {dilations = array<i64: 2, 2>, group = 2 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 2>}
+// CHECK-SAME: (tensor<3x4x7x7xf32>, tensor<4x2x3x3xf32>) -> tensor<3x4x3x2xf32>
+// CHECK: graph.slice %{{.*}} : (tensor<3x4x3x2xf32>) -> tensor<3x4x2x2xf32>
+// CHECK: graph.transpose %{{.*}} {perm = array<i64: 1, 0, 2, 3>} : (tensor<3x4x2x2xf32>) -> tensor<4x3x2x2xf32>
+// CHECK: graph.reduce %[[G]] {axes = array<i64: 0, 2, 3>, keepdims = false, kind = "sum"} : (tensor<2x6x7x6xf32>) -> tensor<6xf32>
+func.func @infer(%x: tensor<2x4x3x3xf32> {dlc.kind = "input", dlc.name = "x"},
+                 %a: tensor<2x4x3x3xf32> {dlc.kind = "param", dlc.name = "a"},
+                 %w: tensor<4x3x2x2xf32> {dlc.kind = "param", dlc.name = "w"},
+                 %b: tensor<6xf32> {dlc.kind = "param", dlc.name = "b"}) -> (tensor<2x6x7x6xf32> {dlc.name = "y"}) {
+  %0 = graph.mul %x, %a : (tensor<2x4x3x3xf32>, tensor<2x4x3x3xf32>) -> tensor<2x4x3x3xf32>
+  %1 = graph.conv_transpose %0, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 0, 1, 0, 0>, dilations = array<i64: 1, 2>,
+      output_padding = array<i64: 1, 0>, group = 2} : (tensor<2x4x3x3xf32>, tensor<4x3x2x2xf32>, tensor<6xf32>) -> tensor<2x6x7x6xf32>
+  return %1 : tensor<2x6x7x6xf32>
+}

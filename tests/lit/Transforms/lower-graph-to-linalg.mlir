@@ -67,15 +67,30 @@ func.func @conv_im2col(%x: tensor<1x2x5x5xf32>, %w: tensor<4x2x3x3xf32>) -> tens
 
 // -----
 
-// A grouped conv pads first, then reduces over (channel, kh, kw) per group.
+// A grouped f32 conv pads first, then im2col per group and one batch_matmul over the groups.
 // CHECK-LABEL: func @conv
 // CHECK: tensor.pad
 // CHECK: linalg.generic
-// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
+// CHECK-SAME: ins(%{{.*}} : tensor<1x2x1x7x7xf32>) outs(%{{.*}} : tensor<2x1x3x3x1x5x5xf32>)
+// CHECK: linalg.batch_matmul ins(%{{.*}}, %{{.*}} : tensor<2x2x9xf32>, tensor<2x9x25xf32>)
+// CHECK: linalg.transpose
 func.func @conv(%x: tensor<1x2x5x5xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<1x4x5x5xf32> {
   %0 = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 2}
       : (tensor<1x2x5x5xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x5x5xf32>
   return %0 : tensor<1x4x5x5xf32>
+}
+
+// -----
+
+// Other element types keep the direct loop: a reduction over (channel, kh, kw) per group.
+// CHECK-LABEL: func @conv_grouped_f64
+// CHECK: tensor.pad
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
+func.func @conv_grouped_f64(%x: tensor<1x2x5x5xf64>, %w: tensor<4x1x3x3xf64>) -> tensor<1x4x5x5xf64> {
+  %0 = graph.conv %x, %w {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 2}
+      : (tensor<1x2x5x5xf64>, tensor<4x1x3x3xf64>) -> tensor<1x4x5x5xf64>
+  return %0 : tensor<1x4x5x5xf64>
 }
 
 // -----

@@ -185,3 +185,21 @@ func.func @bias_grad(%g: memref<2x3x20xf32>, %db: memref<3xf32>) {
   }
   return
 }
+
+// -----
+
+// Booleans in memory are a byte each: a vector<8xi1> load would read packed bits, so
+// i1 buffers stay with the loop lowering.
+// CHECK-LABEL: func @bools
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+func.func @bools(%a: memref<16xi1>, %b: memref<16xi1>, %c: memref<16xi1>) {
+  linalg.generic {indexing_maps = [affine_map<(i) -> (i)>, affine_map<(i) -> (i)>, affine_map<(i) -> (i)>],
+                  iterator_types = ["parallel"]}
+      ins(%a, %b : memref<16xi1>, memref<16xi1>) outs(%c : memref<16xi1>) {
+  ^bb0(%x: i1, %y: i1, %o: i1):
+    %r = arith.andi %x, %y : i1
+    linalg.yield %r : i1
+  }
+  return
+}

@@ -1,71 +1,11 @@
 // Importer tests of the losses (SoftmaxCrossEntropyLoss, NegativeLogLikelihoodLoss) and
 // the optimizer ops of ai.onnx.preview.training (Adam, Adagrad, Momentum): models of the
 // ONNX backend node tests, imported as they are and with one defect each.
-#include <catch2/catch.hpp>
+#include "ImporterTestSupport.h"
 
-#include "frontends/onnx/OnnxImporter.h"
-
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/IR/MLIRContext.h"
-
-#include "onnx/onnx_pb.h"
-
-#include <fstream>
-#include <map>
-#include <sys/stat.h>
-
-using namespace dlc::onnx_frontend;
+using namespace dlc::importer_test;
 
 namespace {
-
-const std::string kNodeTests = DLC_ONNX_NODE_TEST_DIR;
-
-/// The model of backend node test `name`, or nullopt (with a warning) when the test data
-/// is not installed.
-std::optional<onnx::ModelProto> nodeModel(const std::string &name) {
-  struct stat st;
-  std::string path = kNodeTests + "/" + name + "/model.onnx";
-  if (stat(path.c_str(), &st) != 0) {
-    WARN("ONNX backend test data not found at " << path);
-    return std::nullopt;
-  }
-  onnx::ModelProto m;
-  std::ifstream in(path, std::ios::binary);
-  REQUIRE(m.ParseFromIstream(&in));
-  return m;
-}
-
-struct Result {
-  mlir::MLIRContext ctx;
-  std::optional<ImportedModel> model;
-  std::string error;
-
-  std::map<std::string, int> opCounts() {
-    std::map<std::string, int> m;
-    model->module->walk([&](mlir::Operation *op) { ++m[op->getName().getStringRef().str()]; });
-    return m;
-  }
-  mlir::func::FuncOp func() { return model->module->lookupSymbol<mlir::func::FuncOp>("infer"); }
-};
-
-std::unique_ptr<Result> import(const onnx::ModelProto &m) {
-  auto r = std::make_unique<Result>();
-  auto imported = importOnnxModel(r->ctx, m, {});
-  if (imported)
-    r->model = std::move(*imported);
-  else
-    r->error = llvm::toString(imported.takeError());
-  return r;
-}
-
-onnx::AttributeProto *attribute(onnx::NodeProto &n, const std::string &name) {
-  for (auto &a : *n.mutable_attribute())
-    if (a.name() == name)
-      return &a;
-  auto *a = n.add_attribute();
-  a->set_name(name);
-  return a;
-}
 
 /// Sets the static shape of graph input `name`.
 void setInputShape(onnx::ModelProto &m, const std::string &name, std::vector<int64_t> dims) {
@@ -82,22 +22,16 @@ void setInputShape(onnx::ModelProto &m, const std::string &name, std::vector<int
 
 } // namespace
 
-#define REQUIRE_IMPORTED(r)                                                                        \
-  do {                                                                                             \
-    INFO("import error: " << (r)->error);                                                          \
-    REQUIRE((r)->model.has_value());                                                               \
-  } while (0)
-
 TEST_CASE("SoftmaxCrossEntropyLoss imports as log_softmax and a one-hot selection", "[importer][loss]") {
   auto m = nodeModel("test_sce_mean_weight_ii_log_prob");
   if (!m)
     return;
-  auto r = import(*m);
+  auto r = importModel(*m);
   REQUIRE_IMPORTED(r);
   auto counts = r->opCounts();
   CHECK(counts["graph.log_softmax"] == 1);
-  CHECK(counts["graph.equal"] == 2); // against the class indices; against ignore_index
-  CHECK(counts["graph.div"] == 1);   // mean over the selected weights
+  CHECK(counts["graph.equal"] == 2);     // against the class indices; against ignore_index
+  CHECK(counts["graph.div"] == 1);       // mean over the selected weights
   CHECK(r->func().getNumResults() == 2); // the loss and log_prob
 }
 
@@ -105,7 +39,7 @@ TEST_CASE("NegativeLogLikelihoodLoss with reduction none keeps the label shape",
   auto m = nodeModel("test_nllloss_NCd1d2d3d4d5_none_no_weight");
   if (!m)
     return;
-  auto r = import(*m);
+  auto r = importModel(*m);
   REQUIRE_IMPORTED(r);
   auto type = mlir::cast<mlir::RankedTensorType>(r->func().getResultTypes()[0]);
   auto labels = mlir::cast<mlir::RankedTensorType>(r->func().getArgumentTypes()[1]);
@@ -121,11 +55,9 @@ TEST_CASE("loss import errors name the node and the input", "[importer][loss]") 
       return;
     auto &node = *m->mutable_graph()->mutable_node(0);
     node.set_name("ce");
-    attribute(node, "reduction")->set_s("average");
-    auto r = import(*m);
-    REQUIRE_FALSE(r->model);
-    CHECK_THAT(r->error, Catch::Contains("SoftmaxCrossEntropyLoss") && Catch::Contains("node 'ce'") &&
-                             Catch::Contains("'reduction'") && Catch::Contains("'average'"));
+    attribute(node, "reduction", onnx::AttributeProto::STRING)->set_s("average");
+    CHECK_THAT(importError(*m), Catch::Contains("SoftmaxCrossEntropyLoss") && Catch::Contains("node 'ce'") &&
+                                    Catch::Contains("'reduction'") && Catch::Contains("'average'"));
   }
   SECTION("labels of the wrong rank") {
     auto m = nodeModel("test_nllloss_NCd1");
@@ -133,10 +65,8 @@ TEST_CASE("loss import errors name the node and the input", "[importer][loss]") 
       return;
     m->mutable_graph()->mutable_node(0)->set_name("nll");
     setInputShape(*m, "target", {3});
-    auto r = import(*m);
-    REQUIRE_FALSE(r->model);
-    CHECK_THAT(r->error, Catch::Contains("NegativeLogLikelihoodLoss") && Catch::Contains("node 'nll'") &&
-                             Catch::Contains("input 'target' has shape 3") && Catch::Contains("3x2"));
+    CHECK_THAT(importError(*m), Catch::Contains("NegativeLogLikelihoodLoss") && Catch::Contains("node 'nll'") &&
+                                    Catch::Contains("input 'target' has shape 3") && Catch::Contains("3x2"));
   }
   SECTION("labels that are not integers") {
     auto m = nodeModel("test_sce_mean");
@@ -145,18 +75,14 @@ TEST_CASE("loss import errors name the node and the input", "[importer][loss]") 
     for (auto &in : *m->mutable_graph()->mutable_input())
       if (in.name() == "y")
         in.mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::FLOAT);
-    auto r = import(*m);
-    REQUIRE_FALSE(r->model);
-    CHECK_THAT(r->error, Catch::Contains("input 'labels'") && Catch::Contains("integer class indices"));
+    CHECK_THAT(importError(*m), Catch::Contains("input 'labels'") && Catch::Contains("integer class indices"));
   }
   SECTION("a weight vector of the wrong length") {
     auto m = nodeModel("test_nllloss_NCd1_weight");
     if (!m)
       return;
     setInputShape(*m, "weight", {6});
-    auto r = import(*m);
-    REQUIRE_FALSE(r->model);
-    CHECK_THAT(r->error, Catch::Contains("input 'weight'") && Catch::Contains("5 class weights"));
+    CHECK_THAT(importError(*m), Catch::Contains("input 'weight'") && Catch::Contains("5 class weights"));
   }
 }
 
@@ -167,7 +93,7 @@ TEST_CASE("Adam, Adagrad and Momentum import without a default-domain opset", "[
       return;
     INFO(name);
     REQUIRE(m->opset_import_size() == 1);
-    auto r = import(*m);
+    auto r = importModel(*m);
     REQUIRE_IMPORTED(r);
     CHECK(r->func().getNumArguments() == (unsigned)m->graph().input_size());
     CHECK(r->func().getNumResults() == (unsigned)m->graph().output_size());
@@ -182,21 +108,17 @@ TEST_CASE("optimizer op import errors name the node and the input", "[importer][
       return;
     auto &node = *m->mutable_graph()->mutable_node(0);
     node.set_name("opt");
-    attribute(node, "mode")->set_s("fast");
-    auto r = import(*m);
-    REQUIRE_FALSE(r->model);
-    CHECK_THAT(r->error, Catch::Contains("Momentum") && Catch::Contains("node 'opt'") &&
-                             Catch::Contains("'mode' is 'fast'"));
+    attribute(node, "mode", onnx::AttributeProto::STRING)->set_s("fast");
+    CHECK_THAT(importError(*m),
+               Catch::Contains("Momentum") && Catch::Contains("node 'opt'") && Catch::Contains("'mode' is 'fast'"));
   }
   SECTION("a gradient whose shape differs from its tensor's") {
     auto m = nodeModel("test_adam");
     if (!m)
       return;
     setInputShape(*m, "G", {3});
-    auto r = import(*m);
-    REQUIRE_FALSE(r->model);
-    CHECK_THAT(r->error, Catch::Contains("Adam") && Catch::Contains("input 'G' (#3") &&
-                             Catch::Contains("shape and type of 'X'"));
+    CHECK_THAT(importError(*m),
+               Catch::Contains("Adam") && Catch::Contains("input 'G' (#3") && Catch::Contains("shape and type of 'X'"));
   }
   SECTION("inputs that do not come in groups") {
     auto m = nodeModel("test_adagrad");
@@ -205,16 +127,12 @@ TEST_CASE("optimizer op import errors name the node and the input", "[importer][
     m->mutable_graph()->mutable_node(0)->mutable_input()->RemoveLast();
     m->mutable_graph()->mutable_node(0)->mutable_output()->RemoveLast();
     m->mutable_graph()->mutable_output()->RemoveLast();
-    auto r = import(*m);
-    REQUIRE_FALSE(r->model);
-    CHECK_THAT(r->error, Catch::Contains("Adagrad") && Catch::Contains("3 inputs per optimized tensor"));
+    CHECK_THAT(importError(*m), Catch::Contains("Adagrad") && Catch::Contains("3 inputs per optimized tensor"));
   }
   SECTION("an op of the training domain the importer does not handle") {
     auto m = nodeModel("../simple/test_gradient_of_add"); // a test of the "simple" suite
     if (!m)
       return;
-    auto r = import(*m);
-    REQUIRE_FALSE(r->model);
-    CHECK_THAT(r->error, Catch::Contains("unsupported op 'Gradient' of domain 'ai.onnx.preview.training'"));
+    CHECK_THAT(importError(*m), Catch::Contains("unsupported op 'Gradient' of domain 'ai.onnx.preview.training'"));
   }
 }

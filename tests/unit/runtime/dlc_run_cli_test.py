@@ -9,44 +9,17 @@ import json
 import os
 import re
 import struct
-import shutil
-import subprocess
-import sys
-import tempfile
 
 import numpy as np
 
-DLC_RUN, FIXTURES, CASE = sys.argv[1], sys.argv[2], sys.argv[3]
-ADD = os.path.join(FIXTURES, "add.so")
-ADD_TRAIN = os.path.join(FIXTURES, "add_train.so")
-AFFINE = os.path.join(FIXTURES, "affine.so")
+from dlc_run_harness import binary_data, expect, expect_error, expect_ok, fixture, run, run_case, start
+
+DLC_RUN, FIXTURES, CASE = start("dlc_run_cli_test.py")
+ADD = fixture("add")
+ADD_TRAIN = fixture("add_train")
+AFFINE = fixture("affine")
 W = np.array([0.5, -1.25, 2.0, 100.0], dtype=np.float32)  # add.c's weights
 B = np.array([1.0, 2.0, 3.0], dtype=np.float32)  # affine.c's b
-
-failures = []
-
-
-def run(*args):
-    return subprocess.run([DLC_RUN, *args], capture_output=True, text=True, timeout=120)
-
-
-def expect(cond, what):
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def expect_ok(r, label):
-    return expect(r.returncode == 0, "%s: exit %d, stderr: %s" % (label, r.returncode, r.stderr))
-
-
-def expect_error(r, label, fragment, code=1):
-    """One 'dlc-run: error: ...' line on stderr containing fragment, and the exit code."""
-    lines = r.stderr.splitlines()
-    expect(r.returncode == code, "%s: exit %d, want %d (stderr: %s)" % (label, r.returncode, code, r.stderr))
-    expect(len(lines) == 1 and lines[0].startswith("dlc-run: error: "),
-           "%s: stderr is not one error line: %r" % (label, r.stderr))
-    expect(fragment in r.stderr, "%s: %r not in stderr %r" % (label, fragment, r.stderr))
 
 
 def case_info(tmp):
@@ -144,10 +117,10 @@ def case_artifact_errors(tmp):
         expect_error(run(cmd[0], half, *cmd[1:]), cmd[0] + " truncated", "artifact '%s' is truncated" % half)
     expect_error(run("info", text), "not ELF", "is not an ELF shared object")
     expect_error(run("info", os.path.join(tmp, "missing.so")), "missing artifact", "No such file or directory")
-    expect_error(run("info", os.path.join(FIXTURES, "wrong_abi.so")), "wrong ABI",
+    expect_error(run("info", fixture("wrong_abi")), "wrong ABI",
                  "built for runtime ABI version 2, but this runtime implements ABI version 1")
     expect_error(run("info"), "no model", "missing MODEL.so")
-    crash = os.path.join(FIXTURES, "crashes_on_load.so")
+    crash = fixture("crashes_on_load")
     expect_error(run("info", crash), "crash on load", "artifact '%s' is corrupt: loading it crashed" % crash)
 
 
@@ -178,10 +151,6 @@ def case_train_eval(tmp):
 
 
 # --- eval on the "classifier" fixtures (classifier.c): y = x w + b.
-
-def fixture(name):
-    return os.path.join(FIXTURES, name + ".so")
-
 
 def classifier_params(d, c):
     w = np.array([[((7 * i + 3 * j) % 5 - 2) * 0.5 for j in range(c)] for i in range(d)], np.float32)
@@ -282,14 +251,11 @@ def case_eval(tmp):
 
 def case_eval_binary(tmp):
     from sklearn.metrics import average_precision_score, precision_recall_curve
-    rng = np.random.default_rng(3)
     n = 23
-    x = rng.standard_normal((n, 3)).astype(np.float32)
-    y = (rng.random(n) < 0.4).astype(np.int64)
-    np.savez(os.path.join(tmp, "b.npz"), x=x, y=y)
+    x, y, spec = binary_data(tmp, n, np.random.default_rng(3))
     for name, cols in (("classifier_binary", 1), ("classifier_two", 2)):
         z = classifier_logits(x, cols)
-        m = eval_json("eval " + name, [fixture(name), "--data", "npz:" + os.path.join(tmp, "b.npz")],
+        m = eval_json("eval " + name, [fixture(name), "--data", spec],
                       os.path.join(tmp, name + ".json"))
         if not m:
             continue
@@ -444,14 +410,4 @@ def case_help(tmp):
     expect(r.returncode == 1 and "usage:" in r.stderr, "no arguments: exit %d" % r.returncode)
 
 
-cases = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
-if CASE not in cases:
-    sys.exit("unknown case %r (have: %s)" % (CASE, ", ".join(cases)))
-tmp = tempfile.mkdtemp(prefix="dlc-run-test-")
-try:
-    cases[CASE](tmp)
-finally:
-    shutil.rmtree(tmp, ignore_errors=True)
-for f in failures:
-    print("FAIL:", f)
-sys.exit(1 if failures else 0)
+run_case(globals(), CASE, "dlc-run-test-")

@@ -10,43 +10,14 @@ CASE is one of the functions named case_* below.
 import json
 import os
 import re
-import shutil
-import subprocess
-import sys
-import tempfile
 import xml.etree.ElementTree as ET
 
 import numpy as np
 
-DLC_RUN, FIXTURES, CASE = sys.argv[1], sys.argv[2], sys.argv[3]
+from dlc_run_harness import binary_data, expect, expect_error, expect_ok, fixture, run, run_case, start
+
+DLC_RUN, FIXTURES, CASE = start("dlc_run_plot_test.py")
 SVG = "{http://www.w3.org/2000/svg}"
-failures = []
-
-
-def fixture(name):
-    return os.path.join(FIXTURES, name + ".so")
-
-
-def run(*args):
-    return subprocess.run([DLC_RUN, *args], capture_output=True, text=True, timeout=120)
-
-
-def expect(cond, what):
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def expect_ok(r, label):
-    return expect(r.returncode == 0, "%s: exit %d, stdout: %s\nstderr: %s" % (label, r.returncode, r.stdout, r.stderr))
-
-
-def expect_error(r, label, fragment):
-    lines = r.stderr.splitlines()
-    expect(r.returncode == 1, "%s: exit %d, want 1 (stderr: %s)" % (label, r.returncode, r.stderr))
-    expect(len(lines) == 1 and lines[0].startswith("dlc-run: error: "),
-           "%s: stderr is not one error line: %r" % (label, r.stderr))
-    expect(fragment in r.stderr, "%s: %r not in stderr %r" % (label, fragment, r.stderr))
 
 
 # --- Reading the charts.
@@ -251,14 +222,12 @@ def case_eval_plots(tmp):
     precision in the title, confusion_matrix.svg with NumPy's counts; multi-class: only
     the confusion matrix; regression: no chart."""
     from sklearn.metrics import average_precision_score, precision_recall_curve
-    rng = np.random.default_rng(3)
     n = 29
-    x = rng.standard_normal((n, 3)).astype(np.float32)
-    y = (rng.random(n) < 0.4).astype(np.int64)
-    np.savez(os.path.join(tmp, "b.npz"), x=x, y=y)
+    rng = np.random.default_rng(3)
+    x, y, spec = binary_data(tmp, n, rng)
     for name, cols in (("classifier_binary", 1), ("classifier_two", 2)):
         plots = os.path.join(tmp, name)
-        r = run("eval", fixture(name), "--data", "npz:" + os.path.join(tmp, "b.npz"), "--plot-dir", plots)
+        r = run("eval", fixture(name), "--data", spec, "--plot-dir", plots)
         if not expect_ok(r, "eval " + name):
             continue
         for f in ("pr_curve.svg", "confusion_matrix.svg"):
@@ -339,14 +308,4 @@ def case_plot_errors(tmp):
                      "read-only --plot-dir", "cannot write into the plot directory")
 
 
-cases = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
-if CASE not in cases:
-    sys.exit("unknown case %r (have: %s)" % (CASE, ", ".join(cases)))
-tmp = tempfile.mkdtemp(prefix="dlc-run-plot-test-")
-try:
-    cases[CASE](tmp)
-finally:
-    shutil.rmtree(tmp, ignore_errors=True)
-for f in failures:
-    print("FAIL:", f)
-sys.exit(1 if failures else 0)
+run_case(globals(), CASE, "dlc-run-plot-test-")

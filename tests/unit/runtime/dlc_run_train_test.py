@@ -13,52 +13,18 @@ import json
 import math
 import os
 import re
-import shutil
 import signal
 import struct
 import subprocess
-import sys
-import tempfile
 
 import numpy as np
 
-DLC_RUN, FIXTURES, CASE = sys.argv[1], sys.argv[2], sys.argv[3]
+from dlc_run_harness import expect, expect_error, expect_ok, fixture, run, run_case, start
+
+DLC_RUN, FIXTURES, CASE = start("dlc_run_train_test.py")
 BATCH = 4
 
-failures = []
-
-
-def fixture(name):
-    return os.path.join(FIXTURES, name + ".so")
-
-
 LINREG, MOMENTUM, SOFTMAX = fixture("linreg"), fixture("linreg_momentum"), fixture("softmax")
-
-
-def run(*args, env=None):
-    e = dict(os.environ)
-    e.pop("DLC_TEST_CRASH_IN_CHECKPOINT_WRITE", None)
-    if env:
-        e.update(env)
-    return subprocess.run([DLC_RUN, *args], capture_output=True, text=True, timeout=120, env=e)
-
-
-def expect(cond, what):
-    if not cond:
-        failures.append(what)
-    return cond
-
-
-def expect_ok(r, label):
-    return expect(r.returncode == 0, "%s: exit %d, stdout: %s\nstderr: %s" % (label, r.returncode, r.stdout, r.stderr))
-
-
-def expect_error(r, label, fragment, code=1):
-    lines = r.stderr.splitlines()
-    expect(r.returncode == code, "%s: exit %d, want %d (stderr: %s)" % (label, r.returncode, code, r.stderr))
-    expect(len(lines) == 1 and lines[0].startswith("dlc-run: error: "),
-           "%s: stderr is not one error line: %r" % (label, r.stderr))
-    expect(fragment in r.stderr, "%s: %r not in stderr %r" % (label, fragment, r.stderr))
 
 
 def read_log(path):
@@ -808,14 +774,4 @@ def case_checkpoint_interop(tmp):
         expect(f.metadata() == want, "safetensors metadata %r" % f.metadata())
 
 
-cases = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
-if CASE not in cases:
-    sys.exit("unknown case %r (have: %s)" % (CASE, ", ".join(cases)))
-tmp = tempfile.mkdtemp(prefix="dlc-run-train-test-")
-try:
-    cases[CASE](tmp)
-finally:
-    shutil.rmtree(tmp, ignore_errors=True)
-for f in failures:
-    print("FAIL:", f)
-sys.exit(1 if failures else 0)
+run_case(globals(), CASE, "dlc-run-train-test-")

@@ -116,6 +116,10 @@ def make(bin_dir, peer_path, case_dir, arch, precisions=("fp32",)):
         # Training: Adam on cross-entropy, the same batches on both sides (fp32).
         if "fp32" in precisions:
             train("adam", LR, "", ["fp32"])
+            if name == "mlp":
+                # Inputs for device_run.sh's dlc-run infer/train/eval commands.
+                np.save(f"{case_dir}/x64.npy", x)
+                np.savez(f"{case_dir}/train_data.npz", x=xs.reshape(-1, *shape), label=ts.reshape(-1))
             cases.append({"name": name, "infer": [f"{name}_infer_{a}.so" for a in sorted({arch, "sm_80"})],
                           "train": f"{name}_train_{arch}.so", "ref": f"{name}_ref.npz"})
         # The tensor-core precisions train with SGD: Adam's per-element normalization turns

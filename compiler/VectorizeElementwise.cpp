@@ -87,6 +87,36 @@ std::optional<unsigned> vectorDim(linalg::LinalgOp op) {
   return d.getPosition();
 }
 
+/// Whether every op of `op`'s body can run on vectors, masked lanes included.
+bool bodyVectorizable(linalg::LinalgOp op) {
+  for (Operation &inner : op.getBlock()->without_terminator()) {
+    if (!OpTrait::hasElementwiseMappableTraits(&inner) || inner.getNumRegions() != 0)
+      return false;
+    // Masked-off lanes hold zeros: an integer division there would trap.
+    if (isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp, arith::CeilDivSIOp, arith::CeilDivUIOp,
+            arith::FloorDivSIOp>(inner))
+      return false;
+    for (Type t : inner.getResultTypes())
+      if (!vectorizableScalar(t) && !t.isInteger(1))
+        return false;
+  }
+  return true;
+}
+
+/// Sorts the loops of `op` other than the vector dim `last` into parallel and reduction
+/// ones, in order; returns the iteration count of all the loops.
+int64_t partitionLoops(linalg::LinalgOp op, unsigned last, SmallVectorImpl<unsigned> &outerDims,
+                       SmallVectorImpl<unsigned> &reductionDims) {
+  auto iters = op.getIteratorTypesArray();
+  for (unsigned d = 0; d < op.getNumLoops(); ++d)
+    if (d != last)
+      (iters[d] == utils::IteratorType::parallel ? outerDims : reductionDims).push_back(d);
+  int64_t total = 1;
+  for (int64_t r : op.getStaticLoopRanges())
+    total *= r;
+  return total;
+}
+
 struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeElementwisePass> {
   using VectorizeElementwiseBase::VectorizeElementwiseBase;
 
@@ -120,18 +150,31 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
       if (a.kind == Access::Repeated && vectorWidth % a.factor)
         return false;
     }
-    for (Operation &inner : op.getBlock()->without_terminator()) {
-      if (!OpTrait::hasElementwiseMappableTraits(&inner) || inner.getNumRegions() != 0)
-        return false;
-      // Masked-off lanes hold zeros: an integer division there would trap.
-      if (isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp, arith::CeilDivSIOp, arith::CeilDivUIOp,
-              arith::FloorDivSIOp>(inner))
-        return false;
-      for (Type t : inner.getResultTypes())
-        if (!vectorizableScalar(t) && !t.isInteger(1))
-          return false;
-    }
-    return true;
+    return bodyVectorizable(op);
+  }
+
+  /// scf.for loops over the parallel `outerDims` (their ivs put in `ivs`) around `inner`;
+  /// the outermost is marked parallel when there is enough work: its iterations write
+  /// disjoint outputs.
+  void nestOuterLoops(OpBuilder &b, Location loc, ArrayRef<unsigned> outerDims, ArrayRef<int64_t> ranges,
+                      int64_t total, SmallVectorImpl<Value> &ivs, function_ref<void(OpBuilder &)> inner) {
+    std::function<void(OpBuilder &, unsigned)> nest = [&](OpBuilder &ob, unsigned i) {
+      if (i == outerDims.size()) {
+        inner(ob);
+        return;
+      }
+      unsigned d = outerDims[i];
+      auto idx = [&](int64_t v) -> Value { return ob.create<arith::ConstantIndexOp>(loc, v); };
+      auto loop = ob.create<scf::ForOp>(loc, idx(0), idx(ranges[d]), idx(1), ValueRange{},
+                                        [&](OpBuilder &nb, Location l, Value iv, ValueRange) {
+                                          ivs[d] = iv;
+                                          nest(nb, i + 1);
+                                          nb.create<scf::YieldOp>(l);
+                                        });
+      if (i == 0 && ranges[d] >= 2 && total >= parallelThreshold)
+        loop->setAttr(dlc::kParallelAttr, ob.getUnitAttr());
+    };
+    nest(b, 0);
   }
 
   void rewrite(linalg::LinalgOp op) {
@@ -139,34 +182,13 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
     Location loc = op.getLoc();
     unsigned loops = op.getNumLoops(), last = *vectorDim(op);
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-    auto iters = op.getIteratorTypesArray();
     SmallVector<unsigned> outerDims, reductionDims;
-    for (unsigned d = 0; d < loops; ++d)
-      if (d != last)
-        (iters[d] == utils::IteratorType::parallel ? outerDims : reductionDims).push_back(d);
-    int64_t total = 1;
-    for (int64_t r : ranges)
-      total *= r;
+    int64_t total = partitionLoops(op, last, outerDims, reductionDims);
     SmallVector<Value> ivs(loops);
-    auto idx = [&](OpBuilder &ob, int64_t v) -> Value { return ob.create<arith::ConstantIndexOp>(loc, v); };
 
     // Parallel dims outside, then the vector loop over the last dim, then the reductions.
-    std::function<void(OpBuilder &, unsigned)> nest = [&](OpBuilder &ob, unsigned i) {
-      if (i == outerDims.size()) {
-        emitInner(ob, op, ivs, ranges, reductionDims);
-        return;
-      }
-      unsigned d = outerDims[i];
-      auto loop = ob.create<scf::ForOp>(loc, idx(ob, 0), idx(ob, ranges[d]), idx(ob, 1), ValueRange{},
-                                        [&](OpBuilder &nb, Location l, Value iv, ValueRange) {
-                                          ivs[d] = iv;
-                                          nest(nb, i + 1);
-                                          nb.create<scf::YieldOp>(l);
-                                        });
-      if (i == 0 && ranges[d] >= 2 && total >= parallelThreshold)
-        loop->setAttr(dlc::kParallelAttr, ob.getUnitAttr()); // iterations write disjoint outputs
-    };
-    nest(b, 0);
+    nestOuterLoops(b, loc, outerDims, ranges, total, ivs,
+                   [&](OpBuilder &ob) { emitInner(ob, op, ivs, ranges, reductionDims); });
     op->erase();
   }
 
@@ -381,18 +403,7 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
           !(a.kind == Access::Invariant || (a.kind == Access::Strided && a.factor == 1)))
         return false;
     }
-    if (!combinerOf(op))
-      return false;
-    for (Operation &inner : op.getBlock()->without_terminator()) {
-      if (!OpTrait::hasElementwiseMappableTraits(&inner) || inner.getNumRegions() != 0 ||
-          isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp, arith::CeilDivSIOp, arith::CeilDivUIOp,
-              arith::FloorDivSIOp>(inner))
-        return false;
-      for (Type t : inner.getResultTypes())
-        if (!vectorizableScalar(t) && !t.isInteger(1))
-          return false;
-    }
-    return true;
+    return combinerOf(op) && bodyVectorizable(op);
   }
 
   void rewriteReduction(linalg::LinalgOp op) {
@@ -404,11 +415,7 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     auto iters = op.getIteratorTypesArray();
     SmallVector<unsigned> outerDims, reductionDims;
-    for (unsigned d = 0; d < last; ++d)
-      (iters[d] == utils::IteratorType::parallel ? outerDims : reductionDims).push_back(d);
-    int64_t total = 1;
-    for (int64_t r : ranges)
-      total *= r;
+    int64_t total = partitionLoops(op, last, outerDims, reductionDims);
     OpOperand *init = op.getDpsInitOperand(0);
     AffineMap outMap = op.getMatchingIndexingMap(init);
     Type elem = cast<MemRefType>(init->get().getType()).getElementType();
@@ -446,19 +453,7 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
                                    })
           .getResult(0);
     };
-    std::function<void(OpBuilder &, unsigned)> nest = [&](OpBuilder &ob, unsigned i) {
-      if (i < outerDims.size()) {
-        unsigned d = outerDims[i];
-        auto loop = ob.create<scf::ForOp>(loc, idx(ob, 0), idx(ob, ranges[d]), idx(ob, 1), ValueRange{},
-                                          [&](OpBuilder &nb, Location l, Value iv, ValueRange) {
-                                            ivs[d] = iv;
-                                            nest(nb, i + 1);
-                                            nb.create<scf::YieldOp>(l);
-                                          });
-        if (i == 0 && ranges[d] >= 2 && total >= parallelThreshold)
-          loop->setAttr(dlc::kParallelAttr, ob.getUnitAttr()); // each writes its own outputs
-        return;
-      }
+    nestOuterLoops(b, loc, outerDims, ranges, total, ivs, [&](OpBuilder &ob) {
       Value start = ob.create<arith::ConstantOp>(loc, vt, DenseElementsAttr::get(vt, comb.neutral));
       Value acc = reduce(ob, 0, start);
       Value lanes = ob.create<vector::ReductionOp>(loc, comb.kind, acc);
@@ -473,8 +468,7 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
       OperationState state(loc, comb.op->getName().getStringRef(), ValueRange{old, lanes}, TypeRange{elem},
                            comb.op->getAttrs());
       ob.create<memref::StoreOp>(loc, ob.create(state)->getResult(0), init->get(), at);
-    };
-    nest(b, 0);
+    });
     op->erase();
   }
 

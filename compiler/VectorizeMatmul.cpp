@@ -22,7 +22,8 @@ bool unitInnerStride(MemRefType t) {
   return !strides.empty() && strides.back() == 1;
 }
 
-struct MatmulEmitter {
+/// What both kernels' emitters build with: the operands, K, the vector width and type.
+struct EmitterBase {
   OpBuilder &b;
   Location loc;
   Value A, B, C;
@@ -31,7 +32,9 @@ struct MatmulEmitter {
 
   Value idx(int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); }
   Value add(Value x, int64_t v) { return v ? (Value)b.create<arith::AddIOp>(loc, x, idx(v)) : x; }
+};
 
+struct MatmulEmitter : EmitterBase {
   /// C[i0 : i0+rows, j0 : j0+nvec*VL] += A[i0 : i0+rows, :] * B[:, j0 : ...], the C block
   /// held in rows*nvec vector registers across the K loop. With `tail` < VL the tile is
   /// one vector of which only the first `tail` lanes are loaded and stored (masked).
@@ -113,15 +116,7 @@ struct MatmulEmitter {
 /// C[M x N] += A[M x K] * B[N x K]^T, both operands read along K: each MR x NR block of C
 /// is MR * NR vector accumulators over K (the last K % VL elements through masked loads),
 /// reduced to scalars at the end. For the long, narrow products of weight gradients.
-struct DotEmitter {
-  OpBuilder &b;
-  Location loc;
-  Value A, B, C;
-  int64_t K, VL;
-  VectorType vt;
-
-  Value idx(int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); }
-  Value add(Value x, int64_t v) { return v ? (Value)b.create<arith::AddIOp>(loc, x, idx(v)) : x; }
+struct DotEmitter : EmitterBase {
 
   void tile(Value i0, Value j0, int64_t rows, int64_t cols) {
     SmallVector<Value> rowIdx, colIdx, init;
@@ -206,7 +201,7 @@ struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass>
 
   /// Emits the micro-kernel loops for C[MxN] += A[MxK] * B[KxN] at the builder's point.
   void emitMatmul(OpBuilder &b, Location loc, Value A, Value B, Value C, int64_t M, int64_t N, int64_t K) {
-    MatmulEmitter e{b, loc, A, B, C, K, vectorWidth, VectorType::get({vectorWidth}, b.getF32Type())};
+    MatmulEmitter e{{b, loc, A, B, C, K, vectorWidth, VectorType::get({vectorWidth}, b.getF32Type())}};
     int64_t nr = 2 * vectorWidth;
     int64_t nWide = N - N % nr, nSingle = N - N % vectorWidth;
     int64_t mr = std::min<int64_t>(rowsPerTile, M);
@@ -276,7 +271,7 @@ struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass>
       int64_t M = ct.getDimSize(0), N = ct.getDimSize(1), K = at.getDimSize(1);
       OpBuilder b(mm);
       if (transposedB)
-        DotEmitter{b, mm.getLoc(), A, B, C, K, vectorWidth, VectorType::get({vectorWidth}, b.getF32Type())}.emit(
+        DotEmitter{{b, mm.getLoc(), A, B, C, K, vectorWidth, VectorType::get({vectorWidth}, b.getF32Type())}}.emit(
             M, N, std::min<int64_t>(4, M), std::min<int64_t>(4, N));
       else
         emitMatmul(b, mm.getLoc(), A, B, C, M, N, K);

@@ -8,6 +8,7 @@
 // (g = lane / 4, t = lane % 4) reads A's rows g, g + 8 at words t, t + 4 and B's column g
 // at words t, t + 4 (PTX ISA, "Matrix Fragments for mma.m16n8k8 / m16n8k16").
 #include "codegen/cuda/TensorCoreMatmul.h"
+#include "codegen/cuda/MatmulTiling.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
@@ -55,9 +56,8 @@ void rewriteMatmulWithTensorCores(linalg::MatmulOp mm, bool transA, bool transB,
                                   int64_t multiprocessors) {
   assert(precision != MatmulPrecision::FP32 && "fp32 matmuls use the SIMT kernel");
   Value A = mm.getDpsInputs()[0], B = mm.getDpsInputs()[1], C = mm.getDpsInits()[0];
-  auto aType = cast<MemRefType>(A.getType()), bType = cast<MemRefType>(B.getType());
-  int64_t M = aType.getDimSize(transA ? 1 : 0), K = aType.getDimSize(transA ? 0 : 1);
-  int64_t N = bType.getDimSize(transB ? 0 : 1);
+  MatmulSizes sizes = matmulSizes(mm, transA, transB);
+  int64_t M = sizes.M, N = sizes.N, K = sizes.K;
   bool tf32 = precision == MatmulPrecision::TF32;
   int64_t perWord = tf32 ? 1 : 2, tileK = kTileWords * perWord, mmaK = 8 * perWord;
 
@@ -73,12 +73,8 @@ void rewriteMatmulWithTensorCores(linalg::MatmulOp mm, bool transA, bool transB,
   }
   int64_t BM = kWarpsM * 16 * mTiles, BN = kWarpsN * 8 * nTiles;
   int64_t tiles = ((M + BM - 1) / BM) * ((N + BN - 1) / BN);
-  // Split K over gridDim.z when the tiles leave most multiprocessors idle (as the SIMT kernel).
-  int64_t splits = 1;
-  if (tiles < multiprocessors && K >= 4 * tileK * 8)
-    splits = std::min((K + 8 * tileK - 1) / (8 * tileK), (2 * multiprocessors + tiles - 1) / tiles);
-  int64_t chunk = ((K + splits - 1) / splits + tileK - 1) / tileK * tileK;
-  splits = (K + chunk - 1) / chunk;
+  KSplit split = splitK(K, tiles, tileK, multiprocessors);
+  int64_t splits = split.splits, chunk = split.chunk;
   bool guardM = M % BM != 0, guardN = N % BN != 0, guardK = K % tileK != 0;
 
   Location loc = mm.getLoc();
@@ -89,14 +85,7 @@ void rewriteMatmulWithTensorCores(linalg::MatmulOp mm, bool transA, bool transB,
   auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   auto aTile = MemRefType::get({BM, kTileWords + kPadA}, i32, MemRefLayoutAttrInterface{}, workgroup);
   auto bTile = MemRefType::get({kTileWords, BN + kPadB}, i32, MemRefLayoutAttrInterface{}, workgroup);
-  Value one = e.cst(1);
-  auto launch = b.create<gpu::LaunchOp>(loc, e.cst((N + BN - 1) / BN), e.cst((M + BM - 1) / BM), e.cst(splits),
-                                        e.cst(kThreads), one, one, Value(), Type(), ValueRange{},
-                                        TypeRange{aTile, bTile});
-  Block &body = launch.getBody().front();
-  b.setInsertionPointToEnd(&body);
-  b.create<gpu::TerminatorOp>(loc);
-  b.setInsertionPointToStart(&body);
+  auto launch = createTileLaunch(b, loc, (N + BN - 1) / BN, (M + BM - 1) / BM, splits, kThreads, aTile, bTile);
   Value as = launch.getWorkgroupAttributions()[0], bs = launch.getWorkgroupAttributions()[1];
   Value tid = launch.getThreadIds().x;
   Value warp = e.div(tid, 32), lane = e.rem(tid, 32);
@@ -108,18 +97,8 @@ void rewriteMatmulWithTensorCores(linalg::MatmulOp mm, bool transA, bool transB,
   // src[r][c] (read transposed when asked), or 0 where a bound may be exceeded and is.
   auto load = [&](Value src, Value r, Value c, bool transposed, bool guardR, int64_t rows, bool guardC,
                   int64_t cols) -> Value {
-    SmallVector<Value, 2> idx = transposed ? SmallVector<Value, 2>{c, r} : SmallVector<Value, 2>{r, c};
-    if (!guardR && !guardC)
-      return b.create<memref::LoadOp>(loc, src, idx);
-    Value ok = guardR && guardC ? b.create<arith::AndIOp>(loc, e.lt(r, rows), e.lt(c, cols)).getResult()
-                                : (guardR ? e.lt(r, rows) : e.lt(c, cols));
-    auto ifOp = b.create<scf::IfOp>(loc, TypeRange{f32}, ok, true);
-    OpBuilder::InsertionGuard guard(b);
-    b.setInsertionPointToStart(ifOp.thenBlock());
-    b.create<scf::YieldOp>(loc, b.create<memref::LoadOp>(loc, src, idx).getResult());
-    b.setInsertionPointToStart(ifOp.elseBlock());
-    b.create<scf::YieldOp>(loc, zero);
-    return ifOp.getResult(0);
+    return loadOrZero(b, loc, src, r, c, transposed, guardR ? std::optional<int64_t>(rows) : std::nullopt,
+                      guardC ? std::optional<int64_t>(cols) : std::nullopt, zero);
   };
   // The staged word of `values` (one f32 for tf32, two for the 16-bit types).
   auto pack = [&](ArrayRef<Value> values) -> Value {
@@ -261,12 +240,7 @@ void rewriteMatmulWithTensorCores(linalg::MatmulOp mm, bool transA, bool transB,
           auto ifOp = b.create<scf::IfOp>(loc, ok, false);
           b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
         }
-        if (splits > 1) {
-          b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addf, accValue, C, ValueRange{row, col});
-        } else {
-          Value c = b.create<memref::LoadOp>(loc, C, ValueRange{row, col});
-          b.create<memref::StoreOp>(loc, b.create<arith::AddFOp>(loc, c, accValue), C, ValueRange{row, col});
-        }
+        accumulateInto(b, loc, accValue, C, row, col, splits > 1);
       }
   mm.erase();
 }

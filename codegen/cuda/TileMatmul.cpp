@@ -1,4 +1,5 @@
 // dlc-cuda-tile-matmul: f32 linalg.matmul on memrefs -> a shared-memory tiled gpu.launch.
+#include "codegen/cuda/MatmulTiling.h"
 #include "codegen/cuda/Passes.h"
 #include "codegen/cuda/TensorCoreMatmul.h"
 
@@ -79,10 +80,9 @@ struct CudaTileMatmulPass : dlc::impl::CudaTileMatmulBase<CudaTileMatmulPass> {
 
   void rewrite(linalg::MatmulOp mm) {
     Value A = mm.getDpsInputs()[0], B = mm.getDpsInputs()[1], C = mm.getDpsInits()[0];
-    auto aType = cast<MemRefType>(A.getType()), bType = cast<MemRefType>(B.getType());
     auto [transA, transB] = *transposition(mm);
-    int64_t M = aType.getDimSize(transA ? 1 : 0), K = aType.getDimSize(transA ? 0 : 1);
-    int64_t N = bType.getDimSize(transB ? 0 : 1);
+    dlc::cuda::MatmulSizes sizes = dlc::cuda::matmulSizes(mm, transA, transB);
+    int64_t M = sizes.M, N = sizes.N, K = sizes.K;
     int64_t T = threadTile(M, N), BM = kThreadsPerDim * T, BN = kThreadsPerDim * T;
     Location loc = mm.getLoc();
     OpBuilder b(mm);
@@ -92,21 +92,11 @@ struct CudaTileMatmulPass : dlc::impl::CudaTileMatmulBase<CudaTileMatmulPass> {
     auto aTile = MemRefType::get({kTileK, BM}, f32, MemRefLayoutAttrInterface{}, workgroup);
     auto bTile = MemRefType::get({kTileK, BN}, f32, MemRefLayoutAttrInterface{}, workgroup);
     Value one = cst(1);
-    // Split K over gridDim.z when the tiles alone leave most multiprocessors idle (weight
-    // gradients: small M x N, K = batch x pixels); the slices add into C atomically.
     int64_t tiles = ((N + BN - 1) / BN) * ((M + BM - 1) / BM);
-    int64_t splits = 1;
-    if (tiles < kMultiprocessors && K >= 4 * kTileK * 8)
-      splits = std::min((K + 8 * kTileK - 1) / (8 * kTileK), (2 * kMultiprocessors + tiles - 1) / tiles);
-    int64_t chunk = ((K + splits - 1) / splits + kTileK - 1) / kTileK * kTileK;
-    splits = (K + chunk - 1) / chunk;
-    auto launch = b.create<gpu::LaunchOp>(loc, cst((N + BN - 1) / BN), cst((M + BM - 1) / BM), cst(splits),
-                                          cst(kThreadsPerDim * kThreadsPerDim), one, one, Value(), Type(),
-                                          ValueRange{}, TypeRange{aTile, bTile});
-    Block &body = launch.getBody().front();
-    b.setInsertionPointToEnd(&body);
-    b.create<gpu::TerminatorOp>(loc);
-    b.setInsertionPointToStart(&body);
+    dlc::cuda::KSplit split = dlc::cuda::splitK(K, tiles, kTileK, kMultiprocessors);
+    int64_t splits = split.splits, chunk = split.chunk;
+    auto launch = dlc::cuda::createTileLaunch(b, loc, (N + BN - 1) / BN, (M + BM - 1) / BM, splits,
+                                              kThreadsPerDim * kThreadsPerDim, aTile, bTile);
     Value as = launch.getWorkgroupAttributions()[0], bs = launch.getWorkgroupAttributions()[1];
     Value tid = launch.getThreadIds().x;
     Value tx = b.create<arith::RemUIOp>(loc, tid, cst(kThreadsPerDim));
@@ -118,17 +108,8 @@ struct CudaTileMatmulPass : dlc::impl::CudaTileMatmulBase<CudaTileMatmulPass> {
     auto lt = [&](Value x, int64_t bound) {
       return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, x, cst(bound)).getResult();
     };
-    // Reads src[r][c], or 0 outside [0, rows) x [0, cols).
     auto guardedLoad = [&](Value src, Value r, Value c, int64_t rows, int64_t cols, bool transposed) {
-      Value ok = b.create<arith::AndIOp>(loc, lt(r, rows), lt(c, cols));
-      auto ifOp = b.create<scf::IfOp>(loc, TypeRange{f32}, ok, true);
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(ifOp.thenBlock());
-      ValueRange idx = transposed ? ValueRange{c, r} : ValueRange{r, c};
-      b.create<scf::YieldOp>(loc, b.create<memref::LoadOp>(loc, src, idx).getResult());
-      b.setInsertionPointToStart(ifOp.elseBlock());
-      b.create<scf::YieldOp>(loc, zero);
-      return ifOp.getResult(0);
+      return dlc::cuda::loadOrZero(b, loc, src, r, c, transposed, rows, cols, zero);
     };
 
     SmallVector<Value> init(T * T, zero);
@@ -178,13 +159,7 @@ struct CudaTileMatmulPass : dlc::impl::CudaTileMatmulBase<CudaTileMatmulPass> {
         auto ifOp = b.create<scf::IfOp>(loc, ok, false);
         OpBuilder::InsertionGuard g(b);
         b.setInsertionPoint(ifOp.thenBlock()->getTerminator());
-        Value acc = kLoop.getResult(i * T + j);
-        if (splits > 1) {
-          b.create<memref::AtomicRMWOp>(loc, arith::AtomicRMWKind::addf, acc, C, ValueRange{row, col});
-        } else {
-          Value c = b.create<memref::LoadOp>(loc, C, ValueRange{row, col});
-          b.create<memref::StoreOp>(loc, b.create<arith::AddFOp>(loc, c, acc), C, ValueRange{row, col});
-        }
+        dlc::cuda::accumulateInto(b, loc, kLoop.getResult(i * T + j), C, row, col, splits > 1);
       }
     mm.erase();
   }

@@ -116,52 +116,77 @@ Value padSpatial(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> lo, Arra
   return padTensor(b, loc, x, l, h, padValue);
 }
 
+/// A conv's accumulator: the bias (reshaped to `biasShape`) broadcast over `outType`, or zeros.
+Value biasOrZeros(OpBuilder &b, Location loc, RankedTensorType outType, Value bias, ArrayRef<int64_t> biasShape) {
+  if (!bias)
+    return filledTensor(b, loc, outType, scalarConstant(b, loc, outType.getElementType(), 0));
+  return buildElementwise(b, loc, outType, ValueRange{reshapeTensor(b, loc, bias, biasShape)},
+                          [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+}
+
+/// The shapes of an im2col conv of x (N x C x ...) with w (M x C/g x K...) into y, and
+/// the sizes of its matmul: the kernel window kk = K1*..*Ks and cols2 = N*O1*..*Os columns.
+struct Im2colShapes {
+  ArrayRef<int64_t> xs, ws, ys;
+  int64_t s, n, kk = 1, cols2;
+
+  Im2colShapes(Value x, Value w, RankedTensorType resultType)
+      : xs(cast<RankedTensorType>(x.getType()).getShape()), ws(cast<RankedTensorType>(w.getType()).getShape()),
+        ys(resultType.getShape()), s(xs.size() - 2), n(xs[0]), cols2(n) {
+    for (int64_t i = 0; i < s; ++i) {
+      kk *= ws[i + 2];
+      cols2 *= ys[i + 2];
+    }
+  }
+
+  /// The window gather's layout: [lead..., K1..Ks, N, O1..Os].
+  SmallVector<int64_t> columnShape(ArrayRef<int64_t> lead) const {
+    SmallVector<int64_t> shape(lead);
+    shape.append(ws.begin() + 2, ws.end());
+    shape.push_back(n);
+    shape.append(ys.begin() + 2, ys.end());
+    return shape;
+  }
+};
+
+/// Copies `x` into a new `shape` x `elem` tensor whose element at the loop indices reads x at
+/// `xIndex`: the window gather of im2col.
+Value gatherWindows(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> shape, Type elem,
+                    ArrayRef<AffineExpr> xIndex) {
+  unsigned dims = shape.size();
+  auto type = RankedTensorType::get(shape, elem);
+  return b.create<linalg::GenericOp>(loc, TypeRange{type}, ValueRange{x}, ValueRange{emptyTensor(b, loc, type)},
+                                     SmallVector<AffineMap>{AffineMap::get(dims, 0, xIndex, b.getContext()),
+                                                            b.getMultiDimIdentityMap(dims)},
+                                     parallelIterators(dims),
+                                     [](OpBuilder &nb, Location l, ValueRange a) {
+                                       nb.create<linalg::YieldOp>(l, a[0]);
+                                     })
+      .getResult(0);
+}
+
 /// A grouped conv as one batch_matmul over the groups (im2col per group):
 /// W[G, M/g, C/g*K...] x cols[G, C/g*K..., N*O...]. Returns [G, M/g, N*O...].
 Value buildGroupedIm2colMatmul(OpBuilder &b, Location loc, Value x, Value w, Value bias, ArrayRef<int64_t> strides,
                                ArrayRef<int64_t> dilations, int64_t group, RankedTensorType resultType) {
   MLIRContext *ctx = b.getContext();
-  auto xs = cast<RankedTensorType>(x.getType()).getShape();
-  auto ws = cast<RankedTensorType>(w.getType()).getShape();
-  auto ys = resultType.getShape();
+  Im2colShapes sh(x, w, resultType);
+  auto xs = sh.xs, ws = sh.ws;
   Type elem = resultType.getElementType();
-  int64_t s = xs.size() - 2, n = xs[0], cg = ws[1], mg = ws[0] / group;
-  int64_t kk = 1, cols2 = n;
-  for (int64_t i = 0; i < s; ++i) {
-    kk *= ws[i + 2];
-    cols2 *= ys[i + 2];
-  }
+  int64_t s = sh.s, n = sh.n, kk = sh.kk, cols2 = sh.cols2, cg = ws[1], mg = ws[0] / group;
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   SmallVector<int64_t> xg{n, group, cg};
   xg.append(xs.begin() + 2, xs.end());
   Value xv = reshapeTensor(b, loc, x, xg);
   // cols: [G, C/g, K1..Ks, N, O1..Os], the ungrouped im2col's layout per group.
-  SmallVector<int64_t> colShape{group, cg};
-  colShape.append(ws.begin() + 2, ws.end());
-  colShape.push_back(n);
-  colShape.append(ys.begin() + 2, ys.end());
-  unsigned dims = colShape.size();
+  SmallVector<int64_t> colShape = sh.columnShape({group, cg});
   SmallVector<AffineExpr> xe{d(2 + s), d(0), d(1)};
   for (int64_t i = 0; i < s; ++i)
     xe.push_back(d(3 + s + i) * strides[i] + d(2 + i) * dilations[i]);
-  auto colType = RankedTensorType::get(colShape, elem);
-  Value cols = b.create<linalg::GenericOp>(loc, TypeRange{colType}, ValueRange{xv},
-                                           ValueRange{emptyTensor(b, loc, colType)},
-                                           SmallVector<AffineMap>{AffineMap::get(dims, 0, xe, ctx),
-                                                                  b.getMultiDimIdentityMap(dims)},
-                                           parallelIterators(dims),
-                                           [](OpBuilder &nb, Location l, ValueRange a) {
-                                             nb.create<linalg::YieldOp>(l, a[0]);
-                                           })
-                   .getResult(0);
+  Value cols = gatherWindows(b, loc, xv, colShape, elem, xe);
   cols = reshapeTensor(b, loc, cols, {group, cg * kk, cols2});
   auto outType = RankedTensorType::get({group, mg, cols2}, elem);
-  Value init;
-  if (bias)
-    init = buildElementwise(b, loc, outType, ValueRange{reshapeTensor(b, loc, bias, {group, mg, 1})},
-                            [](OpBuilder &, Location, ValueRange a) { return a[0]; });
-  else
-    init = filledTensor(b, loc, outType, scalarConstant(b, loc, elem, 0));
+  Value init = biasOrZeros(b, loc, outType, bias, {group, mg, 1});
   return b.create<linalg::BatchMatmulOp>(loc, TypeRange{outType},
                                          ValueRange{reshapeTensor(b, loc, w, {group, mg, cg * kk}), cols},
                                          ValueRange{init})
@@ -174,27 +199,16 @@ Value buildGroupedIm2colMatmul(OpBuilder &b, Location loc, Value x, Value w, Val
 Value buildConvIm2col(OpBuilder &b, Location loc, Value x, Value w, Value bias, ArrayRef<int64_t> strides,
                       ArrayRef<int64_t> dilations, int64_t group, RankedTensorType resultType) {
   MLIRContext *ctx = b.getContext();
-  auto xs = cast<RankedTensorType>(x.getType()).getShape();
-  auto ws = cast<RankedTensorType>(w.getType()).getShape();
-  auto ys = resultType.getShape();
+  Im2colShapes sh(x, w, resultType);
+  auto ws = sh.ws, ys = sh.ys;
   Type elem = resultType.getElementType();
-  int64_t s = xs.size() - 2, n = xs[0], c = xs[1], m = ws[0];
-  int64_t kk = 1, cols2 = n;
-  for (int64_t i = 0; i < s; ++i) {
-    kk *= ws[i + 2];
-    cols2 *= ys[i + 2];
-  }
+  int64_t s = sh.s, n = sh.n, kk = sh.kk, cols2 = sh.cols2, c = sh.xs[1], m = ws[0];
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  auto copy = [](OpBuilder &nb, Location l, ValueRange a) { nb.create<linalg::YieldOp>(l, a[0]); };
   auto outType = RankedTensorType::get({m, cols2}, elem);
   Value wm, init;
   if (group == 1) {
     wm = reshapeTensor(b, loc, w, {m, c * kk});
-    if (bias)
-      init = buildElementwise(b, loc, outType, ValueRange{reshapeTensor(b, loc, bias, {m, 1})},
-                              [](OpBuilder &, Location, ValueRange a) { return a[0]; });
-    else
-      init = filledTensor(b, loc, outType, scalarConstant(b, loc, elem, 0));
+    init = biasOrZeros(b, loc, outType, bias, {m, 1});
   }
   Value out;
   if (group > 1) {
@@ -207,17 +221,10 @@ Value buildConvIm2col(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
     rowShape.append(ys.begin() + 2, ys.end());
     rowShape.push_back(c);
     rowShape.append(ws.begin() + 2, ws.end());
-    unsigned dims = rowShape.size();
     SmallVector<AffineExpr> xe{d(0), d(1 + s)};
     for (int64_t i = 0; i < s; ++i)
       xe.push_back(d(2 + s + i) * dilations[i] + d(1 + i) * strides[i]); // as the forward im2col: shared
-    auto rowType = RankedTensorType::get(rowShape, elem);
-    Value rows = b.create<linalg::GenericOp>(loc, TypeRange{rowType}, ValueRange{x},
-                                             ValueRange{emptyTensor(b, loc, rowType)},
-                                             SmallVector<AffineMap>{AffineMap::get(dims, 0, xe, ctx),
-                                                                    b.getMultiDimIdentityMap(dims)},
-                                             parallelIterators(dims), copy)
-                     .getResult(0);
+    Value rows = gatherWindows(b, loc, x, rowShape, elem, xe);
     rows = reshapeTensor(b, loc, rows, {cols2, c * kk});
     SmallVector<AffineMap> maps{AffineMap::get(3, 0, {d(0), d(2)}, ctx), AffineMap::get(3, 0, {d(1), d(2)}, ctx),
                                 AffineMap::get(3, 0, {d(0), d(1)}, ctx)};
@@ -226,21 +233,11 @@ Value buildConvIm2col(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
               .getResult(0);
   } else {
     // cols6: [C, K1..Ks, N, O1..Os]
-    SmallVector<int64_t> colShape{c};
-    colShape.append(ws.begin() + 2, ws.end());
-    colShape.push_back(n);
-    colShape.append(ys.begin() + 2, ys.end());
-    unsigned dims = colShape.size();
+    SmallVector<int64_t> colShape = sh.columnShape({c});
     SmallVector<AffineExpr> xe{d(1 + s), d(0)};
     for (int64_t i = 0; i < s; ++i)
       xe.push_back(d(2 + s + i) * strides[i] + d(1 + i) * dilations[i]);
-    auto colType = RankedTensorType::get(colShape, elem);
-    Value cols = b.create<linalg::GenericOp>(loc, TypeRange{colType}, ValueRange{x},
-                                             ValueRange{emptyTensor(b, loc, colType)},
-                                             SmallVector<AffineMap>{AffineMap::get(dims, 0, xe, ctx),
-                                                                    b.getMultiDimIdentityMap(dims)},
-                                             parallelIterators(dims), copy)
-                     .getResult(0);
+    Value cols = gatherWindows(b, loc, x, colShape, elem, xe);
     cols = reshapeTensor(b, loc, cols, {c * kk, cols2});
     out = b.create<linalg::MatmulOp>(loc, TypeRange{outType}, ValueRange{wm, cols}, ValueRange{init}).getResult(0);
   }
@@ -272,16 +269,9 @@ Value buildConv(OpBuilder &b, Location loc, Value x, Value w, Value bias, ArrayR
   yg.append(ys.begin() + 2, ys.end());
   Value xv = reshapeTensor(b, loc, x, xg), wv = reshapeTensor(b, loc, w, wg);
   auto outType = RankedTensorType::get(yg, elem);
-  Value init;
-  if (bias) {
-    SmallVector<int64_t> bshape{group, mg};
-    bshape.append(s, 1);
-    Value bv = reshapeTensor(b, loc, bias, bshape);
-    init = buildElementwise(b, loc, outType, ValueRange{bv},
-                            [](OpBuilder &, Location, ValueRange a) { return a[0]; });
-  } else {
-    init = filledTensor(b, loc, outType, scalarConstant(b, loc, elem, 0));
-  }
+  SmallVector<int64_t> bshape{group, mg};
+  bshape.append(s, 1);
+  Value init = biasOrZeros(b, loc, outType, bias, bshape);
   // Loop dims: n, g, m, o_1..o_s, c, k_1..k_s.
   unsigned dims = 3 + s + 1 + s;
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };

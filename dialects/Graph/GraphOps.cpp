@@ -522,18 +522,30 @@ LogicalResult SliceOp::verify() {
                      getSteps());
 }
 
-LogicalResult GatherOp::verify() {
-  auto x = tensorOf(getInput()).getShape(), idx = tensorOf(getIndices()).getShape();
-  if (!tensorOf(getIndices()).getElementType().isInteger(64) &&
-      !tensorOf(getIndices()).getElementType().isInteger(32))
-    return emitOpError() << "indices must be i32 or i64";
-  int64_t axis = getAxis();
-  if (axis < 0 || axis >= (int64_t)x.size())
-    return emitOpError() << "axis " << axis << " out of range for input " << shapeString(x);
+/// Gather's and its gradients' `indices`: i32 or i64.
+static LogicalResult verifyIndicesType(Operation *op, Value indices) {
+  Type it = tensorOf(indices).getElementType();
+  if (!it.isInteger(64) && !it.isInteger(32))
+    return op->emitOpError() << "indices must be i32 or i64, got " << it;
+  return success();
+}
+
+/// Gather's result shape: `x` with its `axis` replaced by the shape of the indices.
+static SmallVector<int64_t> gatheredShape(ArrayRef<int64_t> x, ArrayRef<int64_t> idx, int64_t axis) {
   SmallVector<int64_t> out(x.begin(), x.begin() + axis);
   out.append(idx.begin(), idx.end());
   out.append(x.begin() + axis + 1, x.end());
-  return expectShape(*this, out);
+  return out;
+}
+
+LogicalResult GatherOp::verify() {
+  auto x = tensorOf(getInput()).getShape();
+  if (failed(verifyIndicesType(*this, getIndices())))
+    return failure();
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= (int64_t)x.size())
+    return emitOpError() << "axis " << axis << " out of range for input " << shapeString(x);
+  return expectShape(*this, gatheredShape(x, tensorOf(getIndices()).getShape(), axis));
 }
 
 LogicalResult GatherElementsOp::verify() {
@@ -641,20 +653,23 @@ LogicalResult SliceGradOp::verify() {
                      getSteps());
 }
 
+/// gather_grad's and gather_elements_grad's types: the gradients' element types, i32 or i64 indices.
+template <typename GatherGrad>
+static LogicalResult verifyGatherGradTypes(GatherGrad op) {
+  if (failed(verifyGradElementTypes(op, op.getOutputGrad(), op.getInputGrad())))
+    return failure();
+  return verifyIndicesType(op, op.getIndices());
+}
+
 LogicalResult GatherGradOp::verify() {
-  if (failed(verifyGradElementTypes(*this, getOutputGrad(), getInputGrad())))
+  if (failed(verifyGatherGradTypes(*this)))
     return failure();
   auto x = tensorOf(getInputGrad()).getShape(), idx = tensorOf(getIndices()).getShape();
   auto dy = tensorOf(getOutputGrad()).getShape();
-  Type it = tensorOf(getIndices()).getElementType();
-  if (!it.isInteger(64) && !it.isInteger(32))
-    return emitOpError() << "indices must be i32 or i64, got " << it;
   int64_t axis = getAxis();
   if (axis < 0 || axis >= (int64_t)x.size())
     return emitOpError() << "axis " << axis << " out of range for input_grad " << shapeString(x);
-  SmallVector<int64_t> expected(x.begin(), x.begin() + axis);
-  expected.append(idx.begin(), idx.end());
-  expected.append(x.begin() + axis + 1, x.end());
+  SmallVector<int64_t> expected = gatheredShape(x, idx, axis);
   if (dy != ArrayRef<int64_t>(expected))
     return emitOpError() << "output_grad shape " << shapeString(dy) << " should be " << shapeString(expected)
                          << " (input_grad " << shapeString(x) << " gathered along axis " << axis << " with indices "
@@ -663,13 +678,10 @@ LogicalResult GatherGradOp::verify() {
 }
 
 LogicalResult GatherElementsGradOp::verify() {
-  if (failed(verifyGradElementTypes(*this, getOutputGrad(), getInputGrad())))
+  if (failed(verifyGatherGradTypes(*this)))
     return failure();
   auto x = tensorOf(getInputGrad()).getShape(), idx = tensorOf(getIndices()).getShape();
   auto dy = tensorOf(getOutputGrad()).getShape();
-  Type it = tensorOf(getIndices()).getElementType();
-  if (!it.isInteger(64) && !it.isInteger(32))
-    return emitOpError() << "indices must be i32 or i64, got " << it;
   if (idx != dy)
     return emitOpError() << "indices " << shapeString(idx) << " and output_grad " << shapeString(dy)
                          << " must have the same shape";

@@ -95,15 +95,19 @@ def inference(name, batch):
     guarded(f"infer {name} batch {batch}", run)
 
 
+def freeze_buffers(net):
+    """dlc compile options that freeze net's float buffers: one (the additive mask) exports as
+    an initializer like a weight; PyTorch does not train it, so dlc must not either."""
+    buffers = [n for n, b in net.named_buffers() if b.is_floating_point()]
+    return ["--freeze", "^(" + "|".join(n.replace(".", "[.]") for n in buffers) + ")$"] if buffers else []
+
+
 def training(name, opt, lr, batch=8, clip=0.0):
     def run():
         net, make = model(name, batch)
         rng = np.random.default_rng(3)
         x0 = make(rng, batch)
-        # A float buffer (the additive mask) exports as an initializer like a weight; PyTorch
-        # does not train it, so dlc must not either.
-        buffers = [n for n, b in net.named_buffers() if b.is_floating_point()]
-        args = ["--freeze", "^(" + "|".join(n.replace(".", "[.]") for n in buffers) + ")$"] if buffers else []
+        args = freeze_buffers(net)
         args += ["--clip-grad-norm", str(clip)] if clip else []
         tag = f"{WORK}/train_{name}_{opt}" + ("_clip" if clip else "")
         worst, losses, clipped = train_parity(BIN, LIB, net, tag, x0, opt, lr, lambda: make(rng, batch), rng, batch,

@@ -15,8 +15,7 @@ import torch, torch.nn as nn
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dlcrt
 
-BIN, LIB, WORK = sys.argv[1:4]
-os.makedirs(WORK, exist_ok=True)
+BIN = LIB = WORK = None  # set from the command line
 STEPS, RTOL, BATCH, FEATURES, CLASSES = 8, 1e-4, 12, 10, 5
 results = []
 
@@ -40,6 +39,16 @@ class WithLoss(nn.Module):
         return self.loss(y, label)
 
 
+def export_with_loss(model, onnx_path, expected_op):
+    """model (a WithLoss) to ONNX: inputs x and label, output loss, the loss node kept."""
+    torch.onnx.export(model, (torch.zeros(BATCH, FEATURES), torch.zeros(BATCH, dtype=torch.int64)), onnx_path,
+                      input_names=["x", "label"], output_names=["loss"], opset_version=13,
+                      do_constant_folding=False, training=torch.onnx.TrainingMode.TRAINING)
+    ops = [n.op_type for n in onnx.load(onnx_path).graph.node]
+    if expected_op not in ops:  # the point of the test is the ONNX loss op, not a decomposition
+        raise RuntimeError(f"the export holds no {expected_op} node: {ops}")
+
+
 def case(name, loss, log_probs, expected_op, ignore_index=None, lr=0.1):
     try:
         run_case(name, loss, log_probs, expected_op, ignore_index, lr)
@@ -51,12 +60,7 @@ def case(name, loss, log_probs, expected_op, ignore_index=None, lr=0.1):
 def run_case(name, loss, log_probs, expected_op, ignore_index, lr):
     model = WithLoss(loss, log_probs)
     onnx_path, so = f"{WORK}/{name}.onnx", f"{WORK}/{name}.so"
-    torch.onnx.export(model, (torch.zeros(BATCH, FEATURES), torch.zeros(BATCH, dtype=torch.int64)), onnx_path,
-                      input_names=["x", "label"], output_names=["loss"], opset_version=13,
-                      do_constant_folding=False, training=torch.onnx.TrainingMode.TRAINING)
-    ops = [n.op_type for n in onnx.load(onnx_path).graph.node]
-    if expected_op not in ops:  # the point of the test is the ONNX loss op, not a decomposition
-        raise RuntimeError(f"the export holds no {expected_op} node: {ops}")
+    export_with_loss(model, onnx_path, expected_op)
     subprocess.run([f"{BIN}/dlc", "compile", onnx_path, "-o", so, "--train", "--loss-output", "loss",
                     "--optimizer", "sgd", "--lr", str(lr)], check=True)
     m = dlcrt.Model(f"{LIB}/libdlcrt.so", so)
@@ -85,13 +89,27 @@ def run_case(name, loss, log_probs, expected_op, ignore_index, lr):
           f"(losses of {STEPS} SGD steps and the final parameters)", flush=True)
 
 
-weights = torch.tensor([0.5, 2.0, 1.0, 0.25, 3.0])
-case("sce_mean", nn.CrossEntropyLoss(), False, "SoftmaxCrossEntropyLoss")
-case("sce_sum_weights", nn.CrossEntropyLoss(weight=weights, reduction="sum"), False, "SoftmaxCrossEntropyLoss",
-     lr=0.02)
-case("sce_mean_weights_ignore", nn.CrossEntropyLoss(weight=weights, ignore_index=2), False,
-     "SoftmaxCrossEntropyLoss", ignore_index=2)
-case("nll_mean_ignore", nn.NLLLoss(ignore_index=-1), True, "NegativeLogLikelihoodLoss", ignore_index=-1)
-case("nll_mean_weights", nn.NLLLoss(weight=weights), True, "NegativeLogLikelihoodLoss")
-print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
-sys.exit(0 if results and all(results) else 1)
+def loss_cases(case):
+    """Calls case(name, loss module, log_probs, expected ONNX op, ...) for every case
+    (cuda_compile.py compiles the same list for the GPU)."""
+    weights = torch.tensor([0.5, 2.0, 1.0, 0.25, 3.0])
+    case("sce_mean", nn.CrossEntropyLoss(), False, "SoftmaxCrossEntropyLoss")
+    case("sce_sum_weights", nn.CrossEntropyLoss(weight=weights, reduction="sum"), False, "SoftmaxCrossEntropyLoss",
+         lr=0.02)
+    case("sce_mean_weights_ignore", nn.CrossEntropyLoss(weight=weights, ignore_index=2), False,
+         "SoftmaxCrossEntropyLoss", ignore_index=2)
+    case("nll_mean_ignore", nn.NLLLoss(ignore_index=-1), True, "NegativeLogLikelihoodLoss", ignore_index=-1)
+    case("nll_mean_weights", nn.NLLLoss(weight=weights), True, "NegativeLogLikelihoodLoss")
+
+
+def main():
+    global BIN, LIB, WORK
+    BIN, LIB, WORK = sys.argv[1:4]
+    os.makedirs(WORK, exist_ok=True)
+    loss_cases(case)
+    print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
+    sys.exit(0 if results and all(results) else 1)
+
+
+if __name__ == "__main__":
+    main()

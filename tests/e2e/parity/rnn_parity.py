@@ -151,21 +151,27 @@ def sequence_lens(kind):
     guarded(f"infer {kind} bidirectional with sequence_lens (against packed sequences)", run)
 
 
+# The models main() compares (cuda_compile.py compiles the same ones for the GPU).
+INFER_NAMES = ("lstm", "gru", "gru_final_state", "rnn_tanh", "rnn_relu", "bilstm2", "bigru_seqfirst")
+TRAIN_NAMES = ("lstm", "gru", "bilstm2_classifier", "gru_final_state", "rnn_classifier")
+TRAIN_OPTIMIZERS = (("sgd", 0.1), ("adam", 0.01))
+
+
 def main():
     global BIN, LIB, WORK
     if len(sys.argv) != 4:
         sys.exit("usage: rnn_parity.py BIN_DIR LIB_DIR WORK_DIR")
     BIN, LIB, WORK = sys.argv[1:4]
     os.makedirs(WORK, exist_ok=True)
-    for name in ("lstm", "gru", "gru_final_state", "rnn_tanh", "rnn_relu", "bilstm2", "bigru_seqfirst"):
+    for name in INFER_NAMES:
         for batch in (5, 1):
             inference(name, batch)
     sequence_lens("gru")
     sequence_lens("lstm")
     if os.environ.get("DLC_RNN_PARITY_SKIP_TRAINING") != "1":
-        for name in ("lstm", "gru", "bilstm2_classifier", "gru_final_state", "rnn_classifier"):
-            training(name, "sgd", 0.1)
-            training(name, "adam", 0.01)
+        for name in TRAIN_NAMES:
+            for opt, lr in TRAIN_OPTIMIZERS:
+                training(name, opt, lr)
     finish()
 
 

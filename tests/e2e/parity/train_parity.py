@@ -19,10 +19,17 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dlcrt
 from parity_common import check, results, torch_optimizer
 
-BIN, LIB, PEER, WORK = sys.argv[1:5]
-os.makedirs(WORK, exist_ok=True)
-peer = {"__name__": "peer"}
-exec(compile(open(PEER).read(), PEER, "exec"), peer)
+def load_peer(path):
+    """torch_peer.py's namespace (build, MODELS): small() builds its models from it."""
+    ns = {"__name__": "peer"}
+    exec(compile(open(path).read(), path, "exec"), ns)
+    return ns
+
+BIN = LIB = WORK = peer = None  # set from the command line; an importer sets peer = load_peer(...)
+if __name__ == "__main__":
+    BIN, LIB, PEER, WORK = sys.argv[1:5]
+    os.makedirs(WORK, exist_ok=True)
+    peer = load_peer(PEER)
 STEPS, RTOL = 5, 1e-4
 VERBOSE = os.environ.get("DLC_TRAIN_PARITY_VERBOSE")
 
@@ -410,35 +417,44 @@ def guarded(fn):
         results.append(False)
         print(f"FAIL {fn.__name__}: {e}", flush=True)
 
-if os.environ.get("DLC_TRAIN_PARITY_ONLY"):
-    exec(os.environ["DLC_TRAIN_PARITY_ONLY"])
+def parity_cases(case):
+    """Calls case(model, loss, optimizer, **options) for every model compared with PyTorch
+    (cuda_compile.py compiles the same list for the GPU)."""
+    for opt in ["sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"]:
+        case("linreg", "mse", opt, wd=0.01 if opt == "adamw" else 0.0)
+    case("linreg", "mse", "sgd", wd=0.05)
+    case("linreg", "l1", "sgd")
+    case("binary", "bce", "adam")
+    case("logprobs", "nll", "momentum")
+    case("mlp", "cross_entropy", "sgd", clip=0.5)
+    case("mlp", "cross_entropy", "adam", lr=1e-3, batch=64)
+    case("bn_cnn", "cross_entropy", "sgd", lr=0.05)
+    case("bn_cnn", "cross_entropy", "adam", lr=1e-3)
+    case("lenet", "cross_entropy", "sgd", lr=0.05)
+    case("lenet", "cross_entropy", "adam", lr=1e-3, batch=64)
+    case("mlp3", "cross_entropy", "adam", lr=1e-2, freeze=r"^2\.")
+    case("mlp3", "cross_entropy", "momentum", wd=0.01, freeze="bias")
+    case("mlp3", "cross_entropy", "adam", lr=1e-2, smoothing=0.1)
+    case("mlp", "cross_entropy", "sgd", lr=0.05, smoothing=0.3)
+    case("logits", "bce_logits", "adam", lr=1e-2)
+    case("logits", "bce_logits", "sgd", lr=0.05)
+    case("ln_gelu", "cross_entropy", "adam")
+    case("cnn_avg", "cross_entropy", "momentum", lr=0.05)
+    case("cnn_reflect", "cross_entropy", "adam")
+    case("embedding", "cross_entropy", "adam")
+    case("glu_slice", "cross_entropy", "adam")
+    case("conv_ae", "mse", "adam")
+    case("grouped_cnn", "cross_entropy", "adam")
+
+def main():
+    if os.environ.get("DLC_TRAIN_PARITY_ONLY"):
+        exec(os.environ["DLC_TRAIN_PARITY_ONLY"])
+        sys.exit(0 if all(results) else 1)
+    parity_cases(case)
+    guarded(dropout_checks)
+    guarded(dropout_cli_runs)
+    print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
     sys.exit(0 if all(results) else 1)
-for opt in ["sgd", "momentum", "nesterov", "adam", "adamw", "rmsprop", "adagrad"]:
-    case("linreg", "mse", opt, wd=0.01 if opt == "adamw" else 0.0)
-case("linreg", "mse", "sgd", wd=0.05)
-case("linreg", "l1", "sgd")
-case("binary", "bce", "adam")
-case("logprobs", "nll", "momentum")
-case("mlp", "cross_entropy", "sgd", clip=0.5)
-case("mlp", "cross_entropy", "adam", lr=1e-3, batch=64)
-case("bn_cnn", "cross_entropy", "sgd", lr=0.05)
-case("bn_cnn", "cross_entropy", "adam", lr=1e-3)
-case("lenet", "cross_entropy", "sgd", lr=0.05)
-case("lenet", "cross_entropy", "adam", lr=1e-3, batch=64)
-case("mlp3", "cross_entropy", "adam", lr=1e-2, freeze=r"^2\.")
-case("mlp3", "cross_entropy", "momentum", wd=0.01, freeze="bias")
-case("mlp3", "cross_entropy", "adam", lr=1e-2, smoothing=0.1)
-case("mlp", "cross_entropy", "sgd", lr=0.05, smoothing=0.3)
-case("logits", "bce_logits", "adam", lr=1e-2)
-case("logits", "bce_logits", "sgd", lr=0.05)
-case("ln_gelu", "cross_entropy", "adam")
-case("cnn_avg", "cross_entropy", "momentum", lr=0.05)
-case("cnn_reflect", "cross_entropy", "adam")
-case("embedding", "cross_entropy", "adam")
-case("glu_slice", "cross_entropy", "adam")
-case("conv_ae", "mse", "adam")
-case("grouped_cnn", "cross_entropy", "adam")
-guarded(dropout_checks)
-guarded(dropout_cli_runs)
-print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
-sys.exit(0 if all(results) else 1)
+
+if __name__ == "__main__":
+    main()

@@ -118,14 +118,16 @@ void rewriteMatmulWithTensorCores(linalg::MatmulOp mm, bool transA, bool transB,
   // fastest: K-contiguous reads when A is not transposed), then B's (32 words x BN
   // columns, columns fastest: N-contiguous reads when B is not transposed).
   int64_t aItems = BM * kTileWords / kThreads, bItems = kTileWords * BN / kThreads;
-  auto aSlot = [&](int64_t r) {
-    Value item = e.add(tid, r * kThreads);
-    return std::pair(e.div(item, kTileWords), e.rem(item, kTileWords));
+  // Item tid + r * kThreads of a row-major tile `width` wide. The widths divide kThreads, so
+  // its row is tid / width plus a constant and its column is tid % width: every staged
+  // address is then one per-thread base plus an immediate, rather than a register each
+  // (which took 248 registers; 128 lets two blocks share a multiprocessor).
+  auto slot = [&](int64_t r, int64_t width) {
+    assert(kThreads % width == 0 && "staged tile widths divide the thread count");
+    return std::pair(e.add(e.div(tid, width), r * (kThreads / width)), e.rem(tid, width));
   };
-  auto bSlot = [&](int64_t r) {
-    Value item = e.add(tid, r * kThreads);
-    return std::pair(e.div(item, BN), e.rem(item, BN));
-  };
+  auto aSlot = [&](int64_t r) { return slot(r, kTileWords); };
+  auto bSlot = [&](int64_t r) { return slot(r, BN); };
   auto loadValues = [&](Value k0) {
     SmallVector<Value> values;
     for (int64_t r = 0; r < aItems; ++r) {

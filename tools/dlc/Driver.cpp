@@ -159,22 +159,8 @@ static llvm::Error addTraining(ModuleOp module, onnx_frontend::ImportedModel &mo
   unsigned firstParam = infer.getNumArguments() - model.params.size();
   for (unsigned i = 0; i < model.params.size(); ++i)
     infer.setArgAttr(firstParam + i, "dlc.trainable", BoolAttr::get(module.getContext(), model.params[i].trainable));
-  BuildTrainStepOptions o;
-  o.loss = t.loss;
-  o.lossOutput = t.lossOutput;
-  o.label = t.label;
-  o.optimizer = t.optimizer;
-  o.lr = t.lr;
-  o.momentum = t.momentum;
-  o.weightDecay = t.weightDecay;
-  o.clipGradNorm = t.clipGradNorm;
-  o.beta1 = t.beta1;
-  o.beta2 = t.beta2;
-  o.epsilon = t.epsilon;
-  o.labelSmoothing = t.labelSmoothing;
-  o.freeze = t.freeze;
   PassManager pm(module->getContext());
-  pm.addPass(createBuildTrainStep(o));
+  pm.addPass(createBuildTrainStep(t.step));
   // The pass's errors are about the training options (an unknown loss, a --freeze that
   // matches nothing, ...): they become this one error, not a dump of the IR.
   std::string firstError;

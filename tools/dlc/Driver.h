@@ -3,6 +3,7 @@
 #ifndef DLC_TOOLS_DLC_DRIVER_H
 #define DLC_TOOLS_DLC_DRIVER_H
 
+#include "compiler/Passes.h"
 #include "frontends/onnx/OnnxImporter.h"
 
 #include "mlir/IR/MLIRContext.h"
@@ -16,12 +17,9 @@ namespace dlc {
 /// `dlc compile --train`: the loss, label and optimizer of the train_step entry.
 struct TrainOptions {
   bool enabled = false;
-  std::string loss = "cross_entropy", lossOutput, label = "label", optimizer = "sgd";
-  double lr = 0.01, momentum = 0.9, weightDecay = 0, clipGradNorm = 0, beta1 = 0.9, beta2 = 0.999, epsilon = -1;
-  /// cross_entropy's label smoothing, in [0, 1].
-  double labelSmoothing = 0;
-  /// Parameters whose name this ECMAScript regex matches (search, not full match) do not train.
-  std::string freeze;
+  /// What dlc-build-train-step appends (loss, optimizer, --freeze, ...), as `dlc compile
+  /// --train` sets it; the pass's defaults are the command line's.
+  BuildTrainStepOptions step;
 };
 
 struct CompileOptions {

@@ -121,37 +121,37 @@ Options parseArgs(int argc, char **argv) {
     } else if (a == "--train")
       o.train.enabled = true;
     else if (a == "--loss")
-      o.train.loss = value();
+      o.train.step.loss = value();
     else if (a == "--loss-output")
-      o.train.lossOutput = value();
+      o.train.step.lossOutput = value();
     else if (a == "--label")
-      o.train.label = value();
+      o.train.step.label = value();
     else if (a == "--optimizer")
-      o.train.optimizer = value();
+      o.train.step.optimizer = value();
     else if (a == "--lr")
-      o.train.lr = parseNumber(value(), a);
+      o.train.step.lr = parseNumber(value(), a);
     else if (a == "--momentum")
-      o.train.momentum = parseNumber(value(), a);
+      o.train.step.momentum = parseNumber(value(), a);
     else if (a == "--weight-decay")
-      o.train.weightDecay = parseNumber(value(), a);
+      o.train.step.weightDecay = parseNumber(value(), a);
     else if (a == "--clip-grad-norm")
-      o.train.clipGradNorm = parseNumber(value(), a);
+      o.train.step.clipGradNorm = parseNumber(value(), a);
     else if (a == "--beta1")
-      o.train.beta1 = parseNumber(value(), a);
+      o.train.step.beta1 = parseNumber(value(), a);
     else if (a == "--beta2")
-      o.train.beta2 = parseNumber(value(), a);
+      o.train.step.beta2 = parseNumber(value(), a);
     else if (a == "--eps")
-      o.train.epsilon = parseNumber(value(), a);
+      o.train.step.epsilon = parseNumber(value(), a);
     else if (a == "--label-smoothing") {
-      o.train.labelSmoothing = parseNumber(value(), a);
-      if (!(o.train.labelSmoothing >= 0 && o.train.labelSmoothing <= 1))
+      o.train.step.labelSmoothing = parseNumber(value(), a);
+      if (!(o.train.step.labelSmoothing >= 0 && o.train.step.labelSmoothing <= 1))
         fail(std::string("--label-smoothing ") + argv[i] + " is outside [0, 1]");
     } else if (a == "--freeze") {
-      o.train.freeze = value();
+      o.train.step.freeze = value();
       try {
-        std::regex check(o.train.freeze, std::regex::ECMAScript);
+        std::regex check(o.train.step.freeze, std::regex::ECMAScript);
       } catch (const std::regex_error &e) {
-        fail("--freeze '" + o.train.freeze + "' is not a valid regular expression: " + e.what());
+        fail("--freeze '" + o.train.step.freeze + "' is not a valid regular expression: " + e.what());
       }
     }
     else if (!a.empty() && a[0] == '-')

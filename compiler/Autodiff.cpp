@@ -9,7 +9,8 @@ using namespace dlc::graph;
 
 namespace dlc {
 
-LogicalResult differentiate(OpBuilder &b, Value loss, ArrayRef<Value> wrt, SmallVectorImpl<Value> &grads) {
+LogicalResult differentiate(OpBuilder &b, Value loss, ArrayRef<Value> wrt, SmallVectorImpl<Value> &grads,
+                            SmallVectorImpl<bool> *reached) {
   Location loc = loss.getLoc();
   // Ops that depend on some wrt value ...
   llvm::SetVector<Operation *> forward;
@@ -76,6 +77,8 @@ LogicalResult differentiate(OpBuilder &b, Value loss, ArrayRef<Value> wrt, Small
   }
   for (Value v : wrt) {
     auto it = gradOf.find(v);
+    if (reached)
+      reached->push_back(it != gradOf.end());
     if (it != gradOf.end()) {
       grads.push_back(it->second);
       continue;

@@ -90,7 +90,7 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
       module.emitError() << "dlc-build-train-step needs an @infer function";
       return signalPassFailure();
     }
-    if (failed(freezeParams(infer)))
+    if (failed(freezeParams(infer)) || failed(freezeUnreached(infer)))
       return signalPassFailure();
     addOptimizerParams(infer);
     SymbolTable symbols(module);
@@ -219,6 +219,70 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     return div(b, l, reduceSum(b, l, perElement, all, false), scalar(b, l, y, count));
   }
 
+  /// The loss of `fn` (a clone of @infer whose terminator is `ret`): a graph output, or
+  /// one built from the first output and a new label input; null after an error.
+  Value attachLoss(func::FuncOp fn, func::ReturnOp ret) {
+    OpBuilder b(fn.getContext());
+    Location loc = fn.getLoc();
+    unsigned numInputs = 0;
+    while (numInputs < fn.getNumArguments() && argAttr(fn, numInputs, kKind) == "input")
+      ++numInputs;
+    if (!lossOutput.empty()) {
+      for (unsigned i = 0; i < fn.getNumResults(); ++i)
+        if (auto n = fn.getResultAttrOfType<StringAttr>(i, kName); n && n.getValue() == lossOutput)
+          if (typeOf(ret.getOperand(i)).getRank() == 0)
+            return ret.getOperand(i);
+      fn.emitError() << "--loss-output '" << lossOutput << "' is not a scalar output of the graph";
+      return {};
+    }
+    auto yt = typeOf(ret.getOperand(0));
+    NamedAttrList attrs;
+    attrs.set(kKind, b.getStringAttr("input"));
+    attrs.set(kName, b.getStringAttr(label));
+    (void)fn.insertArgument(numInputs, labelType(yt), attrs.getDictionary(b.getContext()), loc);
+    OpBuilder lb(ret);
+    return buildLoss(lb, loc, ret.getOperand(0), fn.getArgument(numInputs));
+  }
+
+  /// Parameters no gradient reaches (a mask buffer used only through a comparison, the
+  /// weights of an output the loss does not read) do not train: no update, no optimizer
+  /// state, and the manifest says so, as PyTorch leaves a parameter without .grad alone.
+  /// Found by differentiating a scratch copy of @infer.
+  LogicalResult freezeUnreached(func::FuncOp infer) {
+    auto scratch = cast<func::FuncOp>(infer->clone());
+    auto ret = cast<func::ReturnOp>(scratch.getBody().front().getTerminator());
+    // train_step's forward: batch statistics; a dropout mask passes gradients where the
+    // input does, so here it is the identity.
+    (void)batchNormTraining(scratch);
+    scratch.walk([](DropoutOp d) {
+      d.getOutput().replaceAllUsesWith(d.getInput());
+      d.erase();
+    });
+    Value lossValue = attachLoss(scratch, ret);
+    SmallVector<Value> params, grads;
+    SmallVector<StringRef> names;
+    SmallVector<bool> reached;
+    for (unsigned i = 0; i < scratch.getNumArguments(); ++i)
+      if (isTrainable(scratch, i)) {
+        params.push_back(scratch.getArgument(i));
+        names.push_back(argAttr(scratch, i, kName));
+      }
+    OpBuilder b(ret);
+    if (!lossValue || failed(dlc::differentiate(b, lossValue, params, grads, &reached))) {
+      scratch.erase();
+      return failure();
+    }
+    DenseSet<StringRef> unreached;
+    for (auto [name, r] : llvm::zip(names, reached))
+      if (!r)
+        unreached.insert(name);
+    for (unsigned i = 0; i < infer.getNumArguments(); ++i)
+      if (isTrainable(infer, i) && unreached.contains(argAttr(infer, i, kName)))
+        infer.setArgAttr(i, kTrainable, BoolAttr::get(infer.getContext(), false));
+    scratch.erase();
+    return success();
+  }
+
   func::FuncOp buildEntry(func::FuncOp infer, StringRef name, bool train) {
     OpBuilder b(infer->getNextNode() ? infer->getNextNode() : infer.getOperation());
     b.setInsertionPointAfter(infer);
@@ -228,33 +292,12 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     Location loc = fn.getLoc();
     auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
 
-    // The loss: a graph output, or one appended to the first output with a label input.
-    Value lossValue;
-    unsigned numInputs = 0;
-    while (numInputs < fn.getNumArguments() && argAttr(fn, numInputs, kKind) == "input")
-      ++numInputs;
-    OpBuilder lb(ret);
-    if (!lossOutput.empty()) {
-      for (unsigned i = 0; i < fn.getNumResults(); ++i)
-        if (auto n = fn.getResultAttrOfType<StringAttr>(i, kName); n && n.getValue() == lossOutput)
-          lossValue = ret.getOperand(i);
-      if (!lossValue || typeOf(lossValue).getRank() != 0) {
-        fn.emitError() << "--loss-output '" << lossOutput << "' is not a scalar output of the graph";
-        fn.erase();
-        return {};
-      }
-    } else {
-      auto yt = typeOf(ret.getOperand(0));
-      NamedAttrList attrs;
-      attrs.set(kKind, b.getStringAttr("input"));
-      attrs.set(kName, b.getStringAttr(label));
-      (void)fn.insertArgument(numInputs, labelType(yt), attrs.getDictionary(b.getContext()), loc);
-      lossValue = buildLoss(lb, loc, ret.getOperand(0), fn.getArgument(numInputs));
-      if (!lossValue) {
-        fn.erase();
-        return {};
-      }
+    Value lossValue = attachLoss(fn, ret);
+    if (!lossValue) {
+      fn.erase();
+      return {};
     }
+    OpBuilder lb(ret);
 
     SmallVector<Value> results{lossValue};
     SmallVector<DictionaryAttr> resultAttrs{b.getDictionaryAttr(b.getNamedAttr(kName, b.getStringAttr("loss")))};

@@ -218,7 +218,10 @@ Expected<Value> Importer::valueOf(const std::string &name, bool nonTrainable) {
   if (!bytes)
     return bytes.takeError();
   Value v;
-  if (initializers_.count(name) && isFloatDType(t.data_type())) {
+  // A floating initializer is a parameter, unless it holds +-inf or NaN: that is a mask
+  // or a constant the exporter wrote as a buffer (a causal -inf mask), which no
+  // optimizer step can train, so it stays a graph constant.
+  if (initializers_.count(name) && isFloatDType(t.data_type()) && allFinite(t.data_type(), *bytes)) {
     v = body_->addArgument(type, NameLoc::get(StringAttr::get(&ctx, name)));
     paramIndex_[name] = params_->size();
     params_->push_back(Parameter{name, type, std::move(*bytes), !nonTrainable});

@@ -80,6 +80,8 @@ struct ConstTensor {
 };
 
 bool isFloatDType(int32_t dtype);
+/// No element of `bytes` (a floating `dtype`'s little-endian elements) is +-inf or NaN.
+bool allFinite(int32_t dtype, llvm::ArrayRef<char> bytes);
 /// "float", "int64", ... for messages.
 std::string dtypeName(int32_t dtype);
 /// Bytes per element as the runtime stores it (bool: one byte); 0 for unsupported dtypes.

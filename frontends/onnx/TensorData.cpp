@@ -322,6 +322,19 @@ template <typename T> static T load(const char *p) {
   return v;
 }
 
+bool allFinite(int32_t dtype, llvm::ArrayRef<char> bytes) {
+  int64_t w = dtypeBytes(dtype);
+  for (size_t k = 0; w && k + w <= bytes.size(); k += w) {
+    const char *p = bytes.data() + k;
+    double v = dtype == TensorProto::FLOAT    ? load<float>(p)
+               : dtype == TensorProto::DOUBLE ? load<double>(p)
+                                              : halfBitsToDouble(load<uint16_t>(p), dtype == TensorProto::BFLOAT16);
+    if (!std::isfinite(v))
+      return false;
+  }
+  return true;
+}
+
 Expected<ConstTensor> decodeTensor(const TensorProto &t, const std::string &baseDir) {
   auto bytes = tensorBytes(t, baseDir);
   if (!bytes)

@@ -27,9 +27,12 @@ def model(name, nodes, x_shape, w, y_shape, extra_inits=()):
     onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), path)
     return path
 
-def check(name, nodes, x_shape, w_shape, y_shape, positive=False, extra_inits=(), w=None, x=None, eps=1e-6):
+def check(name, nodes, x_shape, w_shape, y_shape, positive=False, extra_inits=(), w=None, x=None, eps=1e-6,
+          reference=None):
     """w / x: the parameter's and the input's values where the op needs its own domain
-    (default: standard normal, or |.| + 0.5 with positive)."""
+    (default: standard normal, or |.| + 0.5 with positive). reference(x, w) -> y: a NumPy
+    forward whose MSE loss gives the central differences, for ops whose train_step forward
+    differs from eval_step's (batch norm on the batch's statistics)."""
     rng = np.random.default_rng(zlib.crc32(name.encode()))
     w_given, x_given = w, x
     w = rng.standard_normal(w_shape)
@@ -54,6 +57,8 @@ def check(name, nodes, x_shape, w_shape, y_shape, positive=False, extra_inits=()
     wv = m.param("w")
     w0 = wv.copy()
     def loss_at(values):
+        if reference is not None:
+            return float(np.mean((reference(x, values) - t) ** 2))
         wv[...] = values
         return float(m.run("eval_step", {"x": x, "label": t})[0])
     numeric = np.zeros_like(w0)
@@ -346,5 +351,29 @@ conv_transpose("conv_transpose_input", (2, 3, 3, 4), (3, 2, 3, 3), wrt="input", 
                output_padding=[1, 1], seed=2)
 conv_transpose("conv_transpose_grouped_input", (1, 4, 4, 3), (4, 3, 2, 3), wrt="input", group=2, strides=[2, 1],
                dilations=[2, 2], pads=[0, 1, 1, 0], output_padding=[1, 1], seed=3)
+
+# BatchNormalization in training mode (train_step normalizes with the batch's statistics):
+# the differences come from a NumPy forward. w as the input (through x * w), the scale, the bias.
+def bn_train(h, s, b, eps=1e-5):
+    mean = h.mean(axis=(0, 2, 3), keepdims=True)
+    var = h.var(axis=(0, 2, 3), keepdims=True)
+    return (h - mean) / np.sqrt(var + eps) * s.reshape(1, -1, 1, 1) + b.reshape(1, -1, 1, 1)
+bn_rng = np.random.default_rng(7)
+bn_s, bn_b = np.abs(bn_rng.standard_normal(3)) + 0.5, bn_rng.standard_normal(3)
+bn_stats = consts(mean=np.zeros(3), var=np.ones(3))
+bn = lambda ins: [N("BatchNormalization", ins, ["y"], epsilon=1e-5, momentum=0.9, training_mode=1)]
+check("batch_norm_train_input", [N("Mul", ["x", "w"], ["h"])] + bn(["h", "s", "b", "mean", "var"]), (4, 3, 2, 3),
+      (4, 3, 2, 3), (4, 3, 2, 3), extra_inits=consts(s=bn_s, b=bn_b) + bn_stats,
+      reference=lambda x, w: bn_train(x * w, bn_s, bn_b))
+check("batch_norm_train_scale", bn(["x", "w", "b", "mean", "var"]), (4, 3, 2, 3), (3,), (4, 3, 2, 3),
+      extra_inits=consts(b=bn_b) + bn_stats, reference=lambda x, w: bn_train(x, w, bn_b))
+check("batch_norm_train_bias", bn(["x", "s", "w", "mean", "var"]), (4, 3, 2, 3), (3,), (4, 3, 2, 3),
+      extra_inits=consts(s=bn_s) + bn_stats, reference=lambda x, w: bn_train(x, bn_s, w))
+
+# Resize as torch exports nn.Upsample(scale_factor=2, mode="nearest") (opset 17).
+check("resize_nearest_upsample", [N("Mul", ["x", "w"], ["h"]),
+      N("Resize", ["h", "", "scales"], ["y"], mode="nearest", coordinate_transformation_mode="asymmetric",
+        nearest_mode="floor")], (2, 3, 2, 3), (2, 3, 2, 3), (2, 3, 4, 6),
+      extra_inits=[numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales")])
 print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
 sys.exit(0 if all(results) else 1)

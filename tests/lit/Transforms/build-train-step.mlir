@@ -50,3 +50,32 @@ func.func @infer(%x: tensor<2x3x4x4xf32> {dlc.kind = "input", dlc.name = "x"},
   %1 = graph.reshape %0 : (tensor<2x3x4x4xf32>) -> tensor<2x48xf32>
   return %1 : tensor<2x48xf32>
 }
+
+// -----
+
+// A float buffer that reaches the loss only through a comparison (a mask used by where)
+// and a parameter of an output the loss does not read get no gradient: they are not
+// trainable, have no optimizer state and are not written (w, its two moments, the step).
+// CHECK-LABEL: func.func @infer
+// CHECK-SAME: dlc.name = "mask", dlc.trainable = false
+// CHECK-SAME: dlc.name = "w"}
+// CHECK-SAME: dlc.name = "unused", dlc.trainable = false
+// CHECK-SAME: dlc.name = "w/adam.m"
+// CHECK-NOT: mask/adam
+// CHECK-NOT: unused/adam
+// CHECK-LABEL: func.func @train_step
+// CHECK-COUNT-4: bufferization.materialize_in_destination
+// CHECK-NOT: bufferization.materialize_in_destination
+// CHECK: return
+func.func @infer(%x: tensor<4x2xf32> {dlc.kind = "input", dlc.name = "x"},
+                 %mask: tensor<4x2xf32> {dlc.kind = "param", dlc.name = "mask"},
+                 %w: tensor<4x2xf32> {dlc.kind = "param", dlc.name = "w"},
+                 %unused: tensor<4x2xf32> {dlc.kind = "param", dlc.name = "unused"})
+    -> (tensor<4x2xf32> {dlc.name = "y"}, tensor<4x2xf32> {dlc.name = "z"}) {
+  %zero = graph.constant dense<0.0> : tensor<4x2xf32>
+  %keep = graph.equal %mask, %zero : (tensor<4x2xf32>, tensor<4x2xf32>) -> tensor<4x2xi1>
+  %0 = graph.mul %x, %w : (tensor<4x2xf32>, tensor<4x2xf32>) -> tensor<4x2xf32>
+  %1 = graph.where %keep, %0, %zero : (tensor<4x2xi1>, tensor<4x2xf32>, tensor<4x2xf32>) -> tensor<4x2xf32>
+  %2 = graph.mul %x, %unused : (tensor<4x2xf32>, tensor<4x2xf32>) -> tensor<4x2xf32>
+  return %1, %2 : tensor<4x2xf32>, tensor<4x2xf32>
+}

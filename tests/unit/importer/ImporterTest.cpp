@@ -15,6 +15,7 @@
 #include "onnx/onnx_pb.h"
 
 #include <cstdio>
+#include <limits>
 #include <dirent.h>
 #include <fstream>
 #include <map>
@@ -477,6 +478,26 @@ TEST_CASE("a parameter used twice appears once; outputs that are inputs or const
   CHECK(r->func().getFunctionType().getNumResults() == 3);
   CHECK(typeStr(r->func().getFunctionType().getResult(2)) == "tensor<2xi64>");
   CHECK(r->opCounts()["graph.reshape"] == 2);
+}
+
+TEST_CASE("a float initializer holding -inf (a causal mask buffer) is a constant, not a parameter",
+          "[importer][buffers]") {
+  const float inf = std::numeric_limits<float>::infinity();
+  ModelBuilder mb;
+  mb.input("x", {2, 2});
+  mb.floatInit("mask", {2, 2}, {0.f, -inf, 0.f, 0.f});
+  mb.floatInit("w", {2, 2});
+  mb.floatInit("nan_bias", {2}, {std::numeric_limits<float>::quiet_NaN(), 0.f});
+  mb.node("Add", {"x", "mask"}, {"h"}, "add_mask");
+  mb.node("MatMul", {"h", "w"}, {"g"}, "mm");
+  mb.node("Add", {"g", "nan_bias"}, {"y"}, "add_bias");
+  mb.output("y", 2);
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  REQUIRE(r->model->params.size() == 1);
+  CHECK(r->model->params[0].name == "w");
+  CHECK(r->func().getNumArguments() == 2); // x, w
+  CHECK(r->opCounts()["graph.constant"] >= 2);
 }
 
 TEST_CASE("bool, uint8, int32 and float16 constants and casts import", "[importer]") {

@@ -70,6 +70,20 @@ class Encoder(nn.Module):
         return self.head(self.enc(x).mean(1))
 
 
+class Encoder2(nn.Module):
+    """Regression (model-zoo issue): two post-norm GELU layers, d_model 32, AdamW with weight
+    decay once drifted from PyTorch from the second step on."""
+
+    def __init__(self):
+        super().__init__()
+        layer = nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, activation="gelu", batch_first=True)
+        self.enc = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+        self.head = nn.Linear(32, 5)
+
+    def forward(self, x):
+        return self.head(self.enc(x).mean(1))
+
+
 def model(name, batch):
     """(net, input sample maker(rng, batch))."""
     torch.manual_seed(0)
@@ -80,6 +94,8 @@ def model(name, batch):
         return peer.build("transformer"), floats(peer.MODELS["transformer"][1])
     if name.startswith("mha_"):
         return MHA(name[4:], batch), floats((SEQ, 16))
+    if name == "encoder2_gelu_d32":
+        return Encoder2(), floats((SEQ, 32))
     if name.startswith("encoder_"):
         _, norm, act = name.split("_")
         return Encoder(norm == "prenorm", act), floats((SEQ, 16))
@@ -96,13 +112,14 @@ def inference(name, batch):
 
 
 def freeze_buffers(net):
-    """dlc compile options that freeze net's float buffers: one (the additive mask) exports as
-    an initializer like a weight; PyTorch does not train it, so dlc must not either."""
-    buffers = [n for n, b in net.named_buffers() if b.is_floating_point()]
+    """dlc compile options that freeze net's finite float buffers, which export as
+    initializers like weights; PyTorch does not train them, so dlc must not either. A buffer
+    holding -inf (the additive causal mask) needs nothing: dlc keeps it a constant."""
+    buffers = [n for n, b in net.named_buffers() if b.is_floating_point() and bool(torch.isfinite(b).all())]
     return ["--freeze", "^(" + "|".join(n.replace(".", "[.]") for n in buffers) + ")$"] if buffers else []
 
 
-def training(name, opt, lr, batch=8, clip=0.0):
+def training(name, opt, lr, batch=8, clip=0.0, wd=0.0):
     def run():
         net, make = model(name, batch)
         rng = np.random.default_rng(3)
@@ -111,12 +128,13 @@ def training(name, opt, lr, batch=8, clip=0.0):
         args += ["--clip-grad-norm", str(clip)] if clip else []
         tag = f"{WORK}/train_{name}_{opt}" + ("_clip" if clip else "")
         worst, losses, clipped = train_parity(BIN, LIB, net, tag, x0, opt, lr, lambda: make(rng, batch), rng, batch,
-                                              STEPS, args, clip)
+                                              STEPS, args, clip, wd)
         return (worst <= RTOL and (not clip or clipped == STEPS),
                 f"worst relative loss difference {worst:.2e} over {STEPS} steps "
                 f"(last loss dlc {losses[-1][0]:.6f}, torch {losses[-1][1]:.6f})" +
                 (f", clipping active on {clipped}/{STEPS} steps" if clip else ""))
-    guarded(f"train {name} {opt} lr={lr}" + (f" clip-grad-norm={clip}" if clip else ""), run)
+    guarded(f"train {name} {opt} lr={lr}" + (f" weight-decay={wd}" if wd else "") +
+            (f" clip-grad-norm={clip}" if clip else ""), run)
 
 
 NAMES = ["text_lstm", "transformer", "mha_none", "mha_key_padding", "mha_attn_bool", "mha_attn_additive",
@@ -140,6 +158,9 @@ def main():
             inference(name, batch)
         training(name, "sgd", 0.1 if name != "transformer" else 0.01)
         training(name, "adam", 0.01 if name != "transformer" else 0.001)
+    if not only or "encoder2_gelu_d32" in names:
+        inference("encoder2_gelu_d32", 8)
+        training("encoder2_gelu_d32", "adamw", 0.005, wd=0.01)
     if not only or "text_lstm" in names:
         training("text_lstm", "sgd", 0.1, clip=0.05)
         training("text_lstm", "adam", 0.01, clip=0.05)

@@ -85,20 +85,22 @@ def infer_parity(bin_dir, net, x, tag, fold_constants=True):
         return relerr(got, net(torch.from_numpy(x)).numpy())
 
 
-def train_parity(bin_dir, lib_dir, net, tag, x0, opt, lr, sample, rng, batch, steps, compile_args=(), clip=0.0):
+def train_parity(bin_dir, lib_dir, net, tag, x0, opt, lr, sample, rng, batch, steps, compile_args=(), clip=0.0, wd=0.0):
     """Exports net (in training mode, traced on x0) to tag.onnx, compiles it with --train,
     cross-entropy and optimizer `opt`, then runs `steps` steps of the artifact's train_step
     and of torch.optim on the same batches: x = sample(), `batch` class labels drawn from rng. With
-    clip, torch clips the gradient norm (compile_args must pass --clip-grad-norm to dlc).
+    clip, torch clips the gradient norm (compile_args must pass --clip-grad-norm to dlc); wd is
+    the weight decay of both.
     Returns (worst relative loss difference, [(dlc loss, torch loss)] per step, the number
     of steps where clipping was active)."""
     net.train()
     export(net, x0, tag + ".onnx", training=True)
     subprocess.run([f"{bin_dir}/dlc", "compile", tag + ".onnx", "-o", tag + ".so", "--train", "--loss",
-                    "cross_entropy", "--optimizer", opt, "--lr", str(lr), *compile_args], check=True)
+                    "cross_entropy", "--optimizer", opt, "--lr", str(lr), "--weight-decay", str(wd), *compile_args],
+                   check=True)
     m = dlcrt.Model(f"{lib_dir}/libdlcrt.so", tag + ".so")
     params = list(net.parameters())
-    opt_t = torch_optimizer(opt, params, lr)
+    opt_t = torch_optimizer(opt, params, lr, wd)
     lf = nn.CrossEntropyLoss()
     worst, losses, clipped = 0.0, [], 0
     for _ in range(steps):

@@ -263,6 +263,7 @@ def training(name, opt):
         return False, (f"ill-conditioned ({cond_loss:.2e} losses, {cond_param:.2e} parameters, PyTorch against "
                        "itself) and not synchronizable: a dlc parameter has no PyTorch name")
     worst, param_worst, param_name, stat_worst, compared, invariant = 0.0, 0.0, "", 0.0, 0, 0
+    statistics = {k: v for k, v in snapshots[-1].items() if is_statistic(k)}
     for step, feed in enumerate(feeds):
         if sync:
             for key in dlc_params(m):
@@ -274,11 +275,15 @@ def training(name, opt):
         if VERBOSE:
             print(f"  step {step}: dlc {got:.7f} torch {ref_losses[step]:.7f} ({err:.1e})", flush=True)
         if sync or step == STEPS - 1:
-            p, n, s_, c, i = compare_params(m, snapshots[step + 1] if sync else final, masks)
+            # final's statistics moved once more when the copy was traced: the module's own
+            p, n, s_, c, i = compare_params(m, snapshots[step + 1] if sync else {**final, **statistics}, masks)
             if p > param_worst:
                 param_worst, param_name = p, n
             stat_worst, compared, invariant = max(stat_worst, s_), c, i
     steps_done = int(m.param("optimizer.step"))
+    if sync:  # eval_step and infer on PyTorch's trained state: the updates are compared above
+        for key in dlc_params(m):
+            m.param(key)[...] = snapshots[-1].get(key, 0)
 
     # eval_step and infer after training: running statistics, trained weights
     net.eval()

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Installs every Debian package that dlc's build, tests and demo need. Idempotent.
+# Installs every Debian package that dlc's build, tests and demo need, and downloads the
+# ONNX source distribution the importer is built with (cmake/OnnxLibrary.cmake). Idempotent;
+# after it the build needs no network.
 set -euo pipefail
 PKGS=(
-  build-essential cmake ninja-build ccache pkg-config
+  build-essential cmake ninja-build ccache pkg-config curl ca-certificates
   llvm-22-dev libmlir-22-dev mlir-22-tools
   libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
   catch2 zlib1g-dev libopenblas0-pthread
@@ -17,4 +19,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# ONNX 1.23.2 from PyPI (Debian's libonnx is 1.12: opsets up to 17). Pinned by checksum.
+ONNX_VERSION=1.23.2
+ONNX_SHA256=008cb0467b2bbee41448acc7da8b6f4e704624cb0d327a2d5adafc7ce19bc5b8
+ONNX_URL=https://files.pythonhosted.org/packages/3f/62/bc2dfadb63ecf04cb2d65a6b17751863039d36c65de51d6a3128ab35f1e7/onnx-$ONNX_VERSION.tar.gz
+DEPS="$(cd "$(dirname "$0")/.." && pwd)/.deps"
+tarball="$DEPS/onnx-$ONNX_VERSION.tar.gz"
+if ! echo "$ONNX_SHA256  $tarball" | sha256sum -c --status 2>/dev/null; then
+  mkdir -p "$DEPS"
+  curl -fsSL --retry 3 -o "$tarball.part" "$ONNX_URL"
+  if ! echo "$ONNX_SHA256  $tarball.part" | sha256sum -c --status; then
+    rm -f "$tarball.part"
+    echo "bootstrap: onnx-$ONNX_VERSION.tar.gz does not have the pinned checksum" >&2
+    exit 1
+  fi
+  mv "$tarball.part" "$tarball"
 fi

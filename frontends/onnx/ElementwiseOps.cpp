@@ -230,6 +230,7 @@ void addElementwiseConverters(ConverterMap &m) {
   m["Erf"] = unary<ErfOp>;
   m["Softplus"] = unary<SoftplusOp>;
   m["Softsign"] = unary<SoftsignOp>;
+  m["Mish"] = unary<MishOp>; // opset 18
   m["HardSwish"] = unary<HardSwishOp>;
   m["Floor"] = unary<FloorOp>;
   m["Ceil"] = unary<CeilOp>;

@@ -19,16 +19,16 @@ os.makedirs(WORK, exist_ok=True)
 D = TensorProto.DOUBLE
 results = []
 
-def model(name, nodes, x_shape, w, y_shape, extra_inits=()):
+def model(name, nodes, x_shape, w, y_shape, extra_inits=(), opset=17):
     inits = [numpy_helper.from_array(w, "w")] + list(extra_inits)
     g = helper.make_graph(nodes, name, [helper.make_tensor_value_info("x", D, x_shape)],
                           [helper.make_tensor_value_info("y", D, y_shape)], initializer=inits)
     path = f"{WORK}/{name}.onnx"
-    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)]), path)
+    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)]), path)
     return path
 
 def check(name, nodes, x_shape, w_shape, y_shape, positive=False, extra_inits=(), w=None, x=None, eps=1e-6,
-          reference=None):
+          reference=None, opset=17):
     """w / x: the parameter's and the input's values where the op needs its own domain
     (default: standard normal, or |.| + 0.5 with positive). reference(x, w) -> y: a NumPy
     forward whose MSE loss gives the central differences, for ops whose train_step forward
@@ -44,7 +44,7 @@ def check(name, nodes, x_shape, w_shape, y_shape, positive=False, extra_inits=()
     if x_given is not None:
         x = np.asarray(x_given, np.float64).reshape(x_shape)
     t = rng.standard_normal(y_shape)
-    path = model(name, nodes, list(x_shape), w, list(y_shape), extra_inits)
+    path = model(name, nodes, list(x_shape), w, list(y_shape), extra_inits, opset)
     so = f"{WORK}/{name}.so"
     try:
         subprocess.run([f"{BIN}/dlc", "compile", path, "-o", so, "--train", "--loss", "mse", "--optimizer", "sgd",
@@ -375,5 +375,10 @@ check("resize_nearest_upsample", [N("Mul", ["x", "w"], ["h"]),
       N("Resize", ["h", "", "scales"], ["y"], mode="nearest", coordinate_transformation_mode="asymmetric",
         nearest_mode="floor")], (2, 3, 2, 3), (2, 3, 2, 3), (2, 3, 4, 6),
       extra_inits=[numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales")])
+# Mish (opset 18): differences of dlc's forward, and of a NumPy forward.
+mish = lambda h: h * np.tanh(np.log1p(np.exp(h)))
+check("mish", [N("Mul", ["x", "w"], ["h"]), N("Mish", ["h"], ["y"])], (3, 4), (3, 4), (3, 4), opset=18)
+check("mish_numpy", [N("Mul", ["x", "w"], ["h"]), N("Mish", ["h"], ["y"])], (3, 4), (3, 4), (3, 4), opset=18,
+      reference=lambda x, w: mish(x * w))
 print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
 sys.exit(0 if all(results) else 1)

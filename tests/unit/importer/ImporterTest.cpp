@@ -633,7 +633,7 @@ TEST_CASE("a symbolic input dim needs a static shape", "[importer][shapes]") {
   CHECK_THAT(bad2->error, Catch::Contains("'nope'"));
 }
 
-TEST_CASE("an opset-11 model is converted to opset 17 and imports", "[importer][opset]") {
+TEST_CASE("an opset-11 model is converted to the target opset and imports", "[importer][opset]") {
   ModelBuilder mb(11);
   mb.input("x", {2, 3, 4});
   auto &sm = mb.node("Softmax", {"x"}, {"s"}, "softmax"); // opset 11: coerced to 2-D at axis 1
@@ -655,6 +655,66 @@ TEST_CASE("an opset-11 model is converted to opset 17 and imports", "[importer][
   CHECK(typeStr(softmax[0].getType()) == "tensor<2x12xf32>");
   CHECK(softmax[0].getAxis() == 1);
   CHECK(typeStr(r->func().getFunctionType().getResult(0)) == "tensor<1x2x3xf32>");
+}
+
+TEST_CASE("opset-18 forms import: Reduce axes as input, Split num_outputs, Pad axes, Mish", "[importer][opset]") {
+  ModelBuilder mb(18);
+  mb.input("x", {2, 6, 4});
+  mb.intInit("axes", {1}, {-1});
+  mb.node("ReduceMean", {"x", "axes"}, {"m"}, "mean"); // opset 18: axes is an input
+  auto &sp = mb.node("Split", {"x"}, {"a", "b", "c"}, "split");
+  ModelBuilder::attr(sp, "axis", int64_t(1));
+  ModelBuilder::attr(sp, "num_outputs", int64_t(3));
+  mb.intInit("pads", {2}, {1, 2});
+  mb.intInit("pad_axes", {1}, {2});
+  mb.node("Pad", {"a", "pads", "", "pad_axes"}, {"p"}, "pad"); // opset 18: pads of the given axes only
+  mb.node("Mish", {"p"}, {"y"}, "mish");
+  mb.output("m", 3);
+  mb.output("y", 3);
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  auto reduce = r->ops<dlc::graph::ReduceOp>();
+  REQUIRE(reduce.size() == 1);
+  CHECK(reduce[0].getKind() == "mean");
+  CHECK(std::vector<int64_t>(reduce[0].getAxes()) == std::vector<int64_t>{2});
+  CHECK(typeStr(r->func().getFunctionType().getResult(0)) == "tensor<2x6x1xf32>");
+  auto pad = r->ops<dlc::graph::PadOp>();
+  REQUIRE(pad.size() == 1);
+  CHECK(std::vector<int64_t>(pad[0].getPads()) == std::vector<int64_t>{0, 0, 1, 0, 0, 2});
+  CHECK(r->opCounts()["graph.mish"] == 1);
+  CHECK(typeStr(r->func().getFunctionType().getResult(1)) == "tensor<2x2x7xf32>");
+}
+
+TEST_CASE("Resize-18 with axes upsamples only the given axes", "[importer][opset]") {
+  ModelBuilder mb(18);
+  mb.input("x", {1, 2, 2, 3});
+  mb.floatInit("scales", {2}, {2.f, 3.f});
+  auto &rs = mb.node("Resize", {"x", "", "scales"}, {"y"}, "resize");
+  ModelBuilder::attr(rs, "mode", std::string("nearest"));
+  ModelBuilder::attr(rs, "coordinate_transformation_mode", std::string("asymmetric"));
+  ModelBuilder::attr(rs, "nearest_mode", std::string("floor"));
+  ModelBuilder::attr(rs, "axes", std::vector<int64_t>{2, 3});
+  mb.output("y", 4);
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  CHECK(typeStr(r->func().getFunctionType().getResult(0)) == "tensor<1x2x4x9xf32>");
+  CHECK(r->opCounts()["graph.broadcast"] == 1);
+}
+
+TEST_CASE("an opset-17 model is converted up to opset 18: ReduceMean's axes attribute becomes an input",
+          "[importer][opset]") {
+  ModelBuilder mb(17);
+  mb.input("x", {2, 3, 4});
+  auto &rm = mb.node("ReduceMean", {"x"}, {"y"}, "mean");
+  ModelBuilder::attr(rm, "axes", std::vector<int64_t>{0, 2});
+  ModelBuilder::attr(rm, "keepdims", int64_t(0));
+  mb.output("y", 1);
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  auto reduce = r->ops<dlc::graph::ReduceOp>();
+  REQUIRE(reduce.size() == 1);
+  CHECK(std::vector<int64_t>(reduce[0].getAxes()) == std::vector<int64_t>{0, 2});
+  CHECK(typeStr(r->func().getFunctionType().getResult(0)) == "tensor<3xf32>");
 }
 
 TEST_CASE("Einsum lowers to matmul", "[importer][einsum]") {

@@ -216,14 +216,15 @@ def compare_params(m, ref, masks):
 
 
 def training(name, opt):
-    """dlc's train_step against torch.optim in float32 (the reference); float64 and float32
-    from weights perturbed by PERTURB say how well conditioned the reference is. Parameters the loss does not depend on (the float64
-    gradient of every element stays at rounding level: an attention key bias, which softmax
+    """dlc's train_step against torch.optim in float32 (the reference). PyTorch also runs in
+    float64 and in float32 from weights perturbed by PERTURB: if either differs from the
+    reference by more than a third of a tolerance, the configuration is chaotic at these step
+    sizes (a ReLU whose input is within rounding of 0 flips, and with a few positions per
+    channel that moves a whole layer's gradient), and every dlc step starts from PyTorch's
+    state instead of free-running over all steps. Parameter elements the loss does not depend
+    on (their float64 gradient stays at rounding level: an attention key bias, which softmax
     cancels) are left out of the parameter comparison: adaptive optimizers move them by
-    rounding noise in any float32 implementation, PyTorch's too. A configuration whose
-    float32 run differs from those two by more than a third of a tolerance is chaotic at these
-    step sizes (a ReLU whose input is within rounding of 0 flips, and with a few positions per
-    channel that moves a whole layer's gradient): it fails as such instead of comparing noise."""
+    rounding noise in any float32 implementation, PyTorch's too."""
     spec = ZOO[name]
     tag = f"{WORK}/{name}_train_{opt.name}"
     inputs0 = spec.inputs(np.random.default_rng(1), spec.batch)

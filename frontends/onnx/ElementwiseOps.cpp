@@ -3,7 +3,11 @@
 // Dropout (a site that drops in train_step only).
 #include "frontends/onnx/ImporterContext.h"
 
+#include "dialects/Graph/GraphBuilders.h"
+
 #include "llvm/ADT/APFloat.h"
+
+#include <cmath>
 
 using namespace mlir;
 
@@ -43,6 +47,28 @@ Error hardSigmoid(Importer &im) {
   DLC_TRY(type, im.outputType(0));
   im.setOutput(0, graph::HardSigmoidOp::create(im.b, im.loc(), type, x, llvm::APFloat(im.attrFloat("alpha", 0.2)),
                                                llvm::APFloat(im.attrFloat("beta", 0.5))));
+  return Error::success();
+}
+
+/// Gelu (opset 20) as its formula over graph ops, whose gradient rules it then uses:
+/// approximate "none" x/2 (1 + erf(x / sqrt 2)), "tanh" x/2 (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+Error gelu(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  OpBuilder &b = im.b;
+  Location l = im.loc();
+  std::string approximate = im.attrString("approximate", "none");
+  Value inner;
+  if (approximate == "none") {
+    inner = graph::unary<graph::ErfOp>(b, l, graph::mul(b, l, x, graph::scalar(b, l, x, M_SQRT1_2)));
+  } else if (approximate == "tanh") {
+    Value cube = graph::mul(b, l, graph::mul(b, l, x, x), x);
+    Value arg = graph::add(b, l, x, graph::mul(b, l, cube, graph::scalar(b, l, x, 0.044715)));
+    inner = graph::unary<graph::TanhOp>(b, l, graph::mul(b, l, arg, graph::scalar(b, l, x, std::sqrt(2.0 / M_PI))));
+  } else {
+    return im.unsupportedAttr("approximate", "'" + approximate + "'");
+  }
+  im.setOutput(0, graph::mul(b, l, graph::mul(b, l, x, graph::scalar(b, l, x, 0.5)),
+                             graph::add(b, l, inner, graph::scalar(b, l, x, 1.0))));
   return Error::success();
 }
 
@@ -231,6 +257,7 @@ void addElementwiseConverters(ConverterMap &m) {
   m["Softplus"] = unary<SoftplusOp>;
   m["Softsign"] = unary<SoftsignOp>;
   m["Mish"] = unary<MishOp>; // opset 18
+  m["Gelu"] = gelu;          // opset 20
   m["HardSwish"] = unary<HardSwishOp>;
   m["Floor"] = unary<FloorOp>;
   m["Ceil"] = unary<CeilOp>;

@@ -179,6 +179,10 @@ template <bool isMax> Error pool(Importer &im) {
     return im.error("input " + shapeStr(xs) + " must have rank >= 3 (N x C x spatial...)");
   if (!im.hasAttr("kernel_shape"))
     return im.error("kernel_shape is required");
+  if (!isMax) // AveragePool-19 dilations: the average-pool kernels do not dilate
+    for (int64_t d : im.attrInts("dilations"))
+      if (d != 1)
+        return im.unsupportedAttr("dilations", "with a dilation other than 1 (dilated average pooling)");
   DLC_TRY(w, windowAttrs(im, xs.drop_front(2), im.attrInts("kernel_shape"), isMax));
   if constexpr (isMax)
     im.setOutput(0, graph::MaxPoolOp::create(im.b, im.loc(), type, x, w.kernel, w.strides, w.pads, w.dilations));

@@ -380,5 +380,13 @@ mish = lambda h: h * np.tanh(np.log1p(np.exp(h)))
 check("mish", [N("Mul", ["x", "w"], ["h"]), N("Mish", ["h"], ["y"])], (3, 4), (3, 4), (3, 4), opset=18)
 check("mish_numpy", [N("Mul", ["x", "w"], ["h"]), N("Mish", ["h"], ["y"])], (3, 4), (3, 4), (3, 4), opset=18,
       reference=lambda x, w: mish(x * w))
+# Gelu (opset 20), both approximations: differences of dlc's forward, and of a NumPy forward.
+from math import erf as _erf
+gelu_ref = {"none": lambda h: 0.5 * h * (1 + np.vectorize(_erf)(h / np.sqrt(2))),
+            "tanh": lambda h: 0.5 * h * (1 + np.tanh(np.sqrt(2 / np.pi) * (h + 0.044715 * h ** 3)))}
+for approx, f in gelu_ref.items():
+    nodes = [N("Mul", ["x", "w"], ["h"]), N("Gelu", ["h"], ["y"], approximate=approx)]
+    check("gelu_op_" + approx, nodes, (3, 4), (3, 4), (3, 4), opset=20)
+    check("gelu_op_" + approx + "_numpy", nodes, (3, 4), (3, 4), (3, 4), opset=20, reference=lambda x, w, f=f: f(x * w))
 print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
 sys.exit(0 if all(results) else 1)

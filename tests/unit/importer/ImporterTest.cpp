@@ -701,7 +701,41 @@ TEST_CASE("Resize-18 with axes upsamples only the given axes", "[importer][opset
   CHECK(r->opCounts()["graph.broadcast"] == 1);
 }
 
-TEST_CASE("an opset-17 model is converted up to opset 18: ReduceMean's axes attribute becomes an input",
+TEST_CASE("Gelu (opset 20) imports as its erf or tanh formula; an unknown approximation is refused",
+          "[importer][opset]") {
+  for (std::string approximate : {"none", "tanh", "sigmoid"}) {
+    INFO("approximate " << approximate);
+    ModelBuilder mb(20);
+    mb.input("x", {2, 3});
+    auto &g = mb.node("Gelu", {"x"}, {"y"}, "gelu");
+    ModelBuilder::attr(g, "approximate", approximate);
+    mb.output("y", 2);
+    auto r = importModel(mb.model);
+    if (approximate == "sigmoid") {
+      REQUIRE_FALSE(r->model);
+      CHECK_THAT(r->error, Catch::Contains("approximate") && Catch::Contains("gelu"));
+      continue;
+    }
+    REQUIRE_IMPORTED(r);
+    auto counts = r->opCounts();
+    CHECK(counts[approximate == "none" ? "graph.erf" : "graph.tanh"] == 1);
+    CHECK(typeStr(r->func().getFunctionType().getResult(0)) == "tensor<2x3xf32>");
+  }
+}
+
+TEST_CASE("AveragePool-19 with dilations is refused naming the attribute", "[importer][opset][errors]") {
+  ModelBuilder mb(19);
+  mb.input("x", {1, 1, 6, 6});
+  auto &p = mb.node("AveragePool", {"x"}, {"y"}, "pool");
+  ModelBuilder::attr(p, "kernel_shape", std::vector<int64_t>{2, 2});
+  ModelBuilder::attr(p, "dilations", std::vector<int64_t>{2, 2});
+  mb.output("y", 4);
+  auto r = importModel(mb.model);
+  REQUIRE_FALSE(r->model);
+  CHECK_THAT(r->error, Catch::Contains("dilations") && Catch::Contains("pool"));
+}
+
+TEST_CASE("an opset-17 model is converted up to the target opset: ReduceMean's axes attribute becomes an input",
           "[importer][opset]") {
   ModelBuilder mb(17);
   mb.input("x", {2, 3, 4});

@@ -322,16 +322,18 @@ template <typename T> static T load(const char *p) {
   return v;
 }
 
+/// One element of a floating `dtype` (float, double, float16, bfloat16) at `p`.
+static double loadFloat(int32_t dtype, const char *p) {
+  return dtype == TensorProto::FLOAT    ? load<float>(p)
+         : dtype == TensorProto::DOUBLE ? load<double>(p)
+                                        : halfBitsToDouble(load<uint16_t>(p), dtype == TensorProto::BFLOAT16);
+}
+
 bool allFinite(int32_t dtype, llvm::ArrayRef<char> bytes) {
   int64_t w = dtypeBytes(dtype);
-  for (size_t k = 0; w && k + w <= bytes.size(); k += w) {
-    const char *p = bytes.data() + k;
-    double v = dtype == TensorProto::FLOAT    ? load<float>(p)
-               : dtype == TensorProto::DOUBLE ? load<double>(p)
-                                              : halfBitsToDouble(load<uint16_t>(p), dtype == TensorProto::BFLOAT16);
-    if (!std::isfinite(v))
+  for (size_t k = 0; w && k + w <= bytes.size(); k += w)
+    if (!std::isfinite(loadFloat(dtype, bytes.data() + k)))
       return false;
-  }
   return true;
 }
 
@@ -345,16 +347,10 @@ Expected<ConstTensor> decodeTensor(const TensorProto &t, const std::string &base
   for (int64_t k = 0; k < n; ++k, p += w) {
     switch (c.dtype) {
     case TensorProto::FLOAT:
-      c.f[k] = load<float>(p);
-      break;
     case TensorProto::DOUBLE:
-      c.f[k] = load<double>(p);
-      break;
     case TensorProto::FLOAT16:
-      c.f[k] = halfBitsToDouble(load<uint16_t>(p), false);
-      break;
     case TensorProto::BFLOAT16:
-      c.f[k] = halfBitsToDouble(load<uint16_t>(p), true);
+      c.f[k] = loadFloat(c.dtype, p);
       break;
     case TensorProto::INT8:
       c.i[k] = load<int8_t>(p);

@@ -23,7 +23,11 @@ static void addLoopsToControlFlow(OpPassManager &pm) {
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(arith::createArithExpandOpsPass());
+  // bf16 conversions as integer ops: x86 without AVX512-BF16 would call libgcc's
+  // __truncsfbf2, which Debian 12's libgcc lacks.
+  arith::ArithExpandOpsPassOptions expandOptions;
+  expandOptions.includeBf16 = true;
+  pm.addPass(arith::createArithExpandOpsPass(expandOptions));
 }
 
 // Entry points take bare pointers on both targets (the runtime passes raw buffers).

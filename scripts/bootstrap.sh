@@ -8,7 +8,7 @@ PKGS=(
   llvm-22-dev libmlir-22-dev mlir-22-tools
   libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
   catch2 zlib1g-dev libopenblas0-pthread
-  python3-numpy python3-torch python3-onnx python3-sklearn
+  python3-numpy python3-torch python3-onnx python3-sklearn python3-venv
   dataset-fashion-mnist
 )
 missing=()
@@ -36,4 +36,17 @@ if ! echo "$ONNX_SHA256  $tarball" | sha256sum -c --status 2>/dev/null; then
     exit 1
   fi
   mv "$tarball.part" "$tarball"
+fi
+
+# Test tools from PyPI into a venv (Debian's python3-onnx is 1.12): the ONNX 1.23.2 node-suite
+# generators and onnxruntime, pinned in scripts/test-requirements.txt.
+VENV="$DEPS/venv"
+REQ="$(dirname "$0")/test-requirements.txt"
+stamp="$VENV/.requirements.sha256"
+want=$(sha256sum "$REQ" | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  rm -rf "$VENV"
+  /usr/bin/python3 -m venv "$VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQ"
+  echo "$want" > "$stamp"
 fi

@@ -4,6 +4,8 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#include <set>
+
 using namespace mlir;
 
 namespace dlc::onnx_frontend::detail {
@@ -166,13 +168,43 @@ Expected<ConstTensor> Importer::constInput(int i, llvm::StringRef what) {
     return error("input '" + what + "' (#" + llvm::Twine(i) + ") is required");
   const std::string &name = node_->input(i);
   auto k = known_.find(name);
-  if (k == known_.end())
-    return error("input '" + what + "' ('" + name +
-                 "') must be a constant known at import, but it is computed at run time");
+  if (k == known_.end()) {
+    std::string from;
+    for (const std::string &in : graphInputsFeeding(name))
+      from += (from.empty() ? " from graph input '" : ", '") + in + "'";
+    return error("input '" + what + "' ('" + name + "') must be a constant known at import, but it is computed at run time" +
+                 (from.empty() ? std::string() : from + " (static shapes or constant inputs would fix it)"));
+  }
   auto d = decodeTensor(*k->second, baseDir_);
   if (!d)
     return error("input '" + what + "': " + llvm::toString(d.takeError()));
   return std::move(*d);
+}
+
+std::vector<std::string> Importer::graphInputsFeeding(const std::string &value) const {
+  std::map<std::string, const onnx::NodeProto *> producer;
+  for (const auto &n : graph_.node())
+    for (const auto &o : n.output())
+      producer[o] = &n;
+  std::set<std::string> inputs, seen;
+  for (const auto &in : graph_.input())
+    inputs.insert(in.name());
+  for (const auto &t : graph_.initializer())
+    inputs.erase(t.name());
+  std::set<std::string> found;
+  std::vector<std::string> todo{value};
+  while (!todo.empty()) {
+    std::string v = todo.back();
+    todo.pop_back();
+    if (v.empty() || !seen.insert(v).second)
+      continue;
+    if (inputs.count(v))
+      found.insert(v);
+    if (auto it = producer.find(v); it != producer.end())
+      for (const auto &in : it->second->input())
+        todo.push_back(in);
+  }
+  return {found.begin(), found.end()};
 }
 
 Expected<std::vector<int64_t>> Importer::inputShape(int i) {

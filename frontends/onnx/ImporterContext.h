@@ -172,6 +172,20 @@ llvm::Error foldConstants(onnx::ModelProto &model, const std::string &baseDir,
                           const std::function<llvm::Error(onnx::ModelProto &)> &inferShapes);
 
 //===----------------------------------------------------------------------===//
+// Function ops (FunctionExpansion.cpp)
+//===----------------------------------------------------------------------===//
+
+/// Whether ONNX defines `n`'s op (default domain, at `opset`) as a function of other ops.
+bool hasFunctionBody(const onnx::NodeProto &n, int opset);
+
+/// Replaces every node that `keep` rejects and that has an ONNX function body by that
+/// body, in place (rounds until no such node is left). `inferShapes` gives the input
+/// types that context-dependent bodies (Attention's) are built for.
+llvm::Error expandFunctionOps(onnx::ModelProto &model, int opset,
+                              const std::function<bool(const onnx::NodeProto &)> &keep,
+                              const std::function<llvm::Error(onnx::ModelProto &)> &inferShapes);
+
+//===----------------------------------------------------------------------===//
 // Process isolation (ProcessIsolation.cpp)
 //===----------------------------------------------------------------------===//
 
@@ -213,6 +227,8 @@ public:
   /// `nonTrainable` marks a floating-point initializer as a non-trainable parameter.
   llvm::Expected<mlir::Value> input(int i, bool nonTrainable = false);
   /// Input i as a known constant; an error naming the node and `what` if it is not.
+  /// The graph inputs (not initializers) that `value` is computed from.
+  std::vector<std::string> graphInputsFeeding(const std::string &value) const;
   llvm::Expected<ConstTensor> constInput(int i, llvm::StringRef what);
   bool isKnown(int i) const;
   /// The static shape of input i, without materializing it.

@@ -109,7 +109,7 @@ Error checkSupportedOps(const onnx::ModelProto &model, int opset) {
   for (int i = 0; i < model.graph().node_size(); ++i) {
     const auto &n = model.graph().node(i);
     bool defaultDomain = n.domain().empty() || n.domain() == "ai.onnx";
-    if (defaultDomain ? std::binary_search(ops.begin(), ops.end(), n.op_type())
+    if (defaultDomain ? std::binary_search(ops.begin(), ops.end(), n.op_type()) || hasFunctionBody(n, opset)
                       : findConverter(n.domain(), n.op_type()) != nullptr)
       continue;
     std::string domain = defaultDomain ? "" : " of domain '" + n.domain() + "'";
@@ -288,6 +288,12 @@ Expected<std::string> prepareModel(onnx::ModelProto &model, const std::string &p
                        std::to_string(kTargetOpset) + ": " + e.what());
     }
   }
+  const auto &ops = supportedOps();
+  auto hasConverter = [&](const onnx::NodeProto &n) {
+    return !(n.domain().empty() || n.domain() == "ai.onnx") || std::binary_search(ops.begin(), ops.end(), n.op_type());
+  };
+  if (auto e = expandFunctionOps(model, kTargetOpset, hasConverter, runShapeInference))
+    return e;
   if (auto e = foldConstants(model, baseDir, runShapeInference))
     return e;
   return strictInferenceMessage(model);

@@ -20,7 +20,7 @@ class TensorProto;
 namespace dlc::onnx_frontend {
 
 /// The opset every model is converted to before import.
-constexpr int kTargetOpset = 20;
+constexpr int kTargetOpset = 28;
 constexpr int kMinOpset = 1;
 
 struct ImportOptions {

@@ -10,7 +10,8 @@ namespace {
 
 template <const char *kind> Error reduce(Importer &im) {
   DLC_TRY(x, im.input(0));
-  DLC_TRY(type, im.outputType(0));
+  // Axes first: a run-time axes input leaves the output without an inferred shape, and
+  // the error the user needs is about the axes.
   std::vector<int64_t> axes;
   if (im.has(1)) {
     DLC_TRY(a, im.constInput(1, "axes"));
@@ -18,6 +19,7 @@ template <const char *kind> Error reduce(Importer &im) {
   } else {
     axes = im.attrInts("axes");
   }
+  DLC_TRY(type, im.outputType(0));
   if (axes.empty() && im.attrInt("noop_with_empty_axes", 0) != 0) {
     im.setOutput(0, x);
     return Error::success();

@@ -118,14 +118,26 @@ std::string oneLine(std::string s, size_t max = 1000) {
   return s;
 }
 
-/// The value that the importer's error says must be a constant known at import, if any.
-std::string constantNeeded(const std::string &err) {
-  static const std::string tail = "') must be a constant known at import";
-  auto end = err.find(tail);
-  if (end == std::string::npos)
-    return "";
-  auto begin = err.rfind("('", end);
-  return begin == std::string::npos ? "" : err.substr(begin + 2, end - begin - 2);
+/// The graph inputs that the importer's error says a value it needs at import is
+/// computed from ("... computed at run time from graph input 'a', 'b' (...)").
+std::vector<std::string> inputsNeededAsConstants(const std::string &err) {
+  static const std::string head = "computed at run time from graph input ";
+  std::vector<std::string> names;
+  auto at = err.find(head);
+  if (at == std::string::npos)
+    return names;
+  size_t pos = at + head.size();
+  while (pos < err.size() && err[pos] == '\'') {
+    size_t end = err.find('\'', pos + 1);
+    if (end == std::string::npos)
+      break;
+    names.push_back(err.substr(pos + 1, end - pos - 1));
+    pos = end + 1;
+    if (err.compare(pos, 2, ", ") != 0)
+      break;
+    pos += 2;
+  }
+  return names;
 }
 
 CaseResult failed(const std::string &reason) { return CaseResult{Status::Fail, oneLine(reason), "", 0}; }
@@ -147,38 +159,12 @@ public:
 private:
   std::optional<CaseResult> compile(const DataSet &ds, int index, Loaded &out);
   std::optional<CaseResult> execute(const DataSet &ds, const Loaded &loaded);
-  std::vector<size_t> inputsFeeding(const std::string &value) const;
-
   const BackendCase &c_;
   std::string workDir_;
   const std::function<void(const std::string &)> &phase_;
   onnx::ModelProto model_;
   std::vector<GraphInput> inputs_;
 };
-
-std::vector<size_t> Runner::inputsFeeding(const std::string &value) const {
-  std::map<std::string, const onnx::NodeProto *> producer;
-  for (const auto &n : model_.graph().node())
-    for (const auto &o : n.output())
-      producer[o] = &n;
-  std::vector<size_t> found;
-  std::set<std::string> seen;
-  std::vector<std::string> todo{value};
-  while (!todo.empty()) {
-    std::string v = todo.back();
-    todo.pop_back();
-    if (v.empty() || !seen.insert(v).second)
-      continue;
-    for (size_t k = 0; k < inputs_.size(); ++k)
-      if (inputs_[k].name == v)
-        found.push_back(k);
-    if (auto it = producer.find(v); it != producer.end())
-      for (const auto &in : it->second->input())
-        todo.push_back(in);
-  }
-  std::sort(found.begin(), found.end());
-  return found;
-}
 
 std::optional<CaseResult> Runner::compile(const DataSet &ds, int index, Loaded &out) {
   onnx_frontend::ImportOptions options;
@@ -213,8 +199,10 @@ std::optional<CaseResult> Runner::compile(const DataSet &ds, int index, Loaded &
     // at import; the backend tests compute them from graph inputs. Bind the inputs they
     // come from to their test values, as an application with static shapes would.
     bool bound = false;
-    for (size_t k : inputsFeeding(constantNeeded(err))) {
-      const std::string &name = inputs_[k].name;
+    for (const std::string &name : inputsNeededAsConstants(err)) {
+      size_t k = 0;
+      while (k < inputs_.size() && inputs_[k].name != name)
+        ++k;
       if (k >= ds.inputPaths.size() || options.constantInputs.count(name))
         continue;
       options.constantInputs[name] = ds.inputPaths[k];

@@ -240,4 +240,44 @@ std::string passingCaseList(const std::vector<CaseRecord> &records) {
   return out;
 }
 
+bool readFailureList(const std::string &path, std::map<std::string, std::string> &reasons, std::string &err) {
+  std::ifstream in(path);
+  if (!in) {
+    err = "cannot read '" + path + "'";
+    return false;
+  }
+  std::string line;
+  for (int lineNo = 1; std::getline(in, line); ++lineNo) {
+    if (line.empty() || line[0] == '#')
+      continue;
+    size_t nameEnd = line.find_first_of(" \t");
+    size_t reason = nameEnd == std::string::npos ? nameEnd : line.find_first_not_of(" \t", nameEnd);
+    if (reason == std::string::npos) {
+      err = path + ":" + std::to_string(lineNo) + ": '" + line + "' gives no reason for the expected failure";
+      return false;
+    }
+    reasons[line.substr(0, nameEnd)] = line.substr(reason);
+  }
+  return true;
+}
+
+std::string failingCaseList(const std::vector<CaseRecord> &records, const std::string &regenerate) {
+  std::map<std::string, std::string> lines;
+  for (const auto &rec : records) {
+    if (rec.r.status == Status::Pass)
+      continue;
+    std::string why = rec.r.status == Status::Unsupported ? "unsupported " + rec.r.unsupported
+                                                          : std::string(statusName(rec.r.status)) + " " + rec.r.reason;
+    if (why.size() > 240)
+      why = why.substr(0, 237) + "...";
+    lines[rec.c.qualifiedName()] = why;
+  }
+  std::string out = "# ONNX backend cases that do not pass yet (suite/case, then why), checked by ctest: a case\n"
+                    "# that fails off this list, or passes on it, fails the test.\n"
+                    "# Regenerate: " + regenerate + "\n";
+  for (const auto &[name, why] : lines)
+    out += name + "  " + why + "\n";
+  return out;
+}
+
 } // namespace dlc::backend_test

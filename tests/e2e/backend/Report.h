@@ -5,6 +5,8 @@
 
 #include "tests/e2e/backend/BackendCase.h"
 
+#include <map>
+
 namespace dlc::backend_test {
 
 struct CaseRecord {
@@ -24,6 +26,12 @@ bool writeFileAtomically(const std::string &path, const std::string &content, st
 /// Suite-qualified case names, one a line; '#' starts a comment.
 bool readCaseList(const std::string &path, std::vector<std::string> &names, std::string &err);
 std::string passingCaseList(const std::vector<CaseRecord> &records);
+
+/// Expected failures: one `suite/case  reason` a line ('#' starts a comment); a case
+/// without a reason is an error.
+bool readFailureList(const std::string &path, std::map<std::string, std::string> &reasons, std::string &err);
+/// The cases that do not pass with what stopped each, in readFailureList's format.
+std::string failingCaseList(const std::vector<CaseRecord> &records, const std::string &regenerate);
 
 } // namespace dlc::backend_test
 

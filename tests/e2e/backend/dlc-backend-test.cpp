@@ -31,6 +31,11 @@ options:
                           does not pass; other failures do not change the exit status
   --write-expected-pass FILE
                           write the passing cases, sorted, one suite/case per line
+  --expected-failures FILE
+                          exit 1 if a case fails that FILE (suite/case and a reason per line)
+                          does not list, or passes although FILE lists it
+  --write-expected-failures FILE
+                          write the cases that do not pass with their reasons
   --data-dir DIR          the backend test data (default )" DLC_ONNX_BACKEND_DATA_DIR R"()
   --verbose               also print each case's time and the compiler's output
   -h, --help              this text
@@ -41,7 +46,8 @@ constexpr int kSkipExitCode = 77;
 
 struct Options {
   std::vector<std::string> suites{"node", "pytorch-converted", "pytorch-operator", "simple"};
-  std::string filter, report, expectedPass, writeExpectedPass, dataDir = DLC_ONNX_BACKEND_DATA_DIR;
+  std::string filter, report, expectedPass, writeExpectedPass, expectedFailures, writeExpectedFailures,
+      dataDir = DLC_ONNX_BACKEND_DATA_DIR;
   PoolOptions pool;
   bool verbose = false;
 };
@@ -91,6 +97,10 @@ Options parseArgs(int argc, char **argv) {
       o.expectedPass = value();
     else if (a == "--write-expected-pass")
       o.writeExpectedPass = value();
+    else if (a == "--expected-failures")
+      o.expectedFailures = value();
+    else if (a == "--write-expected-failures")
+      o.writeExpectedFailures = value();
     else if (a == "--data-dir")
       o.dataDir = value();
     else if (a == "--verbose")
@@ -134,6 +144,22 @@ std::vector<std::string> expectedButNotPassing(const std::vector<std::string> &e
   return bad;
 }
 
+/// Cases whose outcome contradicts the expected-failure list: failures it does not
+/// list and passes it lists.
+std::vector<std::string> unexpectedOutcomes(const std::map<std::string, std::string> &expectedFailures,
+                                            const std::vector<CaseRecord> &records) {
+  std::vector<std::string> bad;
+  for (const auto &rec : records) {
+    std::string name = rec.c.qualifiedName();
+    bool listed = expectedFailures.count(name) != 0;
+    if (rec.r.status == Status::Pass && listed)
+      bad.push_back(name + ": passes, but is listed as an expected failure (remove it from the list)");
+    else if (rec.r.status != Status::Pass && !listed)
+      bad.push_back(name + ": " + statusName(rec.r.status) + " " + rec.r.reason);
+  }
+  return bad;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -154,6 +180,9 @@ int main(int argc, char **argv) {
   std::vector<std::string> expected;
   std::string err;
   if (!o.expectedPass.empty() && !readCaseList(o.expectedPass, expected, err))
+    usageError(err);
+  std::map<std::string, std::string> expectedFailures;
+  if (!o.expectedFailures.empty() && !readFailureList(o.expectedFailures, expectedFailures, err))
     usageError(err);
 
   auto start = std::chrono::steady_clock::now();
@@ -195,6 +224,22 @@ int main(int argc, char **argv) {
   if (!o.writeExpectedPass.empty() && !writeFileAtomically(o.writeExpectedPass, passingCaseList(records), err)) {
     std::fprintf(stderr, "dlc-backend-test: %s\n", err.c_str());
     status = 2;
+  }
+  if (!o.writeExpectedFailures.empty() &&
+      !writeFileAtomically(o.writeExpectedFailures,
+                           failingCaseList(records, "build/bin/dlc-backend-test --suite node --data-dir build/onnx-1.23.2-suite --write-expected-failures tests/e2e/backend/expected_failures_onnx_1.23.txt"),
+                           err)) {
+    std::fprintf(stderr, "dlc-backend-test: %s\n", err.c_str());
+    status = 2;
+  }
+  if (!o.expectedFailures.empty()) {
+    auto bad = unexpectedOutcomes(expectedFailures, records);
+    if (!bad.empty()) {
+      std::printf("\n%zu case(s) contradict %s:\n", bad.size(), o.expectedFailures.c_str());
+      for (const auto &b : bad)
+        std::printf("  %s\n", b.c_str());
+      status = status ? status : 1;
+    }
   }
   if (!o.expectedPass.empty()) {
     auto bad = expectedButNotPassing(expected, records, o, filterPtr);

@@ -529,7 +529,7 @@ TEST_CASE("bool, uint8, int32 and float16 constants and casts import", "[importe
   auto &c3 = mb.node("Cast", {"h"}, {"i"}, "to_int");
   ModelBuilder::attr(c3, "to", int64_t(TensorProto::INT32));
   mb.node("Identity", {"i"}, {"i2"}, "identity");
-  mb.node("Mod", {"u8", "u8"}, {"m"}, "mod"); // not evaluated at import: a ui8 constant
+  mb.node("Abs", {"u8"}, {"m"}, "abs"); // not evaluated at import: a ui8 constant
   mb.output("h", 2, TensorProto::FLOAT16);
   mb.output("i", 2, TensorProto::INT32);
   mb.output("i2", 2, TensorProto::INT32);
@@ -1015,4 +1015,58 @@ TEST_CASE("every ONNX backend node model either imports or fails with a message"
   WARN("backend node models: " << imported << " imported (" << bound << " with constant inputs bound), " << refused
                                  << " refused");
   CHECK(imported > 0);
+}
+
+TEST_CASE("ops ONNX defines as functions import as their body: RMSNormalization-23, Swish-24",
+          "[importer][opset]") {
+  ModelBuilder mb(24);
+  mb.model.set_ir_version(10);
+  mb.input("x", {2, 4});
+  mb.floatInit("scale", {4}, {1.f, 2.f, 3.f, 4.f});
+  auto &rms = mb.node("RMSNormalization", {"x", "scale"}, {"n"}, "rms");
+  ModelBuilder::attr(rms, "epsilon", 1e-5f);
+  auto &sw = mb.node("Swish", {"n"}, {"y"}, "swish");
+  ModelBuilder::attr(sw, "alpha", 1.5f);
+  mb.output("y", 2);
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  auto counts = r->opCounts();
+  CHECK(counts["graph.sqrt"] + counts["graph.rsqrt"] >= 1); // RMSNormalization's body
+  CHECK(counts["graph.sigmoid"] == 1);                      // Swish's body: x * sigmoid(alpha x)
+  CHECK(typeStr(r->func().getFunctionType().getResult(0)) == "tensor<2x4xf32>");
+}
+
+TEST_CASE("head-count arithmetic folds at import: Mod, And, Or, Xor of shapes", "[importer][folding]") {
+  ModelBuilder mb(18);
+  mb.input("x", {6, 4});
+  mb.node("Shape", {"x"}, {"s"}, "shape");
+  mb.intInit("four", {1}, {4});
+  mb.node("Mod", {"s", "four"}, {"m"}, "mod"); // [6 % 4, 4 % 4] = [2, 0]
+  mb.intInit("zero", {1}, {0});
+  mb.node("Equal", {"m", "zero"}, {"e"}, "eq"); // [false, true]
+  mb.node("Not", {"e"}, {"ne"}, "not");
+  mb.node("And", {"e", "ne"}, {"none"}, "and"); // [false, false]
+  mb.node("Or", {"e", "ne"}, {"all"}, "or");    // [true, true]
+  mb.node("Xor", {"none", "all"}, {"pick"}, "xor"); // [true, true]
+  mb.intInit("a", {2}, {3, 8});
+  mb.intInit("b", {2}, {1, 1});
+  mb.node("Where", {"pick", "a", "b"}, {"shape2"}, "where"); // [3, 8]
+  mb.node("Reshape", {"x", "shape2"}, {"y"}, "reshape");
+  mb.output("y", 2);
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  CHECK(typeStr(r->func().getFunctionType().getResult(0)) == "tensor<3x8xf32>");
+}
+
+TEST_CASE("a value needed at import but computed from graph inputs names those inputs", "[importer][errors]") {
+  ModelBuilder mb(18);
+  mb.input("x", {2, 3});
+  mb.input("shape", {2}, TensorProto::INT64);
+  mb.intInit("one", {1}, {1});
+  mb.node("Add", {"shape", "one"}, {"shape1"}, "add");
+  mb.node("Reshape", {"x", "shape1"}, {"y"}, "reshape");
+  mb.output("y", 2);
+  auto r = importModel(mb.model);
+  REQUIRE_FALSE(r->model);
+  CHECK_THAT(r->error, Catch::Contains("'shape1'") && Catch::Contains("from graph input 'shape'"));
 }

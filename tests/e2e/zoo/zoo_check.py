@@ -9,10 +9,14 @@
   and batch norm running statistic within 1e-3, then eval_step and infer on a new batch
   against the module in eval mode (running statistics) within 1e-4.
 
+With --opset N (18 and later) both exports are converted from opset 17 to N by ONNX 1.23.2's
+version converter, as a current exporter would write them, and inference is checked against
+onnxruntime as well as PyTorch; both run under the test venv's python (onnx_current.py).
+
 A model on expected_failures.txt must fail (the list says why); when it passes the check
 fails too, so that the entry is removed.
 
-    zoo_check.py MODEL BIN_DIR LIB_DIR WORK_DIR"""
+    zoo_check.py MODEL BIN_DIR LIB_DIR WORK_DIR [--opset N --venv-python PYTHON]"""
 import copy, os, subprocess, sys
 
 import numpy as np
@@ -24,7 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "parity"))
 import dlcrt
-from export import export
+from export import OPSET as EXPORT_OPSET, export
 from models import ZOO, build
 from parity_common import guarded, relerr, results, torch_optimizer
 from train_parity import loss_fn
@@ -50,18 +54,43 @@ def compile_model(onnx_path, so, *args):
         raise RuntimeError(f"dlc compile {' '.join(args)}: {r.stderr.strip()}")
 
 
+def current_onnx(*args):
+    r = subprocess.run([VENV_PYTHON, os.path.join(HERE, "onnx_current.py"), *args], capture_output=True, text=True)
+    if r.returncode:
+        raise RuntimeError(f"onnx_current.py {args[0]}: {r.stderr.strip()[-2000:]}")
+
+
+def export_at_opset(net, inputs, outputs, path, training):
+    export(net, inputs, outputs, path, training=training)
+    if OPSET != EXPORT_OPSET:
+        current_onnx("convert", path, str(OPSET))
+
+
+def onnxruntime_outputs(path, inputs):
+    np.savez(path + ".in.npz", **inputs)
+    current_onnx("ort", path, path + ".in.npz", path + ".out.npz")
+    out = np.load(path + ".out.npz")
+    return [out[f"arr_{i}"] for i in range(len(out.files))]
+
+
 def inference(name, batch):
     spec = ZOO[name]
     net = build(name).eval()
     inputs = spec.inputs(np.random.default_rng(10 + batch), batch)
     tag = f"{WORK}/{name}_infer_b{batch}"
-    export(net, inputs, spec.outputs, tag + ".onnx", training=False)
+    export_at_opset(net, inputs, spec.outputs, tag + ".onnx", training=False)
     compile_model(tag + ".onnx", tag + ".so")
     got = dlcrt.Model(f"{LIB}/libdlcrt.so", tag + ".so").run("infer", inputs)
     with torch.no_grad():
         ref = [t.numpy() for t in torch_outputs(net, inputs)]
     errs = [relerr(g, r) for g, r in zip(got, ref)]
-    return max(errs) <= INFER_RTOL, "max relative error " + ", ".join(f"{o} {e:.2e}" for o, e in zip(spec.outputs, errs))
+    message = "max relative error against PyTorch " + ", ".join(f"{o} {e:.2e}" for o, e in zip(spec.outputs, errs))
+    if OPSET != EXPORT_OPSET:
+        ort = onnxruntime_outputs(tag + ".onnx", inputs)
+        ort_errs = [relerr(g, r) for g, r in zip(got, ort)]
+        errs += ort_errs
+        message += f"; opset {OPSET}, against onnxruntime " + ", ".join(f"{o} {e:.2e}" for o, e in zip(spec.outputs, ort_errs))
+    return max(errs) <= INFER_RTOL, message
 
 
 def labels(spec, rng, inputs, out):
@@ -228,7 +257,7 @@ def training(name, opt):
     spec = ZOO[name]
     tag = f"{WORK}/{name}_train_{opt.name}"
     inputs0 = spec.inputs(np.random.default_rng(1), spec.batch)
-    export(build(name).train(), inputs0, spec.outputs, tag + ".onnx", training=True)
+    export_at_opset(build(name).train(), inputs0, spec.outputs, tag + ".onnx", training=True)
 
     snapshots = []
     net, feeds, ref_losses, _, clipped = torch_training(name, opt, tag + ".onnx", snapshots=snapshots)
@@ -327,10 +356,17 @@ def expected_failures():
 
 
 def main():
-    global BIN, LIB, WORK, VERBOSE, TORCH_ONLY
-    if len(sys.argv) != 5 or sys.argv[1] not in ZOO:
-        sys.exit(f"usage: zoo_check.py MODEL BIN_DIR LIB_DIR WORK_DIR (MODEL: {', '.join(ZOO)})")
+    global BIN, LIB, WORK, VERBOSE, TORCH_ONLY, OPSET, VENV_PYTHON
+    usage = f"usage: zoo_check.py MODEL BIN_DIR LIB_DIR WORK_DIR [--opset N --venv-python PYTHON] (MODEL: {', '.join(ZOO)})"
+    if len(sys.argv) not in (5, 9) or sys.argv[1] not in ZOO:
+        sys.exit(usage)
     name, BIN, LIB, WORK = sys.argv[1:5]
+    if len(sys.argv) == 9:
+        if sys.argv[5] != "--opset" or sys.argv[7] != "--venv-python" or not sys.argv[6].isdigit():
+            sys.exit(usage)
+        OPSET, VENV_PYTHON = int(sys.argv[6]), sys.argv[8]
+        if OPSET < EXPORT_OPSET:
+            sys.exit(f"--opset {OPSET}: the export is opset {EXPORT_OPSET}; the converter only goes up")
     VERBOSE = os.environ.get("DLC_ZOO_VERBOSE")
     # DLC_ZOO_TORCH_ONLY=1: only how well conditioned each training configuration is
     TORCH_ONLY = os.environ.get("DLC_ZOO_TORCH_ONLY")
@@ -353,7 +389,8 @@ def main():
     sys.exit(1 if failed else 0)
 
 
-BIN = LIB = WORK = None
+BIN = LIB = WORK = VENV_PYTHON = None
 VERBOSE = TORCH_ONLY = False
+OPSET = EXPORT_OPSET
 if __name__ == "__main__":
     main()

@@ -170,6 +170,27 @@ def DropArgumentResults : Pass<"dlc-drop-argument-results", "mlir::func::FuncOp"
   }];
 }
 
+def RetypeEmptyArguments : Pass<"dlc-retype-empty-arguments", "mlir::func::FuncOp"> {
+  let summary = "Gives the zero-size memref arguments of an entry point a one-element type";
+  let description = [{
+    ONNX allows empty tensors (a dim of 0: Shape with start > end, a Split part of size 0,
+    CastLike's type-only input). The bare-pointer calling convention of the entry points
+    refuses memrefs with a zero dim, so such an argument becomes `memref<1xT>` (still one
+    pointer for the runtime to pass) and its uses read a zero-byte `memref.alloca` of the
+    original type instead: an empty buffer holds no data to read or write.
+
+    ```mlir
+    func.func @infer(%x: memref<2x0xf32>, %y: memref<2xf32>) attributes {dlc.entry} { ... uses %x ... }
+    // becomes
+    func.func @infer(%x: memref<1xf32>, %y: memref<2xf32>) attributes {dlc.entry} {
+      %e = memref.alloca() : memref<2x0xf32>
+      ... uses %e ...
+    }
+    ```
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 def PlanMemory : Pass<"dlc-plan-memory", "mlir::func::FuncOp"> {
   let summary = "Places every static allocation of an entry point in one arena, reusing bytes by liveness";
   let description = [{

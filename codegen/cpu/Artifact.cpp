@@ -200,6 +200,14 @@ static std::string manifestSource(const ArtifactSpec &spec, const std::string &w
         "extern void dlc_parallel_for(int64_t, dlc_parallel_fn, void *) __attribute__((weak));\n"
         "__attribute__((visibility(\"hidden\"))) void dlc_run_parallel(int64_t n, dlc_parallel_fn fn, void *ctx) {\n"
         "  if (dlc_parallel_for) dlc_parallel_for(n, fn, ctx); else fn(0, n, ctx);\n}\n";
+  // LLVM legalizes bf16 vector selects on x86 without AVX512-BF16 through libgcc's
+  // __truncsfbf2, which Debian 12's libgcc (GCC 12) lacks: round to nearest even here. The
+  // bf16 result travels in the low 16 bits of the return register, as a float's bits.
+  os << "__attribute__((visibility(\"hidden\"), weak)) float __truncsfbf2(float x) {\n"
+        "  union { float f; uint32_t u; } in = {x}, out;\n"
+        "  uint32_t u = in.u;\n"
+        "  out.u = (u & 0x7fffffffu) > 0x7f800000u ? ((u >> 16) | 0x40u) : ((u + 0x7fffu + ((u >> 16) & 1u)) >> 16);\n"
+        "  return out.f;\n}\n";
   for (const EntrySpec &e : spec.entries) {
     os << "extern void dlc_entry_" << e.name << "(void *const *, void *);\n";
     os << "static const dlc_tensor_desc " << e.name << "_inputs[] = {";

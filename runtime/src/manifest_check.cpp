@@ -63,9 +63,9 @@ public:
           std::to_string(DLC_MAX_RANK));
     uint64_t bytes = dlc_dtype_size(d.dtype);
     for (int i = 0; i < d.rank; ++i) {
-      if (d.shape[i] <= 0)
+      if (d.shape[i] < 0) // 0 is an empty tensor (ONNX allows them: Shape with start > end, ...)
         bad(where + " has dimension " + std::to_string(i) + " = " + std::to_string(d.shape[i]) +
-            "; every dimension must be > 0");
+            "; every dimension must be >= 0");
       if (__builtin_mul_overflow(bytes, static_cast<uint64_t>(d.shape[i]), &bytes))
         bad(where + " is too large");
     }

@@ -170,7 +170,7 @@ TEST_CASE("bad tables and pointers are refused, naming the entry, tensor or para
        "parameter 'w' occupies weight bytes 16 + 16, past the end of the 16 bytes of weights"},
       {"param_bad_nbytes", "parameter 'w' declares 20 bytes, but shape 4 f32 needs 16"},
       {"rank_too_high", "entry 'infer' input 0 ('x') has rank 9; the rank must be 0..8"},
-      {"zero_dim", "entry 'infer' input 0 ('x') has dimension 0 = 0; every dimension must be > 0"},
+      {"negative_dim", "entry 'infer' input 0 ('x') has dimension 0 = -3; every dimension must be >= 0"},
       {"bad_dtype", "entry 'infer' input 0 ('x') has invalid dtype 42"},
       {"wild_pointer", "the manifest's producer points outside the artifact (0x10)"},
       {"fn_in_data", "the function of entry 'infer' (0x"},

@@ -398,6 +398,7 @@ const ConverterMap &converters() {
     addElementwiseConverters(m);
     addNNConverters(m);
     addTensorConverters(m);
+    addResizeConverters(m);
     addReductionConverters(m);
     addEinsumConverter(m);
     addRecurrentConverters(m);

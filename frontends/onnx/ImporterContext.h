@@ -226,9 +226,9 @@ public:
   /// The graph value of input i (materializing a constant or parameter if needed).
   /// `nonTrainable` marks a floating-point initializer as a non-trainable parameter.
   llvm::Expected<mlir::Value> input(int i, bool nonTrainable = false);
-  /// Input i as a known constant; an error naming the node and `what` if it is not.
   /// The graph inputs (not initializers) that `value` is computed from.
   std::vector<std::string> graphInputsFeeding(const std::string &value) const;
+  /// Input i as a known constant; an error naming the node and `what` if it is not.
   llvm::Expected<ConstTensor> constInput(int i, llvm::StringRef what);
   bool isKnown(int i) const;
   /// The static shape of input i, without materializing it.
@@ -304,6 +304,7 @@ using ConverterMap = std::map<std::string, ConverterFn>;
 void addElementwiseConverters(ConverterMap &map);
 void addNNConverters(ConverterMap &map);
 void addTensorConverters(ConverterMap &map);
+void addResizeConverters(ConverterMap &map);
 void addReductionConverters(ConverterMap &map);
 void addEinsumConverter(ConverterMap &map);
 void addRecurrentConverters(ConverterMap &map);

@@ -314,53 +314,6 @@ template <bool toSpace> Error blockRearrange(Importer &im) {
   return Error::success();
 }
 
-/// Resize / Upsample in nearest mode by whole factors (>= 1) on every axis, with the
-/// coordinate modes under which that is a plain repeat: interleave size-1 axes,
-/// broadcast them to the factors, reshape. Other modes are refused.
-Error resize(Importer &im) {
-  DLC_TRY(x, im.input(0));
-  // Resize-13: X, roi, scales, sizes; Upsample-9: X, scales.
-  bool upsample = im.opType() == "Upsample";
-  for (int k : upsample ? std::vector<int>{1} : std::vector<int>{2, 3})
-    if (im.has(k) && !im.isKnown(k)) {
-      DLC_TRY(c, im.constInput(k, k == 3 ? "sizes" : "scales"));
-      (void)c;
-    }
-  DLC_TRY(type, im.outputType(0));
-  auto in = Importer::typeOf(x).getShape();
-  auto out = type.getShape();
-  std::string mode = im.attrString("mode", "nearest");
-  if (mode != "nearest")
-    return im.unsupportedAttr("mode", "'" + mode + "' (only nearest upsampling by whole factors is supported)");
-  std::string coord = im.attrString("coordinate_transformation_mode", "half_pixel");
-  std::string nearest = im.attrString("nearest_mode", "round_prefer_floor");
-  bool repeat = (coord == "asymmetric" && nearest == "floor") ||
-                ((coord == "half_pixel" || coord == "pytorch_half_pixel") && nearest != "floor" && nearest != "ceil");
-  if (im.opType() == "Upsample") // Upsample: asymmetric floor by definition
-    repeat = true;
-  if (!repeat)
-    return im.unsupportedAttr("coordinate_transformation_mode",
-                              "'" + coord + "' with nearest_mode '" + nearest + "' (not a whole-factor repeat)");
-  if (in.size() != out.size())
-    return im.error("result rank differs from the input's");
-  std::vector<int64_t> interleaved, ones, factors;
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == 0 || out[i] % in[i] || out[i] < in[i])
-      return im.unsupportedAttr("scales", "giving " + shapeStr(out) + " from " + shapeStr(in) +
-                                              " (only upsampling by whole factors is supported)");
-    ones.push_back(in[i]);
-    ones.push_back(1);
-    interleaved.push_back(in[i]);
-    interleaved.push_back(out[i] / in[i]);
-  }
-  Value y = im.reshape(x, ones);
-  if (ones != interleaved)
-    y = graph::BroadcastOp::create(im.b, im.loc(), im.tensorType(interleaved, type.getElementType()), y);
-  y = im.reshape(y, std::vector<int64_t>(out.begin(), out.end()));
-  im.setOutput(0, y);
-  return Error::success();
-}
-
 // Normally evaluated at import; these converters cover what folding left.
 
 Error shapeOp(Importer &im) {
@@ -425,8 +378,6 @@ void addTensorConverters(ConverterMap &m) {
   m["CumSum"] = cumsum;
   m["DepthToSpace"] = blockRearrange<true>;
   m["SpaceToDepth"] = blockRearrange<false>;
-  m["Resize"] = resize;
-  m["Upsample"] = resize;
   m["Shape"] = shapeOp;
   m["Size"] = sizeOp;
   m["ConstantOfShape"] = constantOfShape;

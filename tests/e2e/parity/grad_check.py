@@ -375,6 +375,17 @@ check("resize_nearest_upsample", [N("Mul", ["x", "w"], ["h"]),
       N("Resize", ["h", "", "scales"], ["y"], mode="nearest", coordinate_transformation_mode="asymmetric",
         nearest_mode="floor")], (2, 3, 2, 3), (2, 3, 2, 3), (2, 3, 4, 6),
       extra_inits=[numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales")])
+# Resize as torch exports nn.Upsample(mode="bilinear") and F.interpolate(mode="bicubic", antialias=True)
+# to a smaller size: the interpolation matrices' MatMuls train like any other.
+check("resize_bilinear_upsample", [N("Mul", ["x", "w"], ["h"]),
+      N("Resize", ["h", "", "scales"], ["y"], mode="linear", coordinate_transformation_mode="pytorch_half_pixel")],
+      (2, 3, 2, 3), (2, 3, 2, 3), (2, 3, 4, 6), opset=18,
+      extra_inits=[numpy_helper.from_array(np.array([1, 1, 2, 2], np.float32), "scales")])
+check("resize_bicubic_antialias_down", [N("Mul", ["x", "w"], ["h"]),
+      N("Resize", ["h", "", "", "sizes"], ["y"], mode="cubic", coordinate_transformation_mode="half_pixel",
+        antialias=1)],
+      (1, 2, 6, 5), (1, 2, 6, 5), (1, 2, 4, 3), opset=18,
+      extra_inits=[numpy_helper.from_array(np.array([1, 2, 4, 3], np.int64), "sizes")])
 # Mish (opset 18): differences of dlc's forward, and of a NumPy forward.
 mish = lambda h: h * np.tanh(np.log1p(np.exp(h)))
 check("mish", [N("Mul", ["x", "w"], ["h"]), N("Mish", ["h"], ["y"])], (3, 4), (3, 4), (3, 4), opset=18)

@@ -1070,3 +1070,39 @@ TEST_CASE("a value needed at import but computed from graph inputs names those i
   REQUIRE_FALSE(r->model);
   CHECK_THAT(r->error, Catch::Contains("'shape1'") && Catch::Contains("from graph input 'shape'"));
 }
+
+TEST_CASE("Resize linear and cubic import as interpolation MatMuls, nearest downsampling as a Gather",
+          "[importer][opset]") {
+  for (std::string mode : {"linear", "cubic", "nearest"}) {
+    INFO("mode " << mode);
+    ModelBuilder mb(19);
+    mb.input("x", {1, 2, 4, 6});
+    mb.floatInit("scales", {4}, {1.f, 1.f, mode == "nearest" ? 0.5f : 2.f, mode == "nearest" ? 0.5f : 1.5f});
+    auto &rs = mb.node("Resize", {"x", "", "scales"}, {"y"}, "resize");
+    ModelBuilder::attr(rs, "mode", mode);
+    ModelBuilder::attr(rs, "coordinate_transformation_mode", std::string("half_pixel"));
+    mb.output("y", 4);
+    auto r = importModel(mb.model);
+    REQUIRE_IMPORTED(r);
+    auto counts = r->opCounts();
+    if (mode == "nearest") {
+      CHECK(counts["graph.gather"] == 2);
+      CHECK(typeStr(r->func().getFunctionType().getResult(0)) == "tensor<1x2x2x3xf32>");
+    } else {
+      CHECK(counts["graph.matmul"] == 2); // one per resized axis
+      CHECK(typeStr(r->func().getFunctionType().getResult(0)) == "tensor<1x2x8x9xf32>");
+    }
+  }
+}
+
+TEST_CASE("Resize with an unknown mode is refused naming the attribute", "[importer][opset][errors]") {
+  ModelBuilder mb(19);
+  mb.input("x", {1, 1, 2, 2});
+  mb.floatInit("scales", {4}, {1.f, 1.f, 2.f, 2.f});
+  auto &rs = mb.node("Resize", {"x", "", "scales"}, {"y"}, "resize");
+  ModelBuilder::attr(rs, "mode", std::string("bilinear"));
+  mb.output("y", 4);
+  auto r = importModel(mb.model);
+  REQUIRE_FALSE(r->model);
+  CHECK_THAT(r->error, Catch::Contains("mode") && Catch::Contains("bilinear") && Catch::Contains("resize"));
+}

@@ -170,6 +170,24 @@ def DropArgumentResults : Pass<"dlc-drop-argument-results", "mlir::func::FuncOp"
   }];
 }
 
+def SignlessIntegers : Pass<"dlc-signless-integers", "mlir::ModuleOp"> {
+  let summary = "Replaces unsigned integer types by signless ones after lowering to linalg";
+  let description = [{
+    ONNX's uint8 tensors are `ui8` in the graph dialect, so that the lowering can pick
+    unsigned division, comparison, extension and conversion; it computes on signless
+    values behind `tensor.bitcast`s. Bufferization and the LLVM lowering know only
+    signless integers: this pass retypes every value, block argument, function type and
+    dense constant from `uiN` to `iN` and drops the bitcasts that became no-ops. The
+    artifact's manifest, read from the graph-level signature, keeps the dtype u8.
+
+    ```mlir
+    %0 = tensor.bitcast %arg0 : tensor<4xui8> to tensor<4xi8>
+    // becomes: uses of %arg0, itself now tensor<4xi8>
+    ```
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
 def RetypeEmptyArguments : Pass<"dlc-retype-empty-arguments", "mlir::func::FuncOp"> {
   let summary = "Gives the zero-size memref arguments of an entry point a one-element type";
   let description = [{

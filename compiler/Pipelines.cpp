@@ -51,6 +51,7 @@ void buildGraphToKernelPipeline(OpPassManager &pm) {
 void buildKernelToLinalgPipeline(OpPassManager &pm) {
   pm.addPass(createOutlineKernels());
   pm.addPass(createLowerGraphToLinalg());
+  pm.addPass(createSignlessIntegers());
   pm.addNestedPass<func::FuncOp>(createFuseElementwise());
   pm.addPass(createInlinerPass());
   pm.addNestedPass<func::FuncOp>(createFoldTransposedReads());

@@ -42,10 +42,24 @@ Value clampF(OpBuilder &b, Location loc, Value x, double lo, double hi) {
                                      cst(b, loc, x, hi));
 }
 
-/// The scalar computation of every unary op.
-Value unaryScalar(Operation *op, OpBuilder &b, Location loc, Value x, Type outType) {
-  if (isa<ReluOp>(op))
-    return maxOf(b, loc, x, cst(b, loc, x, 0));
+/// An integer constant of the signless type of `like`, for an unsigned context.
+Value unsignedCst(OpBuilder &b, Location loc, Value like, double v) {
+  unsigned width = like.getType().getIntOrFloatBitWidth();
+  double top = std::ldexp(1.0, width) - 1;
+  uint64_t u = v <= 0 ? 0 : v >= top ? (uint64_t)top : (uint64_t)v;
+  return b.create<arith::ConstantOp>(loc, like.getType(), b.getIntegerAttr(like.getType(), APInt(width, u)));
+}
+
+/// The scalar computation of every unary op; `inUnsigned` / `outUnsigned`: the integer
+/// operand / result is unsigned (the scalars are signless).
+Value unaryScalar(Operation *op, OpBuilder &b, Location loc, Value x, Type outType, bool inUnsigned,
+                  bool outUnsigned) {
+  if (isa<ReluOp>(op) || (inUnsigned && isa<AbsOp>(op)))
+    return inUnsigned ? x : maxOf(b, loc, x, cst(b, loc, x, 0));
+  if (inUnsigned && isa<SignOp>(op)) {
+    Value nz = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, x, cst(b, loc, x, 0));
+    return b.create<arith::ExtUIOp>(loc, x.getType(), nz);
+  }
   if (isa<NegOp>(op))
     return isFloat(x) ? (Value)b.create<arith::NegFOp>(loc, x)
                       : (Value)b.create<arith::SubIOp>(loc, cst(b, loc, x, 0), x);
@@ -134,7 +148,7 @@ Value unaryScalar(Operation *op, OpBuilder &b, Location loc, Value x, Type outTy
     return b.create<arith::OrIOp>(loc, pos, neg);
   }
   if (isa<CastOp>(op))
-    return convertScalar(b, loc, x, outType);
+    return convertScalar(b, loc, x, outType, inUnsigned, outUnsigned);
   if (auto o = dyn_cast<LeakyReluOp>(op)) {
     Value pos = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE, x, cst(b, loc, x, 0));
     return b.create<arith::SelectOp>(loc, pos, x,
@@ -164,17 +178,20 @@ Value unaryScalar(Operation *op, OpBuilder &b, Location loc, Value x, Type outTy
     return clampF(b, loc, t, 0, 1);
   }
   if (auto o = dyn_cast<ClipOp>(op)) {
+    auto bound = [&](double v) { return inUnsigned ? unsignedCst(b, loc, x, v) : cst(b, loc, x, v); };
     Value r = x;
     if (o.getMin())
-      r = maxOf(b, loc, r, cst(b, loc, x, o.getMin()->convertToDouble()));
+      r = maxOfInteger(b, loc, r, bound(o.getMin()->convertToDouble()), inUnsigned);
     if (o.getMax())
-      r = minOf(b, loc, r, cst(b, loc, x, o.getMax()->convertToDouble()));
+      r = minOfInteger(b, loc, r, bound(o.getMax()->convertToDouble()), inUnsigned);
     return r;
   }
   llvm_unreachable("unary op without a scalar lowering");
 }
 
-Value floorDivRem(OpBuilder &b, Location loc, Value x, Value y, bool fmod) {
+Value floorDivRem(OpBuilder &b, Location loc, Value x, Value y, bool fmod, bool isUnsigned) {
+  if (isUnsigned) // no signs to reconcile
+    return b.create<arith::RemUIOp>(loc, x, y);
   if (isFloat(x)) {
     Value r = b.create<arith::RemFOp>(loc, x, y);
     if (fmod)
@@ -205,8 +222,8 @@ Value compare(OpBuilder &b, Location loc, Value x, Value y, arith::CmpFPredicate
   return b.create<arith::CmpIOp>(loc, ip, x, y);
 }
 
-/// The scalar computation of every binary op.
-Value binaryScalar(Operation *op, OpBuilder &b, Location loc, Value x, Value y) {
+/// The scalar computation of every binary op; `u`: the integer operands are unsigned.
+Value binaryScalar(Operation *op, OpBuilder &b, Location loc, Value x, Value y, bool u) {
   bool f = isFloat(x);
   if (isa<AddOp>(op))
     return f ? (Value)b.create<arith::AddFOp>(loc, x, y)
@@ -217,7 +234,9 @@ Value binaryScalar(Operation *op, OpBuilder &b, Location loc, Value x, Value y) 
   if (isa<MulOp>(op))
     return f ? (Value)b.create<arith::MulFOp>(loc, x, y) : (Value)b.create<arith::MulIOp>(loc, x, y);
   if (isa<DivOp>(op))
-    return f ? (Value)b.create<arith::DivFOp>(loc, x, y) : (Value)b.create<arith::DivSIOp>(loc, x, y);
+    return f ? (Value)b.create<arith::DivFOp>(loc, x, y)
+           : u ? (Value)b.create<arith::DivUIOp>(loc, x, y)
+               : (Value)b.create<arith::DivSIOp>(loc, x, y);
   if (isa<PowOp>(op)) {
     if (f) {
       Value e = convertScalar(b, loc, y, x.getType());
@@ -227,11 +246,11 @@ Value binaryScalar(Operation *op, OpBuilder &b, Location loc, Value x, Value y) 
     return b.create<math::IPowIOp>(loc, x, e);
   }
   if (isa<MaxOp>(op))
-    return maxOf(b, loc, x, y);
+    return maxOfInteger(b, loc, x, y, u);
   if (isa<MinOp>(op))
-    return minOf(b, loc, x, y);
+    return minOfInteger(b, loc, x, y, u);
   if (auto m = dyn_cast<ModOp>(op))
-    return floorDivRem(b, loc, x, y, m.getFmod());
+    return floorDivRem(b, loc, x, y, m.getFmod(), u);
   if (isa<PReluOp>(op)) {
     Value pos = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE, x, cst(b, loc, x, 0));
     return b.create<arith::SelectOp>(loc, pos, x, b.create<arith::MulFOp>(loc, x, y));
@@ -244,14 +263,15 @@ Value binaryScalar(Operation *op, OpBuilder &b, Location loc, Value x, Value y) 
     return b.create<arith::XOrIOp>(loc, x, y);
   if (isa<EqualOp>(op))
     return compare(b, loc, x, y, arith::CmpFPredicate::OEQ, arith::CmpIPredicate::eq);
+  using P = arith::CmpIPredicate;
   if (isa<LessOp>(op))
-    return compare(b, loc, x, y, arith::CmpFPredicate::OLT, arith::CmpIPredicate::slt);
+    return compare(b, loc, x, y, arith::CmpFPredicate::OLT, u ? P::ult : P::slt);
   if (isa<LessEqualOp>(op))
-    return compare(b, loc, x, y, arith::CmpFPredicate::OLE, arith::CmpIPredicate::sle);
+    return compare(b, loc, x, y, arith::CmpFPredicate::OLE, u ? P::ule : P::sle);
   if (isa<GreaterOp>(op))
-    return compare(b, loc, x, y, arith::CmpFPredicate::OGT, arith::CmpIPredicate::sgt);
+    return compare(b, loc, x, y, arith::CmpFPredicate::OGT, u ? P::ugt : P::sgt);
   if (isa<GreaterEqualOp>(op))
-    return compare(b, loc, x, y, arith::CmpFPredicate::OGE, arith::CmpIPredicate::sge);
+    return compare(b, loc, x, y, arith::CmpFPredicate::OGE, u ? P::uge : P::sge);
   llvm_unreachable("binary op without a scalar lowering");
 }
 
@@ -261,9 +281,11 @@ template <typename OpTy> struct UnaryLowering : OpConversionPattern<OpTy> {
                                 ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
     Operation *raw = op.getOperation();
+    bool inUnsigned = isUnsignedInteger(raw->getOperand(0).getType()), outUnsigned = isUnsignedInteger(type);
     Value r = buildElementwise(rewriter, op.getLoc(), type, adaptor.getOperands().take_front(),
                                [&](OpBuilder &b, Location loc, ValueRange args) {
-                                 return unaryScalar(raw, b, loc, args[0], type.getElementType());
+                                 return unaryScalar(raw, b, loc, args[0], signlessElement(type.getElementType()),
+                                                    inUnsigned, outUnsigned);
                                });
     rewriter.replaceOp(op, r);
     return success();
@@ -276,9 +298,10 @@ template <typename OpTy> struct BinaryLowering : OpConversionPattern<OpTy> {
                                 ConversionPatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(op.getType());
     Operation *raw = op.getOperation();
+    bool u = isUnsignedInteger(raw->getOperand(0).getType());
     Value r = buildElementwise(rewriter, op.getLoc(), type, adaptor.getOperands(),
                                [&](OpBuilder &b, Location loc, ValueRange args) {
-                                 return binaryScalar(raw, b, loc, args[0], args[1]);
+                                 return binaryScalar(raw, b, loc, args[0], args[1], u);
                                });
     rewriter.replaceOp(op, r);
     return success();

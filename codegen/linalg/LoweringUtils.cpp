@@ -30,7 +30,25 @@ Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type, Value scal
   return b.create<linalg::FillOp>(loc, scalar, empty).getResult(0);
 }
 
-Value convertScalar(OpBuilder &b, Location loc, Value v, Type to) {
+bool isUnsignedInteger(Type t) {
+  auto it = dyn_cast<IntegerType>(getElementTypeOrSelf(t));
+  return it && it.isUnsigned();
+}
+
+Type signlessElement(Type t) {
+  if (auto it = dyn_cast<IntegerType>(t); it && !it.isSignless())
+    return IntegerType::get(t.getContext(), it.getWidth());
+  return t;
+}
+
+static Value bitcastTensor(OpBuilder &b, Location loc, Value v, Type elem) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getElementType() == elem)
+    return v;
+  return b.create<tensor::BitcastOp>(loc, RankedTensorType::get(type.getShape(), elem), v);
+}
+
+Value convertScalar(OpBuilder &b, Location loc, Value v, Type to, bool fromUnsigned, bool toUnsigned) {
   Type from = v.getType();
   if (from == to)
     return v;
@@ -46,10 +64,9 @@ Value convertScalar(OpBuilder &b, Location loc, Value v, Type to) {
       return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::UNE, v, zero);
     return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ne, v, zero);
   }
-  bool fromBool = from.isInteger(1);
-  bool fromUnsigned = fromBool;
+  fromUnsigned |= from.isInteger(1);
   if (fromF) // float -> int
-    return b.create<arith::FPToSIOp>(loc, to, v);
+    return toUnsigned ? (Value)b.create<arith::FPToUIOp>(loc, to, v) : (Value)b.create<arith::FPToSIOp>(loc, to, v);
   if (toF)
     return fromUnsigned ? (Value)b.create<arith::UIToFPOp>(loc, to, v)
                         : (Value)b.create<arith::SIToFPOp>(loc, to, v);
@@ -86,14 +103,18 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType, 
     maps.push_back(broadcastMap(ctx, cast<RankedTensorType>(in.getType()).getShape(),
                                 resultType.getShape()));
   maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
-  Value init = emptyTensor(b, loc, resultType);
+  SmallVector<Value> signless;
+  for (Value in : inputs)
+    signless.push_back(bitcastTensor(b, loc, in, signlessElement(cast<RankedTensorType>(in.getType()).getElementType())));
+  auto signlessType = RankedTensorType::get(resultType.getShape(), signlessElement(resultType.getElementType()));
+  Value init = emptyTensor(b, loc, signlessType);
   auto generic = b.create<linalg::GenericOp>(
-      loc, TypeRange{resultType}, inputs, ValueRange{init}, maps,
+      loc, TypeRange{signlessType}, signless, ValueRange{init}, maps,
       parallelIterators(resultType.getRank()), [&](OpBuilder &nb, Location nloc, ValueRange args) {
         Value r = body(nb, nloc, args.drop_back());
         nb.create<linalg::YieldOp>(nloc, r);
       });
-  return generic.getResult(0);
+  return bitcastTensor(b, loc, generic.getResult(0), resultType.getElementType());
 }
 
 Value reshapeTensor(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> shape) {
@@ -165,20 +186,23 @@ Value buildReduction(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> 
   return generic.getResult(0);
 }
 
-Value maxOf(OpBuilder &b, Location loc, Value x, Value y) {
+Value maxOf(OpBuilder &b, Location loc, Value x, Value y) { return maxOfInteger(b, loc, x, y, false); }
+Value minOf(OpBuilder &b, Location loc, Value x, Value y) { return minOfInteger(b, loc, x, y, false); }
+
+Value maxOfInteger(OpBuilder &b, Location loc, Value x, Value y, bool isUnsigned) {
   if (isa<FloatType>(x.getType()))
     return b.create<arith::MaximumFOp>(loc, x, y);
   if (x.getType().isInteger(1))
     return b.create<arith::OrIOp>(loc, x, y);
-  return b.create<arith::MaxSIOp>(loc, x, y);
+  return isUnsigned ? (Value)b.create<arith::MaxUIOp>(loc, x, y) : (Value)b.create<arith::MaxSIOp>(loc, x, y);
 }
 
-Value minOf(OpBuilder &b, Location loc, Value x, Value y) {
+Value minOfInteger(OpBuilder &b, Location loc, Value x, Value y, bool isUnsigned) {
   if (isa<FloatType>(x.getType()))
     return b.create<arith::MinimumFOp>(loc, x, y);
   if (x.getType().isInteger(1))
     return b.create<arith::AndIOp>(loc, x, y);
-  return b.create<arith::MinSIOp>(loc, x, y);
+  return isUnsigned ? (Value)b.create<arith::MinUIOp>(loc, x, y) : (Value)b.create<arith::MinSIOp>(loc, x, y);
 }
 
 double lowestValue(Type t) {

@@ -17,8 +17,17 @@ mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type el
 /// A tensor of `type` filled with `scalar`.
 mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
                          mlir::Value scalar);
-/// Converts a scalar between element types with ONNX Cast semantics (bool is i1).
-mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, mlir::Type to);
+/// Converts a scalar between element types with ONNX Cast semantics (bool is i1). Scalars
+/// are signless; `fromUnsigned` / `toUnsigned` say when an integer side is unsigned.
+mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, mlir::Type to,
+                          bool fromUnsigned = false, bool toUnsigned = false);
+
+/// Unsigned integers (ONNX uint8) live in the graph as `ui8` tensors, but arith computes
+/// on signless integers: the elementwise lowering bitcasts them to `i8` around its
+/// linalg.generic and picks the unsigned arith ops; dlc-signless-integers then drops the
+/// unsigned types everywhere.
+bool isUnsignedInteger(mlir::Type elementOrShaped);
+mlir::Type signlessElement(mlir::Type t);
 
 /// Indexing map reading `operandShape` from a loop nest over `resultShape` with NumPy
 /// broadcasting (size-1 dims read index 0, missing leading dims are dropped).
@@ -52,6 +61,9 @@ mlir::SmallVector<mlir::utils::IteratorType> parallelIterators(unsigned n);
 /// Scalar helpers for float or integer element types.
 mlir::Value maxOf(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
 mlir::Value minOf(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y);
+/// maxOf / minOf where integers may be unsigned.
+mlir::Value maxOfInteger(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y, bool isUnsigned);
+mlir::Value minOfInteger(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x, mlir::Value y, bool isUnsigned);
 double lowestValue(mlir::Type t);
 double highestValue(mlir::Type t);
 

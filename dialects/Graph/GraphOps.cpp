@@ -152,8 +152,8 @@ static LogicalResult verifyBinary(Operation *op) {
   Type i1 = IntegerType::get(op->getContext(), 1);
   if (lhs != rhs && !isa<PowOp>(op))
     return op->emitOpError() << "operand element types differ: lhs " << lhs << ", rhs " << rhs;
-  if (isa<AndOp, OrOp, XorOp>(op) && !lhs.isInteger(1))
-    return op->emitOpError() << "operands must be boolean (i1) tensors, got " << lhs;
+  if (isa<AndOp, OrOp, XorOp>(op) && !isa<IntegerType>(lhs))
+    return op->emitOpError() << "operands must be boolean or integer tensors, got " << lhs;
   if (isa<EqualOp, LessOp, LessEqualOp, GreaterOp, GreaterEqualOp>(op))
     return expectElementType(op, op->getResult(0), "result", i1);
   return expectElementType(op, op->getResult(0), "result", lhs);

@@ -111,9 +111,9 @@ def Graph_ModOp : Graph_BinaryOp<"mod", "remainder; fmod = true takes the sign o
   let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs, DefaultValuedAttr<BoolAttr, "false">:$fmod);
 }
 def Graph_PReluOp : Graph_BinaryOp<"prelu", "lhs if lhs >= 0 else rhs * lhs (rhs: learned slope)", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
-def Graph_AndOp : Graph_BinaryOp<"and", "logical and", [Commutative]>;
-def Graph_OrOp : Graph_BinaryOp<"or", "logical or", [Commutative]>;
-def Graph_XorOp : Graph_BinaryOp<"xor", "logical xor", [Commutative]>;
+def Graph_AndOp : Graph_BinaryOp<"and", "and: logical on booleans, bitwise on integers", [Commutative]>;
+def Graph_OrOp : Graph_BinaryOp<"or", "or: logical on booleans, bitwise on integers", [Commutative]>;
+def Graph_XorOp : Graph_BinaryOp<"xor", "xor: logical on booleans, bitwise on integers", [Commutative]>;
 def Graph_EqualOp : Graph_BinaryOp<"equal", "lhs == rhs, a boolean tensor", [Commutative]>;
 def Graph_LessOp : Graph_BinaryOp<"less", "lhs < rhs, a boolean tensor">;
 def Graph_LessEqualOp : Graph_BinaryOp<"less_equal", "lhs <= rhs, a boolean tensor">;

@@ -105,6 +105,16 @@ template <typename OpTy> Error binary(Importer &im) {
   return Error::success();
 }
 
+/// BitwiseNot (opset 18): x xor all ones (and, or and xor are bitwise on integers).
+Error bitwiseNot(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  if (!isa<IntegerType>(type.getElementType()))
+    return im.error("BitwiseNot needs an integer input");
+  im.setOutput(0, graph::XorOp::create(im.b, im.loc(), type, x, im.splat(type, -1)));
+  return Error::success();
+}
+
 /// PRelu. Models converted from opsets before 7 may give a per-channel slope of shape [C]
 /// that does not broadcast from the right; it applies to axis 1, so it becomes [C, 1, ...].
 Error prelu(Importer &im) {
@@ -293,6 +303,10 @@ void addElementwiseConverters(ConverterMap &m) {
   m["And"] = binary<AndOp>;
   m["Or"] = binary<OrOp>;
   m["Xor"] = binary<XorOp>;
+  m["BitwiseAnd"] = binary<AndOp>; // opset 18
+  m["BitwiseOr"] = binary<OrOp>;
+  m["BitwiseXor"] = binary<XorOp>;
+  m["BitwiseNot"] = bitwiseNot;
   m["Equal"] = binary<EqualOp>;
   m["Less"] = binary<LessOp>;
   m["LessOrEqual"] = binary<LessEqualOp>;

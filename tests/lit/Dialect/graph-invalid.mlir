@@ -104,3 +104,11 @@ func.func @slice_range(%x: tensor<4xf32>) -> tensor<3xf32> {
   %0 = graph.slice %x {starts = array<i64: 2>, steps = array<i64: 1>} : (tensor<4xf32>) -> tensor<3xf32>
   return %0 : tensor<3xf32>
 }
+
+// -----
+
+func.func @bitwise_float(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{operands must be boolean or integer tensors, got 'f32'}}
+  %0 = graph.and %x, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

@@ -47,6 +47,12 @@ int dtypeOf(Type t) {
     return 10;
   if (t.isUnsignedInteger(8))
     return 9;
+  if (t.isUnsignedInteger(16))
+    return 11;
+  if (t.isUnsignedInteger(32))
+    return 12;
+  if (t.isUnsignedInteger(64))
+    return 13;
   if (t.isInteger(8))
     return 5;
   if (t.isInteger(16))

@@ -203,7 +203,7 @@ const std::vector<int> &constantInputs(const std::string &op) {
       {"ConstantOfShape", {0}}, {"Range", {0, 1, 2}}, {"Dropout", {1, 2}}, {"ReduceSum", {1}},
       {"ReduceMean", {1}},  {"ReduceMax", {1}},      {"ReduceMin", {1}},   {"ReduceProd", {1}},
       {"ReduceL1", {1}},    {"ReduceL2", {1}},       {"ReduceLogSum", {1}}, {"ReduceLogSumExp", {1}},
-      {"ReduceSumSquare", {1}}, {"Resize", {1, 2, 3}}, {"Upsample", {1}},  {"OneHot", {1}},
+      {"ReduceSumSquare", {1}}, {"Resize", {1, 2, 3}}, {"Upsample", {1}},  {"OneHot", {1, 2}},
   };
   static const std::vector<int> none;
   auto it = table.find(op);

@@ -140,14 +140,20 @@ Error expandFunctionOps(onnx::ModelProto &model, int opset, const std::function<
         continue;
       }
       onnx::GraphProto expanded;
+      std::string prefix = "__dlc_fn" + std::to_string(round) + "_" + std::to_string(i) + "_";
       try {
-        std::string prefix = "__dlc_fn" + std::to_string(round) + "_" + std::to_string(i) + "_";
         onnx::FunctionExpandHelper(n, body, expanded, prefix);
       } catch (const std::exception &e) {
         return makeError("cannot expand " + n.op_type() + " into its ONNX function body: " + e.what());
       }
-      for (auto &m : *expanded.mutable_node())
+      for (auto &m : *expanded.mutable_node()) {
+        // The helper renames a body's omitted optional input ("") like any internal name,
+        // to the bare prefix: it stays omitted.
+        for (auto &in : *m.mutable_input())
+          if (llvm::StringRef(in).ends_with(prefix))
+            in.clear();
         *nodes.Add() = std::move(m);
+      }
     }
     g.mutable_node()->Swap(&nodes);
   }

@@ -3,6 +3,7 @@
 #include "frontends/onnx/ImporterContext.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "onnx/defs/schema.h"
 
 #include <set>
 
@@ -330,6 +331,17 @@ Error Importer::convertNode() {
     return makeError("unsupported op '" + op + "'" +
                      (defaultDomain ? std::string() : " of domain '" + node_->domain() + "'") +
                      where().substr(where().find(" (")));
+  // Inputs the converter needs as constants first: a run-time one leaves the outputs
+  // without static shapes, and the error the user needs is about that input.
+  if (defaultDomain)
+    for (int k : constantInputs(op))
+      if (has(k) && !isKnown(k)) {
+        const auto *schema = onnx::OpSchemaRegistry::Schema(op, opset, "");
+        std::string what = schema && k < (int)schema->inputs().size() ? schema->inputs()[k].GetName()
+                                                                       : "#" + std::to_string(k);
+        DLC_TRY(c, constInput(k, what));
+        (void)c;
+      }
   if (auto e = convert(*this))
     return e;
   for (int i = 0; i < node_->output_size(); ++i)

@@ -192,6 +192,38 @@ template <bool isMax> Error pool(Importer &im) {
   return Error::success();
 }
 
+/// LpPool: (sum over the window of |x|^p)^(1/p): an average pool that counts the pads
+/// (zeros) as elements, times the window size.
+Error lpPool(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  auto xt = Importer::typeOf(x);
+  auto xs = xt.getShape();
+  if (xs.size() < 3)
+    return im.error("input " + shapeStr(xs) + " must have rank >= 3 (N x C x spatial...)");
+  if (!im.hasAttr("kernel_shape"))
+    return im.error("kernel_shape is required");
+  if (!isa<FloatType>(xt.getElementType()))
+    return im.error("LpPool needs a floating-point input");
+  for (int64_t d : im.attrInts("dilations"))
+    if (d != 1)
+      return im.unsupportedAttr("dilations", "with a dilation other than 1 (dilated Lp pooling)");
+  DLC_TRY(w, windowAttrs(im, xs.drop_front(2), im.attrInts("kernel_shape"), false));
+  Type elem = xt.getElementType();
+  double p = (double)im.attrInt("p", 2), window = 1;
+  for (int64_t k : w.kernel)
+    window *= k;
+  Value a = graph::AbsOp::create(im.b, im.loc(), xt, x);
+  if (p != 1)
+    a = graph::PowOp::create(im.b, im.loc(), xt, a, im.scalar(elem, p));
+  Value avg = graph::AvgPoolOp::create(im.b, im.loc(), type, a, w.kernel, w.strides, w.pads, w.dilations, true);
+  Value y = graph::MulOp::create(im.b, im.loc(), type, avg, im.scalar(elem, window));
+  if (p != 1)
+    y = graph::PowOp::create(im.b, im.loc(), type, y, im.scalar(elem, 1 / p));
+  im.setOutput(0, y);
+  return Error::success();
+}
+
 template <bool isMax> Error globalPool(Importer &im) {
   DLC_TRY(x, im.input(0));
   DLC_TRY(type, im.outputType(0));
@@ -288,6 +320,7 @@ void addNNConverters(ConverterMap &m) {
   m["ConvTranspose"] = convTranspose;
   m["MaxPool"] = pool<true>;
   m["AveragePool"] = pool<false>;
+  m["LpPool"] = lpPool;
   m["GlobalMaxPool"] = globalPool<true>;
   m["GlobalAveragePool"] = globalPool<false>;
   m["BatchNormalization"] = batchNorm;

@@ -42,6 +42,22 @@ template <bool isMax> Error argReduce(Importer &im) {
   return Error::success();
 }
 
+/// LpNormalization: x / ||x||_p along `axis` (p = 1 or 2).
+Error lpNormalization(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  int64_t p = im.attrInt("p", 2);
+  if (p != 1 && p != 2)
+    return im.unsupportedAttr("p", llvm::Twine(p) + " (1 and 2 are the norms LpNormalization defines)");
+  std::vector<int64_t> keep(type.getShape());
+  DLC_TRY(axis, im.normAxis(im.attrInt("axis", -1), (int64_t)keep.size(), "axis"));
+  keep[axis] = 1;
+  Value norm = graph::ReduceOp::create(im.b, im.loc(), im.tensorType(keep, type.getElementType()), x,
+                                       p == 1 ? "l1" : "l2", std::vector<int64_t>{axis}, true);
+  im.setOutput(0, graph::DivOp::create(im.b, im.loc(), type, x, norm));
+  return Error::success();
+}
+
 constexpr char kSum[] = "sum", kMean[] = "mean", kMax[] = "max", kMin[] = "min", kProd[] = "prod", kL1[] = "l1",
                kL2[] = "l2", kLogSum[] = "log_sum", kLogSumExp[] = "log_sum_exp", kSumSquare[] = "sum_square";
 
@@ -58,6 +74,7 @@ void addReductionConverters(ConverterMap &m) {
   m["ReduceLogSum"] = reduce<kLogSum>;
   m["ReduceLogSumExp"] = reduce<kLogSumExp>;
   m["ReduceSumSquare"] = reduce<kSumSquare>;
+  m["LpNormalization"] = lpNormalization;
   m["ArgMax"] = argReduce<true>;
   m["ArgMin"] = argReduce<false>;
 }

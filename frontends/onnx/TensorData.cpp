@@ -46,13 +46,16 @@ int64_t dtypeBytes(int32_t dtype) {
   switch (dtype) {
   case TensorProto::FLOAT:
   case TensorProto::INT32:
+  case TensorProto::UINT32:
     return 4;
   case TensorProto::DOUBLE:
   case TensorProto::INT64:
+  case TensorProto::UINT64:
     return 8;
   case TensorProto::FLOAT16:
   case TensorProto::BFLOAT16:
   case TensorProto::INT16:
+  case TensorProto::UINT16:
     return 2;
   case TensorProto::INT8:
   case TensorProto::UINT8:
@@ -97,6 +100,10 @@ int64_t wrapToDType(int32_t dtype, int64_t v) {
     return (int8_t)v;
   case TensorProto::UINT8:
     return (uint8_t)v;
+  case TensorProto::UINT16:
+    return (uint16_t)v;
+  case TensorProto::UINT32:
+    return (uint32_t)v;
   case TensorProto::INT16:
     return (int16_t)v;
   case TensorProto::INT32:
@@ -199,12 +206,18 @@ Expected<Type> elementType(MLIRContext &ctx, int32_t dtype, const llvm::Twine &w
     return IntegerType::get(&ctx, 64);
   case TensorProto::UINT8:
     return IntegerType::get(&ctx, 8, IntegerType::Unsigned);
+  case TensorProto::UINT16:
+    return IntegerType::get(&ctx, 16, IntegerType::Unsigned);
+  case TensorProto::UINT32:
+    return IntegerType::get(&ctx, 32, IntegerType::Unsigned);
+  case TensorProto::UINT64:
+    return IntegerType::get(&ctx, 64, IntegerType::Unsigned);
   case TensorProto::BOOL:
     return IntegerType::get(&ctx, 1);
   default:
     return makeError("unsupported element type '" + dtypeName(dtype) + "' of " + what +
                      " (supported: float, double, float16, bfloat16, int8, int16, int32, int64, "
-                     "uint8, bool)");
+                     "uint8, uint16, uint32, uint64, bool)");
   }
 }
 
@@ -276,9 +289,11 @@ Expected<std::vector<char>> tensorBytes(const TensorProto &t, const std::string 
     return makeError("tensor '" + t.name() + "' holds " + std::to_string(got) + " values, expected " +
                      std::to_string(n) + " for shape " + shapeStr(shape));
   };
+  bool inUint64Data = dtype == TensorProto::UINT32 || dtype == TensorProto::UINT64;
   int64_t present = dtype == TensorProto::FLOAT    ? t.float_data_size()
                     : dtype == TensorProto::DOUBLE ? t.double_data_size()
                     : dtype == TensorProto::INT64  ? t.int64_data_size()
+                    : inUint64Data                 ? t.uint64_data_size()
                                                    : t.int32_data_size();
   if (present != n)
     return countError(present); // before allocating: the dims may be corrupt
@@ -301,6 +316,13 @@ Expected<std::vector<char>> tensorBytes(const TensorProto &t, const std::string 
       return countError(t.int64_data_size());
     if (n)
       std::memcpy(bytes.data(), t.int64_data().data(), expected);
+    break;
+  case TensorProto::UINT32:
+  case TensorProto::UINT64:
+    for (int64_t k = 0; k < n; ++k) {
+      uint64_t v = t.uint64_data(k);
+      std::memcpy(bytes.data() + k * width, &v, width); // little-endian: low bytes first
+    }
     break;
   default: // types stored in int32_data
     if (t.int32_data_size() != n)
@@ -357,6 +379,15 @@ Expected<ConstTensor> decodeTensor(const TensorProto &t, const std::string &base
       break;
     case TensorProto::UINT8:
       c.i[k] = load<uint8_t>(p);
+      break;
+    case TensorProto::UINT16:
+      c.i[k] = load<uint16_t>(p);
+      break;
+    case TensorProto::UINT32:
+      c.i[k] = load<uint32_t>(p);
+      break;
+    case TensorProto::UINT64:
+      c.i[k] = (int64_t)load<uint64_t>(p); // wraps above 2^63: the bits are kept
       break;
     case TensorProto::BOOL:
       c.i[k] = load<uint8_t>(p) != 0;

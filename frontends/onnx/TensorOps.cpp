@@ -314,6 +314,42 @@ template <bool toSpace> Error blockRearrange(Importer &im) {
   return Error::success();
 }
 
+/// OneHot: where(unsqueeze(indices, axis) == range(depth), on, off), negative indices
+/// counting from the end, out-of-range ones all off.
+Error oneHot(Importer &im) {
+  DLC_TRY(indices, im.input(0));
+  DLC_TRY(depthValue, im.constInput(1, "depth"));
+  DLC_TRY(values, im.constInput(2, "values"));
+  DLC_TRY(type, im.outputType(0));
+  if (depthValue.size() != 1 || values.size() != 2)
+    return im.error("depth must hold one value and values two (off, on)");
+  int64_t depth = (int64_t)depthValue.getDouble(0), rank = type.getRank();
+  DLC_TRY(axis, im.normAxis(im.attrInt("axis", -1), rank, "axis"));
+  auto it = Importer::typeOf(indices);
+  Type i64 = im.b.getI64Type();
+  Value idx = indices;
+  if (it.getElementType() != i64)
+    idx = graph::CastOp::create(im.b, im.loc(), im.tensorType(it.getShape(), i64), indices);
+  auto i64Type = im.tensorType(it.getShape(), i64);
+  auto boolType = im.tensorType(it.getShape(), im.b.getI1Type());
+  Value negative = graph::LessOp::create(im.b, im.loc(), boolType, idx, im.scalar(i64, 0));
+  Value wrapped = graph::AddOp::create(im.b, im.loc(), i64Type, idx, im.scalar(i64, (double)depth));
+  idx = graph::WhereOp::create(im.b, im.loc(), i64Type, negative, wrapped, idx);
+  std::vector<int64_t> unsqueezed(it.getShape()), rangeShape(rank, 1);
+  unsqueezed.insert(unsqueezed.begin() + axis, 1);
+  rangeShape[axis] = depth;
+  std::vector<int64_t> positions(depth);
+  for (int64_t k = 0; k < depth; ++k)
+    positions[k] = k;
+  DLC_TRY(range, im.constant(ConstTensor::ofInts(onnx::TensorProto::INT64, rangeShape, positions)));
+  Value hot = graph::EqualOp::create(im.b, im.loc(), im.tensorType(type.getShape(), im.b.getI1Type()),
+                                     im.reshape(idx, unsqueezed), range);
+  Type elem = type.getElementType();
+  im.setOutput(0, graph::WhereOp::create(im.b, im.loc(), type, hot, im.scalar(elem, values.getDouble(1)),
+                                         im.scalar(elem, values.getDouble(0))));
+  return Error::success();
+}
+
 // Normally evaluated at import; these converters cover what folding left.
 
 Error shapeOp(Importer &im) {
@@ -378,6 +414,7 @@ void addTensorConverters(ConverterMap &m) {
   m["CumSum"] = cumsum;
   m["DepthToSpace"] = blockRearrange<true>;
   m["SpaceToDepth"] = blockRearrange<false>;
+  m["OneHot"] = oneHot;
   m["Shape"] = shapeOp;
   m["Size"] = sizeOp;
   m["ConstantOfShape"] = constantOfShape;

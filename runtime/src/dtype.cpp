@@ -51,6 +51,12 @@ const char *dlc_dtype_name(int32_t dtype) {
     return "u8";
   case DLC_DTYPE_BOOL:
     return "bool";
+  case DLC_DTYPE_U16:
+    return "u16";
+  case DLC_DTYPE_U32:
+    return "u32";
+  case DLC_DTYPE_U64:
+    return "u64";
   default:
     return "invalid";
   }
@@ -60,13 +66,16 @@ size_t dlc_dtype_size(int32_t dtype) {
   switch (dtype) {
   case DLC_DTYPE_F64:
   case DLC_DTYPE_I64:
+  case DLC_DTYPE_U64:
     return 8;
   case DLC_DTYPE_F32:
   case DLC_DTYPE_I32:
+  case DLC_DTYPE_U32:
     return 4;
   case DLC_DTYPE_F16:
   case DLC_DTYPE_BF16:
   case DLC_DTYPE_I16:
+  case DLC_DTYPE_U16:
     return 2;
   case DLC_DTYPE_I8:
   case DLC_DTYPE_U8:

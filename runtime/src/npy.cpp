@@ -23,6 +23,7 @@ constexpr DescrEntry kDescrs[] = {
     {"f4", DLC_DTYPE_F32}, {"f8", DLC_DTYPE_F64}, {"f2", DLC_DTYPE_F16},
     {"i1", DLC_DTYPE_I8},  {"i2", DLC_DTYPE_I16}, {"i4", DLC_DTYPE_I32},
     {"i8", DLC_DTYPE_I64}, {"u1", DLC_DTYPE_U8},  {"b1", DLC_DTYPE_BOOL},
+    {"u2", DLC_DTYPE_U16}, {"u4", DLC_DTYPE_U32}, {"u8", DLC_DTYPE_U64},
 };
 
 [[noreturn]] void fail(const std::string &where, const std::string &what) {
@@ -195,6 +196,12 @@ const char *descr_of(dlc_dtype dtype) {
     return "<i8";
   case DLC_DTYPE_U8:
     return "|u1";
+  case DLC_DTYPE_U16:
+    return "<u2";
+  case DLC_DTYPE_U32:
+    return "<u4";
+  case DLC_DTYPE_U64:
+    return "<u8";
   case DLC_DTYPE_BOOL:
     return "|b1";
   default:

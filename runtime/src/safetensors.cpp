@@ -36,7 +36,7 @@ const struct {
     {DLC_DTYPE_F32, "F32"}, {DLC_DTYPE_F64, "F64"}, {DLC_DTYPE_F16, "F16"},
     {DLC_DTYPE_BF16, "BF16"}, {DLC_DTYPE_I64, "I64"}, {DLC_DTYPE_I32, "I32"},
     {DLC_DTYPE_I16, "I16"}, {DLC_DTYPE_I8, "I8"}, {DLC_DTYPE_U8, "U8"},
-    {DLC_DTYPE_BOOL, "BOOL"},
+    {DLC_DTYPE_BOOL, "BOOL"}, {DLC_DTYPE_U16, "U16"}, {DLC_DTYPE_U32, "U32"}, {DLC_DTYPE_U64, "U64"},
 };
 
 // --- A small JSON reader: enough for a safetensors header, strict about the syntax.

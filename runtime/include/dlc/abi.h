@@ -28,6 +28,9 @@ typedef enum dlc_dtype {
   DLC_DTYPE_I64 = 8,
   DLC_DTYPE_U8 = 9,
   DLC_DTYPE_BOOL = 10, /* one byte per element, 0 or 1 */
+  DLC_DTYPE_U16 = 11,
+  DLC_DTYPE_U32 = 12,
+  DLC_DTYPE_U64 = 13,
 } dlc_dtype;
 
 typedef struct dlc_tensor_desc {

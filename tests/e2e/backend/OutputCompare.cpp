@@ -77,12 +77,22 @@ int64_t intAt(const HostTensor &t, int64_t i) {
     std::memcpy(&v, p + i * 2, 2);
     return v;
   }
+  case DLC_DTYPE_U16: {
+    uint16_t v;
+    std::memcpy(&v, p + i * 2, 2);
+    return v;
+  }
   case DLC_DTYPE_I32: {
     int32_t v;
     std::memcpy(&v, p + i * 4, 4);
     return v;
   }
-  default: {
+  case DLC_DTYPE_U32: {
+    uint32_t v;
+    std::memcpy(&v, p + i * 4, 4);
+    return v;
+  }
+  default: { // i64, u64 (compared as the same bits)
     int64_t v;
     std::memcpy(&v, p + i * 8, 8);
     return v;

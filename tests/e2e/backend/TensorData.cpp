@@ -61,6 +61,12 @@ int32_t dtypeFromOnnx(int32_t onnxType) {
     return DLC_DTYPE_I64;
   case onnx::TensorProto::UINT8:
     return DLC_DTYPE_U8;
+  case onnx::TensorProto::UINT16:
+    return DLC_DTYPE_U16;
+  case onnx::TensorProto::UINT32:
+    return DLC_DTYPE_U32;
+  case onnx::TensorProto::UINT64:
+    return DLC_DTYPE_U64;
   case onnx::TensorProto::BOOL:
     return DLC_DTYPE_BOOL;
   default:

@@ -4,7 +4,8 @@ import ctypes, os
 import numpy as np
 
 DTYPES = {np.dtype(np.float32): 1, np.dtype(np.float64): 2, np.dtype(np.int64): 8, np.dtype(np.int32): 7,
-          np.dtype(np.bool_): 10, np.dtype(np.uint8): 9, np.dtype(np.int8): 5}
+          np.dtype(np.bool_): 10, np.dtype(np.uint8): 9, np.dtype(np.int8): 5, np.dtype(np.float16): 3,
+          np.dtype(np.int16): 6, np.dtype(np.uint16): 11, np.dtype(np.uint32): 12, np.dtype(np.uint64): 13}
 NUMPY = {v: k for k, v in DTYPES.items()}
 
 class Tensor(ctypes.Structure):

@@ -1106,3 +1106,28 @@ TEST_CASE("Resize with an unknown mode is refused naming the attribute", "[impor
   REQUIRE_FALSE(r->model);
   CHECK_THAT(r->error, Catch::Contains("mode") && Catch::Contains("bilinear") && Catch::Contains("resize"));
 }
+
+TEST_CASE("OneHot, LpNormalization and LpPool import as compositions of graph ops", "[importer]") {
+  ModelBuilder mb(18);
+  mb.input("x", {1, 2, 4, 4});
+  mb.intInit("labels", {3}, {0, -1, 2});
+  mb.intInit("depth", {}, {4});
+  mb.floatInit("values", {2}, {0.f, 1.f});
+  auto &oh = mb.node("OneHot", {"labels", "depth", "values"}, {"hot"}, "onehot");
+  ModelBuilder::attr(oh, "axis", int64_t(-1));
+  auto &ln = mb.node("LpNormalization", {"x"}, {"n"}, "lpnorm");
+  ModelBuilder::attr(ln, "axis", int64_t(1));
+  auto &lp = mb.node("LpPool", {"n"}, {"y"}, "lppool");
+  ModelBuilder::attr(lp, "kernel_shape", std::vector<int64_t>{2, 2});
+  ModelBuilder::attr(lp, "strides", std::vector<int64_t>{2, 2});
+  mb.output("hot", 2);
+  mb.output("y", 4);
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  auto ft = r->func().getFunctionType();
+  CHECK(typeStr(ft.getResult(0)) == "tensor<3x4xf32>");
+  CHECK(typeStr(ft.getResult(1)) == "tensor<1x2x2x2xf32>");
+  auto counts = r->opCounts();
+  CHECK(counts["graph.avg_pool"] == 1);
+  CHECK(counts["graph.reduce"] == 1);
+}

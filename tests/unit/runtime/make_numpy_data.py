@@ -34,6 +34,7 @@ save("empty.npy", np.zeros((0, 3), dtype="<f4"))
 save("fortran.npy", np.asfortranarray(f4))
 save("big_endian.npy", np.arange(3, dtype=">f4"))
 save("u2.npy", np.arange(3, dtype="<u2"))
+save("c8.npy", np.arange(3, dtype="<c8"))
 for version in [(2, 0), (3, 0)]:
     with open(os.path.join(out, "v%d.npy" % version[0]), "wb") as f:
         np.lib.format.write_array(f, f4, version=version)

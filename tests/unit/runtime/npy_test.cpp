@@ -91,7 +91,8 @@ TEST_CASE("round-trips every dtype and shape through a file", "[npy]") {
   dlc_test::TempDir dir;
   const dlc_dtype dtypes[] = {DLC_DTYPE_F32, DLC_DTYPE_F64, DLC_DTYPE_F16,
                               DLC_DTYPE_I8,  DLC_DTYPE_I16, DLC_DTYPE_I32,
-                              DLC_DTYPE_I64, DLC_DTYPE_U8,  DLC_DTYPE_BOOL};
+                              DLC_DTYPE_I64, DLC_DTYPE_U8,  DLC_DTYPE_BOOL,
+                              DLC_DTYPE_U16, DLC_DTYPE_U32, DLC_DTYPE_U64};
   const std::vector<int64_t> shapes[] = {{}, {1}, {7}, {2, 3}, {2, 0, 4}, {1, 2, 1, 3, 1, 2, 1, 2}};
   for (dlc_dtype dt : dtypes)
     for (const auto &shape : shapes) {
@@ -171,7 +172,12 @@ TEST_CASE("npy errors name the file and the problem", "[npy]") {
                       Contains("big_endian.npy") && Contains("big-endian data ('>f4')"));
   }
   SECTION("unsupported dtype (written by NumPy)") {
-    CHECK_THROWS_WITH(dlc::read_npy(numpy_data("u2.npy")), Contains("unsupported dtype '<u2'"));
+    CHECK_THROWS_WITH(dlc::read_npy(numpy_data("c8.npy")), Contains("unsupported dtype '<c8'"));
+  }
+  SECTION("uint16 (written by NumPy) reads as u16") {
+    dlc::Tensor t = dlc::read_npy(numpy_data("u2.npy"));
+    CHECK(t.dtype() == DLC_DTYPE_U16);
+    CHECK(values<uint16_t>(t) == std::vector<uint16_t>{0, 1, 2});
   }
   SECTION("bf16 has no .npy form") {
     CHECK_THROWS_WITH(dlc::write_npy(dir.file("b.npy"), dlc::Tensor(DLC_DTYPE_BF16, {2})),

@@ -59,8 +59,8 @@ dlc::Tensor filled(dlc_dtype dtype, std::vector<int64_t> shape, int seed) {
 TEST_CASE("safetensors round-trips every dtype, shape and the metadata", "[safetensors]") {
   const dlc_dtype dtypes[] = {DLC_DTYPE_F32, DLC_DTYPE_F64, DLC_DTYPE_F16, DLC_DTYPE_BF16,
                               DLC_DTYPE_I64, DLC_DTYPE_I32, DLC_DTYPE_I16, DLC_DTYPE_I8,
-                              DLC_DTYPE_U8,  DLC_DTYPE_BOOL};
-  const char *names[] = {"F32", "F64", "F16", "BF16", "I64", "I32", "I16", "I8", "U8", "BOOL"};
+                              DLC_DTYPE_U8,  DLC_DTYPE_BOOL, DLC_DTYPE_U16, DLC_DTYPE_U32, DLC_DTYPE_U64};
+  const char *names[] = {"F32", "F64", "F16", "BF16", "I64", "I32", "I16", "I8", "U8", "BOOL", "U16", "U32", "U64"};
   std::vector<dlc::NamedTensor> in;
   int k = 0;
   for (dlc_dtype d : dtypes) {

@@ -261,6 +261,23 @@ Value binaryScalar(Operation *op, OpBuilder &b, Location loc, Value x, Value y, 
     return b.create<arith::OrIOp>(loc, x, y);
   if (isa<XorOp>(op))
     return b.create<arith::XOrIOp>(loc, x, y);
+  if (isa<ShiftLeftOp, ShiftRightOp>(op)) {
+    // An amount outside [0, width) (negative ones are huge unsigned) shifts everything out.
+    unsigned width = x.getType().getIntOrFloatBitWidth();
+    Value inRange = b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::ult, y, cst(b, loc, y, width));
+    Value shifted, fill;
+    if (isa<ShiftLeftOp>(op)) {
+      shifted = b.create<arith::ShLIOp>(loc, x, y);
+      fill = cst(b, loc, x, 0);
+    } else if (u) {
+      shifted = b.create<arith::ShRUIOp>(loc, x, y);
+      fill = cst(b, loc, x, 0);
+    } else {
+      shifted = b.create<arith::ShRSIOp>(loc, x, y);
+      fill = b.create<arith::ShRSIOp>(loc, x, cst(b, loc, x, width - 1)); // the sign, spread
+    }
+    return b.create<arith::SelectOp>(loc, inRange, shifted, fill);
+  }
   if (isa<EqualOp>(op))
     return compare(b, loc, x, y, arith::CmpFPredicate::OEQ, arith::CmpIPredicate::eq);
   using P = arith::CmpIPredicate;
@@ -354,6 +371,7 @@ void dlc::populateElementwiseLoweringPatterns(RewritePatternSet &patterns) {
                BinaryLowering<DivOp>, BinaryLowering<PowOp>, BinaryLowering<MaxOp>,
                BinaryLowering<MinOp>, BinaryLowering<ModOp>, BinaryLowering<PReluOp>,
                BinaryLowering<AndOp>, BinaryLowering<OrOp>, BinaryLowering<XorOp>,
+               BinaryLowering<ShiftLeftOp>, BinaryLowering<ShiftRightOp>,
                BinaryLowering<EqualOp>, BinaryLowering<LessOp>, BinaryLowering<LessEqualOp>,
                BinaryLowering<GreaterOp>, BinaryLowering<GreaterEqualOp>>(ctx);
   patterns.add<WhereLowering, BroadcastLowering>(ctx);

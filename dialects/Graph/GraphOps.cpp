@@ -154,6 +154,8 @@ static LogicalResult verifyBinary(Operation *op) {
     return op->emitOpError() << "operand element types differ: lhs " << lhs << ", rhs " << rhs;
   if (isa<AndOp, OrOp, XorOp>(op) && !isa<IntegerType>(lhs))
     return op->emitOpError() << "operands must be boolean or integer tensors, got " << lhs;
+  if (isa<ShiftLeftOp, ShiftRightOp>(op) && (!isa<IntegerType>(lhs) || lhs.isInteger(1)))
+    return op->emitOpError() << "operands must be integer tensors, got " << lhs;
   if (isa<EqualOp, LessOp, LessEqualOp, GreaterOp, GreaterEqualOp>(op))
     return expectElementType(op, op->getResult(0), "result", i1);
   return expectElementType(op, op->getResult(0), "result", lhs);
@@ -173,6 +175,8 @@ DLC_BINARY_VERIFIER(PReluOp)
 DLC_BINARY_VERIFIER(AndOp)
 DLC_BINARY_VERIFIER(OrOp)
 DLC_BINARY_VERIFIER(XorOp)
+DLC_BINARY_VERIFIER(ShiftLeftOp)
+DLC_BINARY_VERIFIER(ShiftRightOp)
 DLC_BINARY_VERIFIER(EqualOp)
 DLC_BINARY_VERIFIER(LessOp)
 DLC_BINARY_VERIFIER(LessEqualOp)

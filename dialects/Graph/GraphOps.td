@@ -114,6 +114,10 @@ def Graph_PReluOp : Graph_BinaryOp<"prelu", "lhs if lhs >= 0 else rhs * lhs (rhs
 def Graph_AndOp : Graph_BinaryOp<"and", "and: logical on booleans, bitwise on integers", [Commutative]>;
 def Graph_OrOp : Graph_BinaryOp<"or", "or: logical on booleans, bitwise on integers", [Commutative]>;
 def Graph_XorOp : Graph_BinaryOp<"xor", "xor: logical on booleans, bitwise on integers", [Commutative]>;
+def Graph_ShiftLeftOp : Graph_BinaryOp<"shift_left",
+    "lhs << rhs on integers; 0 where rhs is negative or not below the bit width">;
+def Graph_ShiftRightOp : Graph_BinaryOp<"shift_right",
+    "lhs >> rhs on integers, arithmetic for signed and logical for unsigned lhs; a shift amount that is negative or not below the bit width leaves only the sign fill">;
 def Graph_EqualOp : Graph_BinaryOp<"equal", "lhs == rhs, a boolean tensor", [Commutative]>;
 def Graph_LessOp : Graph_BinaryOp<"less", "lhs < rhs, a boolean tensor">;
 def Graph_LessEqualOp : Graph_BinaryOp<"less_equal", "lhs <= rhs, a boolean tensor">;

@@ -115,6 +115,23 @@ Error bitwiseNot(Importer &im) {
   return Error::success();
 }
 
+/// BitShift (unsigned integers, and signed ones from opset 28: arithmetic right shift).
+Error bitShift(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(y, im.input(1));
+  DLC_TRY(type, im.outputType(0));
+  if (!isa<IntegerType>(type.getElementType()) || type.getElementType().isInteger(1))
+    return im.error("BitShift needs integers");
+  std::string direction = im.attrString("direction", "");
+  if (direction == "LEFT")
+    im.setOutput(0, graph::ShiftLeftOp::create(im.b, im.loc(), type, x, y));
+  else if (direction == "RIGHT")
+    im.setOutput(0, graph::ShiftRightOp::create(im.b, im.loc(), type, x, y));
+  else
+    return im.unsupportedAttr("direction", "'" + direction + "'");
+  return Error::success();
+}
+
 /// PRelu. Models converted from opsets before 7 may give a per-channel slope of shape [C]
 /// that does not broadcast from the right; it applies to axis 1, so it becomes [C, 1, ...].
 Error prelu(Importer &im) {
@@ -307,6 +324,7 @@ void addElementwiseConverters(ConverterMap &m) {
   m["BitwiseOr"] = binary<OrOp>;
   m["BitwiseXor"] = binary<XorOp>;
   m["BitwiseNot"] = bitwiseNot;
+  m["BitShift"] = bitShift;
   m["Equal"] = binary<EqualOp>;
   m["Less"] = binary<LessOp>;
   m["LessOrEqual"] = binary<LessEqualOp>;

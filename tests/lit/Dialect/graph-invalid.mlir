@@ -112,3 +112,11 @@ func.func @bitwise_float(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = graph.and %x, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+func.func @shift_float(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{operands must be integer tensors, got 'f32'}}
+  %0 = graph.shift_left %x, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

@@ -175,3 +175,21 @@ func.func @conv_transpose_grouped(%x: tensor<1x4x5xf32>, %w: tensor<4x1x3xf32>) 
       : (tensor<1x4x5xf32>, tensor<4x1x3xf32>) -> tensor<1x2x7xf32>
   return %0 : tensor<1x2x7xf32>
 }
+
+// -----
+
+// Shifts: an amount outside [0, 8) selects the fill; signed right shifts spread the sign,
+// unsigned ones (behind bitcasts to signless) shift in zeros.
+// CHECK-LABEL: func.func @shifts
+// CHECK: arith.shli
+// CHECK: arith.cmpi ult
+// CHECK: arith.shrsi
+// CHECK: tensor.bitcast %{{.*}} : tensor<4xui8> to tensor<4xi8>
+// CHECK: arith.shrui
+// CHECK: tensor.bitcast %{{.*}} : tensor<4xi8> to tensor<4xui8>
+func.func @shifts(%x: tensor<4xi8>, %y: tensor<4xi8>, %u: tensor<4xui8>, %v: tensor<4xui8>) -> (tensor<4xi8>, tensor<4xi8>, tensor<4xui8>) {
+  %0 = graph.shift_left %x, %y : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  %1 = graph.shift_right %x, %y : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  %2 = graph.shift_right %u, %v : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  return %0, %1, %2 : tensor<4xi8>, tensor<4xi8>, tensor<4xui8>
+}

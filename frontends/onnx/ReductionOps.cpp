@@ -42,7 +42,7 @@ template <bool isMax> Error argReduce(Importer &im) {
   return Error::success();
 }
 
-/// LpNormalization: x / ||x||_p along `axis` (p = 1 or 2).
+/// LpNormalization: x / ||x||_p along `axis` (p = 1 or 2); a zero norm divides by 1.
 Error lpNormalization(Importer &im) {
   DLC_TRY(x, im.input(0));
   DLC_TRY(type, im.outputType(0));
@@ -52,8 +52,13 @@ Error lpNormalization(Importer &im) {
   std::vector<int64_t> keep(type.getShape());
   DLC_TRY(axis, im.normAxis(im.attrInt("axis", -1), (int64_t)keep.size(), "axis"));
   keep[axis] = 1;
-  Value norm = graph::ReduceOp::create(im.b, im.loc(), im.tensorType(keep, type.getElementType()), x,
-                                       p == 1 ? "l1" : "l2", std::vector<int64_t>{axis}, true);
+  Type elem = type.getElementType();
+  auto normType = im.tensorType(keep, elem);
+  Value norm = graph::ReduceOp::create(im.b, im.loc(), normType, x, p == 1 ? "l1" : "l2",
+                                       std::vector<int64_t>{axis}, true);
+  Value zero = graph::EqualOp::create(im.b, im.loc(), im.tensorType(keep, im.b.getI1Type()), norm,
+                                      im.scalar(elem, 0));
+  norm = graph::WhereOp::create(im.b, im.loc(), normType, zero, im.scalar(elem, 1), norm);
   im.setOutput(0, graph::DivOp::create(im.b, im.loc(), type, x, norm));
   return Error::success();
 }

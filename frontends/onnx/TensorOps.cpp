@@ -306,8 +306,11 @@ template <bool toSpace> Error blockRearrange(Importer &im) {
     if (h % b || w % b)
       return im.error("spatial dims " + shapeStr(s.drop_front(2)) + " are not divisible by blocksize " +
                       llvm::Twine(b));
+    std::string mode = im.attrString("mode", "DCR"); // SpaceToDepth's mode: opset 28
+    if (mode != "DCR" && mode != "CRD")
+      return im.unsupportedAttr("mode", "'" + mode + "'");
     y = im.reshape(x, {n, c, h / b, b, w / b, b});
-    y = im.transpose(y, {0, 3, 5, 1, 2, 4});
+    y = mode == "DCR" ? im.transpose(y, {0, 3, 5, 1, 2, 4}) : im.transpose(y, {0, 1, 3, 5, 2, 4});
     y = im.reshape(y, {n, c * b * b, h / b, w / b});
   }
   im.setOutput(0, y);

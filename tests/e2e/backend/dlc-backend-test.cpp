@@ -33,7 +33,8 @@ options:
                           write the passing cases, sorted, one suite/case per line
   --expected-failures FILE
                           exit 1 if a case fails that FILE (suite/case and a reason per line)
-                          does not list, or passes although FILE lists it
+                          does not list, or passes although FILE lists it (a listed output
+                          mismatch that passes is only reported: rounding may differ by host)
   --write-expected-failures FILE
                           write the cases that do not pass with their reasons
   --data-dir DIR          the backend test data (default )" DLC_ONNX_BACKEND_DATA_DIR R"()
@@ -152,7 +153,12 @@ std::vector<std::string> unexpectedOutcomes(const std::map<std::string, std::str
   for (const auto &rec : records) {
     std::string name = rec.c.qualifiedName();
     bool listed = expectedFailures.count(name) != 0;
-    if (rec.r.status == Status::Pass && listed)
+    // A listed output mismatch may pass where the vector width or reduction order rounds the
+    // other way (fp16/bf16 outputs one rounding step from the reference): reported, not failed.
+    bool mismatch = listed && expectedFailures.at(name).rfind("FAIL output", 0) == 0;
+    if (rec.r.status == Status::Pass && listed && mismatch)
+      std::printf("note: %s passes here, though listed with an output mismatch\n", name.c_str());
+    else if (rec.r.status == Status::Pass && listed)
       bad.push_back(name + ": passes, but is listed as an expected failure (remove it from the list)");
     else if (rec.r.status != Status::Pass && !listed)
       bad.push_back(name + ": " + statusName(rec.r.status) + " " + rec.r.reason);

@@ -1,6 +1,7 @@
 // dlc-signless-integers: uiN -> iN everywhere once the lowering has picked the unsigned
 // arith ops (see codegen/linalg/LoweringUtils.h).
 #include "compiler/Passes.h"
+#include "codegen/linalg/LoweringUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -15,8 +16,8 @@ using namespace mlir;
 namespace {
 
 Type signless(Type t) {
-  if (auto it = dyn_cast<IntegerType>(t); it && !it.isSignless())
-    return IntegerType::get(t.getContext(), it.getWidth());
+  if (isa<IntegerType>(t))
+    return dlc::signlessElement(t);
   if (auto st = dyn_cast<ShapedType>(t)) {
     Type e = signless(st.getElementType());
     return e == st.getElementType() ? t : st.clone(e);

@@ -875,7 +875,6 @@ static NodeProto constantNode(const std::string &nodeName, const std::string &ou
   return n;
 }
 
-static bool isDefaultDomain(const NodeProto &n) { return n.domain().empty() || n.domain() == "ai.onnx"; }
 
 Error foldConstants(onnx::ModelProto &model, const std::string &baseDir,
                     const std::function<Error(onnx::ModelProto &)> &inferShapes) {

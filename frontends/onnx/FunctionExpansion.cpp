@@ -14,8 +14,6 @@ namespace dlc::onnx_frontend::detail {
 
 namespace {
 
-bool isDefaultDomain(const onnx::NodeProto &n) { return n.domain().empty() || n.domain() == "ai.onnx"; }
-
 const onnx::OpSchema *functionSchema(const onnx::NodeProto &n, int opset) {
   if (!isDefaultDomain(n))
     return nullptr;
@@ -25,6 +23,15 @@ const onnx::OpSchema *functionSchema(const onnx::NodeProto &n, int opset) {
   return schema;
 }
 
+onnx::TypeProto typeOfTensor(const onnx::TensorProto &t) {
+  onnx::TypeProto type;
+  auto *tt = type.mutable_tensor_type();
+  tt->set_elem_type(t.data_type());
+  for (int64_t d : t.dims())
+    tt->mutable_shape()->add_dim()->set_dim_value(d);
+  return type;
+}
+
 /// The value types the model knows: inputs, initializers, inferred value_info, outputs.
 std::map<std::string, onnx::TypeProto> knownTypes(const onnx::GraphProto &g) {
   std::map<std::string, onnx::TypeProto> types;
@@ -32,24 +39,12 @@ std::map<std::string, onnx::TypeProto> knownTypes(const onnx::GraphProto &g) {
     for (const auto &v : *list)
       if (v.has_type())
         types[v.name()] = v.type();
-  for (const auto &t : g.initializer()) {
-    onnx::TypeProto type;
-    auto *tt = type.mutable_tensor_type();
-    tt->set_elem_type(t.data_type());
-    for (int64_t d : t.dims())
-      tt->mutable_shape()->add_dim()->set_dim_value(d);
-    types[t.name()] = type;
-  }
+  for (const auto &t : g.initializer())
+    types[t.name()] = typeOfTensor(t);
   for (const auto &n : g.node()) // Constant nodes: their type is their value's
     if (n.op_type() == "Constant" && n.output_size() == 1)
-      if (const auto *v = findAttr(n, "value"); v && v->has_t()) {
-        onnx::TypeProto type;
-        auto *tt = type.mutable_tensor_type();
-        tt->set_elem_type(v->t().data_type());
-        for (int64_t d : v->t().dims())
-          tt->mutable_shape()->add_dim()->set_dim_value(d);
-        types.emplace(n.output(0), type);
-      }
+      if (const auto *v = findAttr(n, "value"); v && v->has_t())
+        types.emplace(n.output(0), typeOfTensor(v->t()));
   return types;
 }
 

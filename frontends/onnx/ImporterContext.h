@@ -30,6 +30,9 @@ namespace dlc::onnx_frontend::detail {
 using llvm::Error;
 using llvm::Expected;
 
+/// The node belongs to the default ONNX domain ("" or "ai.onnx").
+inline bool isDefaultDomain(const onnx::NodeProto &n) { return n.domain().empty() || n.domain() == "ai.onnx"; }
+
 inline llvm::Error makeError(const llvm::Twine &msg) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), msg.str());
 }

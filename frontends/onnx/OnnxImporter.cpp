@@ -108,7 +108,7 @@ Error checkSupportedOps(const onnx::ModelProto &model, int opset) {
   const auto &ops = supportedOps();
   for (int i = 0; i < model.graph().node_size(); ++i) {
     const auto &n = model.graph().node(i);
-    bool defaultDomain = n.domain().empty() || n.domain() == "ai.onnx";
+    bool defaultDomain = isDefaultDomain(n);
     if (defaultDomain ? std::binary_search(ops.begin(), ops.end(), n.op_type()) || hasFunctionBody(n, opset)
                       : findConverter(n.domain(), n.op_type()) != nullptr)
       continue;
@@ -290,7 +290,7 @@ Expected<std::string> prepareModel(onnx::ModelProto &model, const std::string &p
   }
   const auto &ops = supportedOps();
   auto hasConverter = [&](const onnx::NodeProto &n) {
-    return !(n.domain().empty() || n.domain() == "ai.onnx") || std::binary_search(ops.begin(), ops.end(), n.op_type());
+    return !isDefaultDomain(n) || std::binary_search(ops.begin(), ops.end(), n.op_type());
   };
   if (auto e = expandFunctionOps(model, kTargetOpset, hasConverter, runShapeInference))
     return e;

@@ -85,6 +85,7 @@ std::vector<double> coefficients(const std::string &mode, const std::string &nea
 struct AxisTaps {
   std::vector<std::vector<std::pair<int64_t, double>>> taps;
   std::vector<bool> extrapolated;
+  bool anyExtrapolated() const { return std::find(extrapolated.begin(), extrapolated.end(), true) != extrapolated.end(); }
 };
 
 AxisTaps axisTaps(const std::string &mode, const std::string &coord, const std::string &nearestMode, const AxisPlan &a,
@@ -180,7 +181,7 @@ Expected<Value> resizeAxis(Importer &im, Value x, int64_t axis, const AxisTaps &
       y = im.transpose(y, inverse);
     }
   }
-  if (fill != 0 && std::find(t.extrapolated.begin(), t.extrapolated.end(), true) != t.extrapolated.end()) {
+  if (fill != 0 && t.anyExtrapolated()) {
     std::vector<int64_t> maskShape(shape.size(), 1);
     maskShape[axis] = out;
     std::vector<double> add;
@@ -302,7 +303,7 @@ Error resize(Importer &im) {
       return im.unsupportedAttr("scales", "giving " + shapeStr(out) + " from " + shapeStr(in) + " (empty axis)");
     AxisTaps taps = axisTaps(mode, coord, nearestMode, a, roiStart[d], roiEnd[d], A, antialias, excludeOutside);
     if (mode == "nearest" && fill != 0 && !isa<FloatType>(Importer::typeOf(x).getElementType()) &&
-        std::find(taps.extrapolated.begin(), taps.extrapolated.end(), true) != taps.extrapolated.end())
+        taps.anyExtrapolated())
       return im.unsupportedAttr("extrapolation_value", "on integer data");
     DLC_TRY(r, resizeAxis(im, y, d, taps, mode == "nearest", fill));
     y = r;

@@ -190,6 +190,8 @@ bool isFoldableOp(const std::string &op) {
       // Beyond the usual shape chains: torch exports Pad's pads through a Transpose, and
       // size arithmetic through Floor/Ceil and comparisons.
       "Transpose", "Floor", "Ceil", "Less", "Greater",
+      // ONNX's Range and AffineGrid bodies size their loops and grids with these.
+      "Relu", "Split",
       // ONNX's function bodies (Attention-23 expanded) test head counts with these.
       "Mod", "And", "Or", "Xor"};
   return ops.count(op) != 0;
@@ -200,7 +202,7 @@ const std::vector<int> &constantInputs(const std::string &op) {
       {"Reshape", {1}},     {"Slice", {1, 2, 3, 4}}, {"Pad", {1, 2, 3}},   {"Unsqueeze", {1}},
       {"Squeeze", {1}},     {"Expand", {1}},         {"Tile", {1}},        {"Clip", {1, 2}},
       {"TopK", {1}},        {"Split", {1}},          {"Trilu", {1}},       {"CumSum", {1}},
-      {"ConstantOfShape", {0}}, {"Range", {0, 1, 2}}, {"Dropout", {1, 2}}, {"ReduceSum", {1}},
+      {"ConstantOfShape", {0}}, {"If", {0}}, {"Loop", {0, 1}}, {"Range", {0, 1, 2}}, {"Dropout", {1, 2}}, {"ReduceSum", {1}},
       {"ReduceMean", {1}},  {"ReduceMax", {1}},      {"ReduceMin", {1}},   {"ReduceProd", {1}},
       {"ReduceL1", {1}},    {"ReduceL2", {1}},       {"ReduceLogSum", {1}}, {"ReduceLogSumExp", {1}},
       {"ReduceSumSquare", {1}}, {"Resize", {1, 2, 3}}, {"Upsample", {1}},  {"OneHot", {1, 2}},
@@ -473,6 +475,8 @@ Expected<ConstTensor> evalConcat(const NodeProto &node, Inputs in) {
   return out;
 }
 
+Expected<ConstTensor> sliceOf(const ConstTensor &x, llvm::ArrayRef<SliceAxis> norm);
+
 Expected<ConstTensor> evalSlice(const NodeProto &node, Inputs in) {
   if (in.empty() || !in[0])
     return makeError("missing inputs");
@@ -497,8 +501,50 @@ Expected<ConstTensor> evalSlice(const NodeProto &node, Inputs in) {
   auto norm = normalizeSlice(x.shape, starts, ends, hasAxes ? &axes : nullptr, hasSteps ? &steps : nullptr);
   if (!norm)
     return norm.takeError();
+  return sliceOf(x, *norm);
+}
+
+/// Split into as many parts as the node has outputs: sizes from the `split` input, else
+/// equal parts (the last one smaller when the axis does not divide, as opset 18 allows).
+Expected<std::vector<ConstTensor>> evalSplit(const NodeProto &node, Inputs in) {
+  if (in.empty() || !in[0])
+    return makeError("missing inputs");
+  const ConstTensor &x = *in[0];
+  int64_t rank = x.shape.size(), axis = getAttrInt(node, "axis", 0), parts = node.output_size();
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank || parts < 1)
+    return makeError("axis out of range");
+  std::vector<int64_t> sizes;
+  if (in.size() > 1 && in[1])
+    sizes = in[1]->toInts();
+  else if (findAttr(node, "split"))
+    sizes = getAttrInts(node, "split");
+  else {
+    int64_t each = (x.shape[axis] + parts - 1) / parts;
+    for (int64_t p = 0, left = x.shape[axis]; p < parts; ++p, left -= each)
+      sizes.push_back(std::max<int64_t>(0, std::min(each, left)));
+  }
+  if ((int64_t)sizes.size() != parts)
+    return makeError("split sizes do not match the outputs");
+  std::vector<ConstTensor> out;
+  int64_t start = 0;
+  for (int64_t size : sizes) {
+    std::vector<SliceAxis> norm;
+    for (int64_t d = 0; d < rank; ++d)
+      norm.push_back(d == axis ? SliceAxis{start, 1, size} : SliceAxis{0, 1, x.shape[d]});
+    start += size;
+    if (size < 0 || start > x.shape[axis])
+      return makeError("split sizes exceed the axis");
+    DLC_TRY(part, sliceOf(x, norm));
+    out.push_back(std::move(part));
+  }
+  return out;
+}
+
+Expected<ConstTensor> sliceOf(const ConstTensor &x, llvm::ArrayRef<SliceAxis> norm) {
   std::vector<int64_t> shape;
-  for (auto &a : *norm)
+  for (auto &a : norm)
     shape.push_back(a.count);
   int64_t n = numElements(shape), rank = shape.size();
   std::vector<int64_t> strides = stridesOf(x.shape), pos(rank, 0), src;
@@ -506,7 +552,7 @@ Expected<ConstTensor> evalSlice(const NodeProto &node, Inputs in) {
   for (int64_t k = 0; k < n; ++k) {
     int64_t lin = 0;
     for (int64_t d = 0; d < rank; ++d)
-      lin += ((*norm)[d].start + pos[d] * (*norm)[d].step) * strides[d];
+      lin += (norm[d].start + pos[d] * norm[d].step) * strides[d];
     src.push_back(lin);
     for (int64_t d = rank - 1; d >= 0; --d) {
       if (++pos[d] < shape[d])
@@ -618,6 +664,18 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
   if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div" || op == "Equal" || op == "Less" || op == "Greater" ||
       op == "Mod" || op == "And" || op == "Or" || op == "Xor")
     return one(evalBinary(node, op, in));
+  if (op == "Relu") {
+    if (auto e = need(0))
+      return e;
+    ConstTensor out = *in[0];
+    for (double &v : out.f)
+      v = std::max(v, 0.0);
+    for (int64_t &v : out.i)
+      v = std::max<int64_t>(v, 0);
+    return one(std::move(out));
+  }
+  if (op == "Split")
+    return evalSplit(node, in);
   if (op == "Floor" || op == "Ceil") {
     if (auto e = need(0))
       return e;

@@ -23,31 +23,6 @@ const onnx::OpSchema *functionSchema(const onnx::NodeProto &n, int opset) {
   return schema;
 }
 
-onnx::TypeProto typeOfTensor(const onnx::TensorProto &t) {
-  onnx::TypeProto type;
-  auto *tt = type.mutable_tensor_type();
-  tt->set_elem_type(t.data_type());
-  for (int64_t d : t.dims())
-    tt->mutable_shape()->add_dim()->set_dim_value(d);
-  return type;
-}
-
-/// The value types the model knows: inputs, initializers, inferred value_info, outputs.
-std::map<std::string, onnx::TypeProto> knownTypes(const onnx::GraphProto &g) {
-  std::map<std::string, onnx::TypeProto> types;
-  for (const auto *list : {&g.input(), &g.value_info(), &g.output()})
-    for (const auto &v : *list)
-      if (v.has_type())
-        types[v.name()] = v.type();
-  for (const auto &t : g.initializer())
-    types[t.name()] = typeOfTensor(t);
-  for (const auto &n : g.node()) // Constant nodes: their type is their value's
-    if (n.op_type() == "Constant" && n.output_size() == 1)
-      if (const auto *v = findAttr(n, "value"); v && v->has_t())
-        types.emplace(n.output(0), typeOfTensor(v->t()));
-  return types;
-}
-
 /// The function body of `n` at `opset`, built for its input types where it depends on them.
 Expected<bool> functionBody(const onnx::NodeProto &n, const onnx::OpSchema &schema, int opset,
                             const std::map<std::string, onnx::TypeProto> &types, onnx::FunctionProto &body) {
@@ -141,6 +116,18 @@ Error expandFunctionOps(onnx::ModelProto &model, int opset, const std::function<
       } catch (const std::exception &e) {
         return makeError("cannot expand " + n.op_type() + " into its ONNX function body: " + e.what());
       }
+      // The helper renames the body's names in its nodes' inputs and outputs but not in
+      // their subgraphs (a Scan body reading the function's constants): same renaming.
+      std::map<std::string, std::string> rename;
+      for (int k = 0; k < body.input_size() && k < n.input_size(); ++k)
+        rename[body.input(k)] = n.input(k);
+      for (int j = 0; j < body.node_size() && j < expanded.node_size(); ++j)
+        for (int k = 0; k < body.node(j).output_size() && k < expanded.node(j).output_size(); ++k)
+          rename[body.node(j).output(k)] = expanded.node(j).output(k);
+      for (auto &m : *expanded.mutable_node())
+        for (auto &a : *m.mutable_attribute())
+          if (a.has_g())
+            renameGraph(*a.mutable_g(), rename);
       for (auto &m : *expanded.mutable_node()) {
         // The helper renames a body's omitted optional input ("") like any internal name,
         // to the bare prefix: it stays omitted.

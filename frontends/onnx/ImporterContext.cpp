@@ -45,6 +45,73 @@ std::vector<int64_t> getAttrInts(const onnx::NodeProto &node, llvm::StringRef na
 }
 
 //===----------------------------------------------------------------------===//
+// Graphs
+//===----------------------------------------------------------------------===//
+
+std::string nodeLabel(const onnx::NodeProto &n, int index) {
+  if (!n.name().empty())
+    return "'" + n.name() + "'";
+  return "#" + std::to_string(index) + (n.output_size() ? " producing '" + n.output(0) + "'" : std::string());
+}
+
+std::vector<std::string> graphInputsFeeding(const onnx::GraphProto &g, const std::string &value) {
+  std::map<std::string, const onnx::NodeProto *> producer;
+  for (const auto &n : g.node())
+    for (const auto &o : n.output())
+      producer[o] = &n;
+  std::set<std::string> inputs, seen;
+  for (const auto &in : g.input())
+    inputs.insert(in.name());
+  for (const auto &t : g.initializer())
+    inputs.erase(t.name());
+  std::set<std::string> found;
+  std::vector<std::string> todo{value};
+  while (!todo.empty()) {
+    std::string v = todo.back();
+    todo.pop_back();
+    if (v.empty() || !seen.insert(v).second)
+      continue;
+    if (inputs.count(v))
+      found.insert(v);
+    if (auto it = producer.find(v); it != producer.end())
+      for (const auto &in : it->second->input())
+        todo.push_back(in);
+  }
+  return {found.begin(), found.end()};
+}
+
+std::string runTimeOrigin(const onnx::GraphProto &g, const std::string &value) {
+  std::string from;
+  for (const std::string &in : graphInputsFeeding(g, value))
+    from += (from.empty() ? " from graph input '" : ", '") + in + "'";
+  return from.empty() ? from : from + " (static shapes or constant inputs would fix it)";
+}
+
+onnx::TypeProto typeOfTensor(const onnx::TensorProto &t) {
+  onnx::TypeProto type;
+  auto *tt = type.mutable_tensor_type();
+  tt->set_elem_type(t.data_type());
+  for (int64_t d : t.dims())
+    tt->mutable_shape()->add_dim()->set_dim_value(d);
+  return type;
+}
+
+std::map<std::string, onnx::TypeProto> knownTypes(const onnx::GraphProto &g) {
+  std::map<std::string, onnx::TypeProto> types;
+  for (const auto *list : {&g.input(), &g.value_info(), &g.output()})
+    for (const auto &v : *list)
+      if (v.has_type())
+        types[v.name()] = v.type();
+  for (const auto &t : g.initializer())
+    types[t.name()] = typeOfTensor(t);
+  for (const auto &n : g.node()) // Constant nodes: their type is their value's
+    if (n.op_type() == "Constant" && n.output_size() == 1)
+      if (const auto *v = findAttr(n, "value"); v && v->has_t())
+        types.emplace(n.output(0), typeOfTensor(v->t()));
+  return types;
+}
+
+//===----------------------------------------------------------------------===//
 // Importer
 //===----------------------------------------------------------------------===//
 
@@ -170,42 +237,13 @@ Expected<ConstTensor> Importer::constInput(int i, llvm::StringRef what) {
   const std::string &name = node_->input(i);
   auto k = known_.find(name);
   if (k == known_.end()) {
-    std::string from;
-    for (const std::string &in : graphInputsFeeding(name))
-      from += (from.empty() ? " from graph input '" : ", '") + in + "'";
     return error("input '" + what + "' ('" + name + "') must be a constant known at import, but it is computed at run time" +
-                 (from.empty() ? std::string() : from + " (static shapes or constant inputs would fix it)"));
+                 runTimeOrigin(graph_, name));
   }
   auto d = decodeTensor(*k->second, baseDir_);
   if (!d)
     return error("input '" + what + "': " + llvm::toString(d.takeError()));
   return std::move(*d);
-}
-
-std::vector<std::string> Importer::graphInputsFeeding(const std::string &value) const {
-  std::map<std::string, const onnx::NodeProto *> producer;
-  for (const auto &n : graph_.node())
-    for (const auto &o : n.output())
-      producer[o] = &n;
-  std::set<std::string> inputs, seen;
-  for (const auto &in : graph_.input())
-    inputs.insert(in.name());
-  for (const auto &t : graph_.initializer())
-    inputs.erase(t.name());
-  std::set<std::string> found;
-  std::vector<std::string> todo{value};
-  while (!todo.empty()) {
-    std::string v = todo.back();
-    todo.pop_back();
-    if (v.empty() || !seen.insert(v).second)
-      continue;
-    if (inputs.count(v))
-      found.insert(v);
-    if (auto it = producer.find(v); it != producer.end())
-      for (const auto &in : it->second->input())
-        todo.push_back(in);
-  }
-  return {found.begin(), found.end()};
 }
 
 Expected<std::vector<int64_t>> Importer::inputShape(int i) {

@@ -54,6 +54,23 @@ std::vector<int64_t> getAttrInts(const onnx::NodeProto &node, llvm::StringRef na
                                  std::vector<int64_t> def = {});
 
 //===----------------------------------------------------------------------===//
+// Graphs (ImporterContext.cpp)
+//===----------------------------------------------------------------------===//
+
+/// "'name'" or "#3 producing 'y'", for messages about the node at `index`.
+std::string nodeLabel(const onnx::NodeProto &n, int index);
+/// The graph inputs (not initializers) of `g` that `value` is computed from.
+std::vector<std::string> graphInputsFeeding(const onnx::GraphProto &g, const std::string &value);
+/// " from graph input 'a', 'b' (static shapes or constant inputs would fix it)" for
+/// `value`, or "" when no graph input feeds it. The backend harness reads this wording.
+std::string runTimeOrigin(const onnx::GraphProto &g, const std::string &value);
+/// The tensor type of an initializer or constant.
+onnx::TypeProto typeOfTensor(const onnx::TensorProto &t);
+/// The value types the model knows: inputs, initializers, inferred value_info, outputs and
+/// Constant nodes.
+std::map<std::string, onnx::TypeProto> knownTypes(const onnx::GraphProto &g);
+
+//===----------------------------------------------------------------------===//
 // Tensor data (TensorData.cpp)
 //===----------------------------------------------------------------------===//
 
@@ -189,6 +206,20 @@ llvm::Error expandFunctionOps(onnx::ModelProto &model, int opset,
                               const std::function<llvm::Error(onnx::ModelProto &)> &inferShapes);
 
 //===----------------------------------------------------------------------===//
+// Control flow (ControlFlowExpansion.cpp)
+//===----------------------------------------------------------------------===//
+
+/// Renames, in `g` and its nested subgraphs, every use and definition of a name `rename`
+/// maps.
+void renameGraph(onnx::GraphProto &g, const std::map<std::string, std::string> &rename);
+
+/// Replaces each If whose condition is known by the branch taken, and unrolls each Scan
+/// (static shapes fix its length) and each Loop whose trip count is known. Returns whether
+/// anything changed; with `final`, a control-flow node that cannot be expanded is an
+/// error naming it and the value that must be known. `round` keeps new names unique.
+llvm::Expected<bool> expandControlFlow(onnx::ModelProto &model, const std::string &baseDir, int round, bool final);
+
+//===----------------------------------------------------------------------===//
 // Process isolation (ProcessIsolation.cpp)
 //===----------------------------------------------------------------------===//
 
@@ -229,8 +260,6 @@ public:
   /// The graph value of input i (materializing a constant or parameter if needed).
   /// `nonTrainable` marks a floating-point initializer as a non-trainable parameter.
   llvm::Expected<mlir::Value> input(int i, bool nonTrainable = false);
-  /// The graph inputs (not initializers) that `value` is computed from.
-  std::vector<std::string> graphInputsFeeding(const std::string &value) const;
   /// Input i as a known constant; an error naming the node and `what` if it is not.
   llvm::Expected<ConstTensor> constInput(int i, llvm::StringRef what);
   bool isKnown(int i) const;

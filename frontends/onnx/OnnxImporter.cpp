@@ -96,12 +96,6 @@ Error checkModel(const onnx::ModelProto &model, const std::string &path) {
   return Error::success();
 }
 
-std::string nodeLabel(const onnx::NodeProto &n, int index) {
-  if (!n.name().empty())
-    return "'" + n.name() + "'";
-  return "#" + std::to_string(index) + (n.output_size() ? " producing '" + n.output(0) + "'" : std::string());
-}
-
 /// Refuses ops the importer does not handle before the version converter sees them, so
 /// the message names the op and the model's own opset.
 Error checkSupportedOps(const onnx::ModelProto &model, int opset) {
@@ -292,10 +286,24 @@ Expected<std::string> prepareModel(onnx::ModelProto &model, const std::string &p
   auto hasConverter = [&](const onnx::NodeProto &n) {
     return !isDefaultDomain(n) || std::binary_search(ops.begin(), ops.end(), n.op_type());
   };
-  if (auto e = expandFunctionOps(model, kTargetOpset, hasConverter, runShapeInference))
-    return e;
-  if (auto e = foldConstants(model, baseDir, runShapeInference))
-    return e;
+  // Function bodies may hold control flow and inlined control flow may hold function ops,
+  // and conditions and trip counts become known as folding goes: rounds until none changes.
+  constexpr int kMaxRounds = 32;
+  for (int round = 0;; ++round) {
+    if (auto e = expandFunctionOps(model, kTargetOpset, hasConverter, runShapeInference))
+      return e;
+    if (auto e = foldConstants(model, baseDir, runShapeInference))
+      return e;
+    auto changed = expandControlFlow(model, baseDir, round, /*final=*/round + 1 == kMaxRounds);
+    if (!changed)
+      return changed.takeError();
+    if (*changed)
+      continue;
+    // Nothing expanded this round: what is left cannot be.
+    if (auto left = expandControlFlow(model, baseDir, round, /*final=*/true); !left)
+      return left.takeError();
+    break;
+  }
   return strictInferenceMessage(model);
 }
 
@@ -374,7 +382,7 @@ Expected<ImportedModel> importModel(MLIRContext &ctx, onnx::ModelProto model, co
 
 const std::vector<std::string> &supportedOps() {
   static const std::vector<std::string> ops = [] {
-    std::vector<std::string> v{"Constant"};
+    std::vector<std::string> v{"Constant", "If", "Loop", "Scan"};
     for (const auto &[name, fn] : converters())
       v.push_back(name);
     std::sort(v.begin(), v.end());

@@ -1131,3 +1131,167 @@ TEST_CASE("OneHot, LpNormalization and LpPool import as compositions of graph op
   CHECK(counts["graph.avg_pool"] == 1);
   CHECK(counts["graph.reduce"] == 1);
 }
+
+//===----------------------------------------------------------------------===//
+// Control flow: If with a known condition, Scan, and Loop with a known trip count
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// A subgraph attribute `name` of `n` built by `build`.
+onnx::GraphProto &graphAttr(onnx::NodeProto &n, const std::string &name) {
+  auto *a = n.add_attribute();
+  a->set_name(name);
+  a->set_type(onnx::AttributeProto::GRAPH);
+  a->mutable_g()->set_name(name);
+  return *a->mutable_g();
+}
+
+onnx::NodeProto &subNode(onnx::GraphProto &g, const std::string &op, std::vector<std::string> inputs,
+                         std::vector<std::string> outputs) {
+  auto *n = g.add_node();
+  n->set_op_type(op);
+  for (auto &i : inputs)
+    n->add_input(i);
+  for (auto &o : outputs)
+    n->add_output(o);
+  return *n;
+}
+
+void subValue(google::protobuf::RepeatedPtrField<onnx::ValueInfoProto> *list, const std::string &name, int elem,
+              std::vector<int64_t> shape) {
+  auto *v = list->Add();
+  v->set_name(name);
+  auto *tt = v->mutable_type()->mutable_tensor_type();
+  tt->set_elem_type(elem);
+  auto *s = tt->mutable_shape();
+  for (int64_t d : shape)
+    s->add_dim()->set_dim_value(d);
+}
+
+/// y = If(Less(Size(x), limit)) then Relu(x) else Neg(x): the condition folds from x's
+/// static shape; both branches read x from the outer scope.
+ModelBuilder ifModel(int64_t limit) {
+  ModelBuilder mb(18);
+  mb.input("x", {2, 3});
+  mb.intConst("limit", {}, {limit});
+  mb.node("Size", {"x"}, {"n"});
+  mb.node("Less", {"n", "limit"}, {"cond"});
+  auto &n = mb.node("If", {"cond"}, {"y"}, "if");
+  auto &then = graphAttr(n, "then_branch");
+  subNode(then, "Relu", {"x"}, {"then_y"});
+  subValue(then.mutable_output(), "then_y", TensorProto::FLOAT, {2, 3});
+  auto &els = graphAttr(n, "else_branch");
+  subNode(els, "Neg", {"x"}, {"else_y"});
+  subValue(els.mutable_output(), "else_y", TensorProto::FLOAT, {2, 3});
+  mb.output("y", 2);
+  return mb;
+}
+
+} // namespace
+
+TEST_CASE("an If whose condition folds imports as the branch taken", "[importer][control-flow]") {
+  auto taken = importModel(ifModel(10).model); // 6 < 10: then
+  REQUIRE_IMPORTED(taken);
+  CHECK(taken->opCounts()["graph.relu"] == 1);
+  CHECK(taken->opCounts().count("graph.neg") == 0);
+  auto other = importModel(ifModel(3).model); // 6 < 3 is false: else
+  REQUIRE_IMPORTED(other);
+  CHECK(other->opCounts().count("graph.relu") == 0);
+  CHECK(other->opCounts()["graph.neg"] == 1);
+}
+
+TEST_CASE("an If whose condition is a run-time input names that input", "[importer][control-flow][errors]") {
+  ModelBuilder mb(18);
+  mb.input("x", {2});
+  mb.input("flag", {}, TensorProto::BOOL);
+  auto &n = mb.node("If", {"flag"}, {"y"}, "choose");
+  auto &then = graphAttr(n, "then_branch");
+  subNode(then, "Relu", {"x"}, {"a"});
+  subValue(then.mutable_output(), "a", TensorProto::FLOAT, {2});
+  auto &els = graphAttr(n, "else_branch");
+  subNode(els, "Neg", {"x"}, {"b"});
+  subValue(els.mutable_output(), "b", TensorProto::FLOAT, {2});
+  mb.output("y", 1);
+  std::string e = importError(mb.model);
+  CHECK_THAT(e, Catch::Contains("op 'If' (node 'choose'") && Catch::Contains("the condition ('flag')") &&
+                    Catch::Contains("from graph input 'flag'"));
+}
+
+TEST_CASE("a Scan unrolls over its static length, reverse directions and output axes included",
+          "[importer][control-flow]") {
+  // Running sum over x's axis 1 read backwards; the partial sums stacked on axis 1.
+  ModelBuilder mb(18);
+  mb.input("init", {2});
+  mb.input("x", {2, 4});
+  auto &n = mb.node("Scan", {"init", "x"}, {"total", "partial"}, "scan");
+  ModelBuilder::attr(n, "num_scan_inputs", (int64_t)1);
+  ModelBuilder::attr(n, "scan_input_axes", std::vector<int64_t>{1});
+  ModelBuilder::attr(n, "scan_input_directions", std::vector<int64_t>{1});
+  ModelBuilder::attr(n, "scan_output_axes", std::vector<int64_t>{-1});
+  auto &body = graphAttr(n, "body");
+  subValue(body.mutable_input(), "acc", TensorProto::FLOAT, {2});
+  subValue(body.mutable_input(), "col", TensorProto::FLOAT, {2});
+  subNode(body, "Add", {"acc", "col"}, {"acc_out"});
+  subNode(body, "Identity", {"acc_out"}, {"col_out"});
+  subValue(body.mutable_output(), "acc_out", TensorProto::FLOAT, {2});
+  subValue(body.mutable_output(), "col_out", TensorProto::FLOAT, {2});
+  mb.output("total", 1);
+  mb.output("partial", 2);
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  CHECK(typeStr(r->func().getFunctionType().getResult(0)) == "tensor<2xf32>");
+  CHECK(typeStr(r->func().getFunctionType().getResult(1)) == "tensor<2x4xf32>");
+  CHECK(r->opCounts()["graph.add"] == 4); // one per step
+}
+
+TEST_CASE("a Loop with a known trip count unrolls; one that computes its own condition is refused",
+          "[importer][control-flow][errors]") {
+  for (bool ownCondition : {false, true}) {
+    INFO("own condition " << ownCondition);
+    ModelBuilder mb(18);
+    mb.input("y", {3});
+    mb.intConst("trips", {}, {5});
+    auto &n = mb.node("Loop", {"trips", "", "y"}, {"y_final", "ys"}, "loop");
+    auto &body = graphAttr(n, "body");
+    subValue(body.mutable_input(), "i", TensorProto::INT64, {});
+    subValue(body.mutable_input(), "c", TensorProto::BOOL, {});
+    subValue(body.mutable_input(), "y_in", TensorProto::FLOAT, {3});
+    subNode(body, "Cast", {"i"}, {"fi"}).add_attribute()->CopyFrom([] {
+      onnx::AttributeProto a;
+      a.set_name("to");
+      a.set_type(onnx::AttributeProto::INT);
+      a.set_i(TensorProto::FLOAT);
+      return a;
+    }());
+    subNode(body, "Add", {"y_in", "fi"}, {"y_out"});
+    if (ownCondition) {
+      subNode(body, "ReduceSum", {"y_out"}, {"s"});
+      subNode(body, "Constant", {}, {"ten"}).add_attribute()->CopyFrom([] {
+        onnx::AttributeProto a;
+        a.set_name("value_float");
+        a.set_type(onnx::AttributeProto::FLOAT);
+        a.set_f(10.f);
+        return a;
+      }());
+      subNode(body, "Less", {"s", "ten"}, {"c_out"});
+    } else {
+      subNode(body, "Identity", {"c"}, {"c_out"});
+    }
+    subNode(body, "Identity", {"y_out"}, {"scan"});
+    subValue(body.mutable_output(), "c_out", TensorProto::BOOL, {});
+    subValue(body.mutable_output(), "y_out", TensorProto::FLOAT, {3});
+    subValue(body.mutable_output(), "scan", TensorProto::FLOAT, {3});
+    mb.output("y_final", 1);
+    mb.output("ys", 2);
+    auto r = importModel(mb.model);
+    if (ownCondition) {
+      REQUIRE_FALSE(r->model);
+      CHECK_THAT(r->error, Catch::Contains("op 'Loop' (node 'loop'") && Catch::Contains("computes its own condition"));
+      continue;
+    }
+    REQUIRE_IMPORTED(r);
+    CHECK(typeStr(r->func().getFunctionType().getResult(1)) == "tensor<5x3xf32>");
+    CHECK(r->opCounts()["graph.add"] == 5);
+  }
+}

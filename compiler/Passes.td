@@ -209,6 +209,31 @@ def RetypeEmptyArguments : Pass<"dlc-retype-empty-arguments", "mlir::func::FuncO
   let dependentDialects = ["mlir::memref::MemRefDialect"];
 }
 
+def ExpandSmallFloats : Pass<"dlc-expand-small-floats"> {
+  let summary = "Expands conversions from and to the 8-bit and smaller float types into integer and f32 ops";
+  let description = [{
+    LLVM has no f8E4M3FN, f8E4M3FNUZ, f8E5M2, f8E5M2FNUZ or f4E2M1FN: it stores them as
+    i8. This pass rewrites `arith.extf` from and `arith.truncf` to any such type (scalar or
+    vector) as integer and f32 arithmetic derived from the type's APFloat semantics:
+    decoding rebuilds the f32 fields (subnormals as mantissa times a power of two), encoding
+    rounds to nearest even by counting quanta of the target's exponent, and codes past the
+    largest finite value overflow to the format's infinity, else its NaN, else the largest
+    value (saturating formats). Only `arith.bitcast`, loads and stores of the narrow type
+    remain, which LLVM lowers as i8.
+
+    ```mlir
+    %y = arith.truncf %x : f32 to f8E4M3FN
+    // becomes (abridged)
+    %bits = arith.bitcast %x : f32 to i32
+    ...
+    %q = math.roundeven %scaled : f32
+    ...
+    %y = arith.bitcast %code8 : i8 to f8E4M3FN
+    ```
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::math::MathDialect"];
+}
+
 def PlanMemory : Pass<"dlc-plan-memory", "mlir::func::FuncOp"> {
   let summary = "Places every static allocation of an entry point in one arena, reusing bytes by liveness";
   let description = [{

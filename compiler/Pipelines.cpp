@@ -24,6 +24,7 @@ static void addLoopsToControlFlow(OpPassManager &pm) {
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  pm.addPass(createExpandSmallFloats());
   // bf16 conversions as integer ops: x86 without AVX512-BF16 would call libgcc's
   // __truncsfbf2, which Debian 12's libgcc lacks.
   arith::ArithExpandOpsPassOptions expandOptions;
@@ -87,11 +88,11 @@ void buildLowerToLLVMPipeline(OpPassManager &pm, const CpuPipelineOptions &optio
   pm.addNestedPass<func::FuncOp>(createVectorizeElementwise(elementwise));
   pm.addPass(createOutlineParallelLoops());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  // bf16 arithmetic and math in f32, rounded back per op (what LLVM's promotion does, but
+  // bf16 and the 8-bit floats' arithmetic and math in f32, rounded back per op (what LLVM's promotion does, but
   // with the conversions as integer ops; see addLoopsToControlFlow).
   pm.addPass(math::createMathExtendToSupportedTypes());
   arith::ArithEmulateUnsupportedFloatsOptions emulate;
-  emulate.sourceTypeStrs = {"bf16"};
+  emulate.sourceTypeStrs = {"bf16", "f8E4M3FN", "f8E4M3FNUZ", "f8E5M2", "f8E5M2FNUZ", "f4E2M1FN"};
   pm.addPass(arith::createArithEmulateUnsupportedFloats(emulate));
   addLoopsToControlFlow(pm);
   pm.addPass(createConvertMathToFuncs());

@@ -61,6 +61,14 @@ int dtypeOf(Type t) {
     return 7;
   if (t.isInteger(64))
     return 8;
+  if (isa<Float8E4M3FNType>(t))
+    return 14;
+  if (isa<Float8E4M3FNUZType>(t))
+    return 15;
+  if (isa<Float8E5M2Type>(t))
+    return 16;
+  if (isa<Float8E5M2FNUZType>(t))
+    return 17;
   return 0;
 }
 

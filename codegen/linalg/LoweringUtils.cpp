@@ -53,6 +53,13 @@ Value convertScalar(OpBuilder &b, Location loc, Value v, Type to, bool fromUnsig
   if (from == to)
     return v;
   auto fromF = dyn_cast<FloatType>(from), toF = dyn_cast<FloatType>(to);
+  // The 8-bit floats convert only to and from f32 (dlc-expand-small-floats), and two
+  // floats of one width (bf16, f16) have no direct conversion: through f32.
+  Type f32 = b.getF32Type();
+  bool narrowFrom = fromF && fromF.getWidth() <= 8, narrowTo = toF && toF.getWidth() <= 8;
+  bool sameWidth = fromF && toF && fromF.getWidth() == toF.getWidth();
+  if ((narrowFrom || narrowTo || sameWidth) && from != f32 && to != f32)
+    return convertScalar(b, loc, convertScalar(b, loc, v, f32, fromUnsigned, false), to, false, toUnsigned);
   if (fromF && toF) {
     if (fromF.getWidth() < toF.getWidth())
       return b.create<arith::ExtFOp>(loc, to, v);

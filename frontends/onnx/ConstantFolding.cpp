@@ -645,7 +645,16 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
   if (op == "Cast") {
     if (auto e = need(0))
       return e;
-    return one(evalCast(*in[0], getAttrInt(node, "to", 0)));
+    int32_t to = getAttrInt(node, "to", 0);
+    ConstTensor x = *in[0];
+    // Cast-19's saturate: an 8-bit float target clamps to its largest finite value.
+    if (x.isFloat() && isFloatDType(to) && dtypeBytes(to) == 1 && getAttrInt(node, "saturate", 1)) {
+      double largest = largestFinite(to);
+      for (double &v : x.f)
+        if (!std::isnan(v))
+          v = std::clamp(v, -largest, largest);
+    }
+    return one(evalCast(x, to));
   }
   if (op == "Neg" || op == "Not") {
     if (auto e = need(0))

@@ -202,11 +202,26 @@ Error where(Importer &im) {
   return Error::success();
 }
 
+/// Cast-19's `saturate` (default 1): a float cast to an 8-bit float clamps to the target's
+/// largest finite value first, so out-of-range values and infinities do not become
+/// inf or NaN. NaN stays NaN.
+Value saturateFor(Importer &im, Value x, Type to) {
+  auto target = dyn_cast<FloatType>(to);
+  if (!target || target.getWidth() > 8 || !isa<FloatType>(Importer::typeOf(x).getElementType()) ||
+      !im.attrInt("saturate", 1))
+    return x;
+  double largest = llvm::APFloat::getLargest(target.getFloatSemantics()).convertToDouble();
+  return graph::ClipOp::create(im.b, im.loc(), Importer::typeOf(x), x, im.b.getF64FloatAttr(-largest),
+                               im.b.getF64FloatAttr(largest));
+}
+
 Error castTo(Importer &im, Value x, RankedTensorType type) {
-  if (Importer::typeOf(x) == type)
+  if (Importer::typeOf(x) == type) {
     im.setOutput(0, x);
-  else
-    im.setOutput(0, graph::CastOp::create(im.b, im.loc(), type, x));
+    return Error::success();
+  }
+  x = saturateFor(im, x, type.getElementType());
+  im.setOutput(0, graph::CastOp::create(im.b, im.loc(), type, x));
   return Error::success();
 }
 

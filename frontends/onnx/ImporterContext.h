@@ -106,6 +106,8 @@ bool allFinite(int32_t dtype, llvm::ArrayRef<char> bytes);
 std::string dtypeName(int32_t dtype);
 /// Bytes per element as the runtime stores it (bool: one byte); 0 for unsupported dtypes.
 int64_t dtypeBytes(int32_t dtype);
+/// The largest finite value of a floating dtype.
+double largestFinite(int32_t dtype);
 /// Rounds a double to the precision of a floating dtype.
 double roundToDType(int32_t dtype, double v);
 /// Wraps an int64 to the range of an integer dtype (bool: 0 or 1).

@@ -31,9 +31,28 @@ int64_t numElements(llvm::ArrayRef<int64_t> shape) {
   return n;
 }
 
+/// The APFloat semantics of the 16- and 8-bit float dtypes; null for the others.
+static const llvm::fltSemantics *narrowFloatSemantics(int32_t dtype) {
+  switch (dtype) {
+  case TensorProto::FLOAT16:
+    return &llvm::APFloat::IEEEhalf();
+  case TensorProto::BFLOAT16:
+    return &llvm::APFloat::BFloat();
+  case TensorProto::FLOAT8E4M3FN:
+    return &llvm::APFloat::Float8E4M3FN();
+  case TensorProto::FLOAT8E4M3FNUZ:
+    return &llvm::APFloat::Float8E4M3FNUZ();
+  case TensorProto::FLOAT8E5M2:
+    return &llvm::APFloat::Float8E5M2();
+  case TensorProto::FLOAT8E5M2FNUZ:
+    return &llvm::APFloat::Float8E5M2FNUZ();
+  default:
+    return nullptr;
+  }
+}
+
 bool isFloatDType(int32_t dtype) {
-  return dtype == TensorProto::FLOAT || dtype == TensorProto::DOUBLE || dtype == TensorProto::FLOAT16 ||
-         dtype == TensorProto::BFLOAT16;
+  return dtype == TensorProto::FLOAT || dtype == TensorProto::DOUBLE || narrowFloatSemantics(dtype);
 }
 
 std::string dtypeName(int32_t dtype) {
@@ -60,36 +79,49 @@ int64_t dtypeBytes(int32_t dtype) {
   case TensorProto::INT8:
   case TensorProto::UINT8:
   case TensorProto::BOOL:
+  case TensorProto::FLOAT8E4M3FN:
+  case TensorProto::FLOAT8E4M3FNUZ:
+  case TensorProto::FLOAT8E5M2:
+  case TensorProto::FLOAT8E5M2FNUZ:
     return 1;
   default:
     return 0;
   }
 }
 
-static double halfBitsToDouble(uint16_t bits, bool bf16) {
-  llvm::APFloat v(bf16 ? llvm::APFloat::BFloat() : llvm::APFloat::IEEEhalf(), llvm::APInt(16, bits));
+/// An element of a 16- or 8-bit float dtype, from its bits.
+static double narrowBitsToDouble(int32_t dtype, uint16_t bits) {
+  const llvm::fltSemantics &sem = *narrowFloatSemantics(dtype);
+  llvm::APFloat v(sem, llvm::APInt(llvm::APFloat::semanticsSizeInBits(sem), bits));
   bool lost;
   v.convert(llvm::APFloat::IEEEdouble(), llvm::APFloat::rmNearestTiesToEven, &lost);
   return v.convertToDouble();
 }
 
-static uint16_t doubleToHalfBits(double d, bool bf16) {
+/// The bits of `d` in a 16- or 8-bit float dtype, rounded to nearest even; out of range
+/// gives the format's infinity, else its NaN (as a cast without saturation does).
+static uint16_t doubleToNarrowBits(int32_t dtype, double d) {
   llvm::APFloat v(d);
   bool lost;
-  v.convert(bf16 ? llvm::APFloat::BFloat() : llvm::APFloat::IEEEhalf(), llvm::APFloat::rmNearestTiesToEven,
-            &lost);
+  v.convert(*narrowFloatSemantics(dtype), llvm::APFloat::rmNearestTiesToEven, &lost);
   return (uint16_t)v.bitcastToAPInt().getZExtValue();
+}
+
+double largestFinite(int32_t dtype) {
+  if (dtype == TensorProto::FLOAT)
+    return std::numeric_limits<float>::max();
+  if (const llvm::fltSemantics *sem = narrowFloatSemantics(dtype))
+    return llvm::APFloat::getLargest(*sem).convertToDouble();
+  return std::numeric_limits<double>::max();
 }
 
 double roundToDType(int32_t dtype, double v) {
   switch (dtype) {
   case TensorProto::FLOAT:
     return (double)(float)v;
-  case TensorProto::FLOAT16:
-    return halfBitsToDouble(doubleToHalfBits(v, false), false);
-  case TensorProto::BFLOAT16:
-    return halfBitsToDouble(doubleToHalfBits(v, true), true);
   default:
+    if (narrowFloatSemantics(dtype))
+      return narrowBitsToDouble(dtype, doubleToNarrowBits(dtype, v));
     return v;
   }
 }
@@ -214,10 +246,18 @@ Expected<Type> elementType(MLIRContext &ctx, int32_t dtype, const llvm::Twine &w
     return IntegerType::get(&ctx, 64, IntegerType::Unsigned);
   case TensorProto::BOOL:
     return IntegerType::get(&ctx, 1);
+  case TensorProto::FLOAT8E4M3FN:
+    return Float8E4M3FNType::get(&ctx);
+  case TensorProto::FLOAT8E4M3FNUZ:
+    return Float8E4M3FNUZType::get(&ctx);
+  case TensorProto::FLOAT8E5M2:
+    return Float8E5M2Type::get(&ctx);
+  case TensorProto::FLOAT8E5M2FNUZ:
+    return Float8E5M2FNUZType::get(&ctx);
   default:
     return makeError("unsupported element type '" + dtypeName(dtype) + "' of " + what +
-                     " (supported: float, double, float16, bfloat16, int8, int16, int32, int64, "
-                     "uint8, uint16, uint32, uint64, bool)");
+                     " (supported: float, double, float16, bfloat16, float8e4m3fn, float8e4m3fnuz, float8e5m2, "
+                     "float8e5m2fnuz, int8, int16, int32, int64, uint8, uint16, uint32, uint64, bool)");
   }
 }
 
@@ -344,11 +384,12 @@ template <typename T> static T load(const char *p) {
   return v;
 }
 
-/// One element of a floating `dtype` (float, double, float16, bfloat16) at `p`.
+/// One element of a floating `dtype` (float, double, the 16- and 8-bit floats) at `p`.
 static double loadFloat(int32_t dtype, const char *p) {
   return dtype == TensorProto::FLOAT    ? load<float>(p)
          : dtype == TensorProto::DOUBLE ? load<double>(p)
-                                        : halfBitsToDouble(load<uint16_t>(p), dtype == TensorProto::BFLOAT16);
+         : dtypeBytes(dtype) == 1       ? narrowBitsToDouble(dtype, load<uint8_t>(p))
+                                        : narrowBitsToDouble(dtype, load<uint16_t>(p));
 }
 
 bool allFinite(int32_t dtype, llvm::ArrayRef<char> bytes) {
@@ -372,6 +413,10 @@ Expected<ConstTensor> decodeTensor(const TensorProto &t, const std::string &base
     case TensorProto::DOUBLE:
     case TensorProto::FLOAT16:
     case TensorProto::BFLOAT16:
+    case TensorProto::FLOAT8E4M3FN:
+    case TensorProto::FLOAT8E4M3FNUZ:
+    case TensorProto::FLOAT8E5M2:
+    case TensorProto::FLOAT8E5M2FNUZ:
       c.f[k] = loadFloat(c.dtype, p);
       break;
     case TensorProto::INT8:
@@ -421,9 +466,13 @@ static std::vector<char> constBytes(const ConstTensor &c) {
       std::memcpy(p, &c.f[k], 8);
       break;
     case TensorProto::FLOAT16:
-    case TensorProto::BFLOAT16: {
-      uint16_t v = doubleToHalfBits(c.f[k], c.dtype == TensorProto::BFLOAT16);
-      std::memcpy(p, &v, 2);
+    case TensorProto::BFLOAT16:
+    case TensorProto::FLOAT8E4M3FN:
+    case TensorProto::FLOAT8E4M3FNUZ:
+    case TensorProto::FLOAT8E5M2:
+    case TensorProto::FLOAT8E5M2FNUZ: {
+      uint16_t v = doubleToNarrowBits(c.dtype, c.f[k]); // little-endian: one or two bytes
+      std::memcpy(p, &v, w);
       break;
     }
     default: {

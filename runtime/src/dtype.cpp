@@ -57,6 +57,14 @@ const char *dlc_dtype_name(int32_t dtype) {
     return "u32";
   case DLC_DTYPE_U64:
     return "u64";
+  case DLC_DTYPE_F8E4M3FN:
+    return "f8e4m3fn";
+  case DLC_DTYPE_F8E4M3FNUZ:
+    return "f8e4m3fnuz";
+  case DLC_DTYPE_F8E5M2:
+    return "f8e5m2";
+  case DLC_DTYPE_F8E5M2FNUZ:
+    return "f8e5m2fnuz";
   default:
     return "invalid";
   }
@@ -80,6 +88,10 @@ size_t dlc_dtype_size(int32_t dtype) {
   case DLC_DTYPE_I8:
   case DLC_DTYPE_U8:
   case DLC_DTYPE_BOOL:
+  case DLC_DTYPE_F8E4M3FN:
+  case DLC_DTYPE_F8E4M3FNUZ:
+  case DLC_DTYPE_F8E5M2:
+  case DLC_DTYPE_F8E5M2FNUZ:
     return 1;
   default:
     return 0;

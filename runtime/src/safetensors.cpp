@@ -37,6 +37,8 @@ const struct {
     {DLC_DTYPE_BF16, "BF16"}, {DLC_DTYPE_I64, "I64"}, {DLC_DTYPE_I32, "I32"},
     {DLC_DTYPE_I16, "I16"}, {DLC_DTYPE_I8, "I8"}, {DLC_DTYPE_U8, "U8"},
     {DLC_DTYPE_BOOL, "BOOL"}, {DLC_DTYPE_U16, "U16"}, {DLC_DTYPE_U32, "U32"}, {DLC_DTYPE_U64, "U64"},
+    // safetensors names no FNUZ variants: those parameters cannot be checkpointed.
+    {DLC_DTYPE_F8E4M3FN, "F8_E4M3"}, {DLC_DTYPE_F8E5M2, "F8_E5M2"},
 };
 
 // --- A small JSON reader: enough for a safetensors header, strict about the syntax.

@@ -31,6 +31,11 @@ typedef enum dlc_dtype {
   DLC_DTYPE_U16 = 11,
   DLC_DTYPE_U32 = 12,
   DLC_DTYPE_U64 = 13,
+  /* The 8-bit floats of ONNX (and of MLIR's f8E4M3FN, ...): one byte per element. */
+  DLC_DTYPE_F8E4M3FN = 14,
+  DLC_DTYPE_F8E4M3FNUZ = 15,
+  DLC_DTYPE_F8E5M2 = 16,
+  DLC_DTYPE_F8E5M2FNUZ = 17,
 } dlc_dtype;
 
 typedef struct dlc_tensor_desc {

@@ -1,6 +1,7 @@
 #include "tests/e2e/backend/OutputCompare.h"
 
 #include "dlc/runtime.h"
+#include "llvm/ADT/APFloat.h"
 
 #include <cmath>
 #include <cstdio>
@@ -30,8 +31,25 @@ float halfToFloat(uint16_t h) {
   return f;
 }
 
+/// The APFloat semantics of the 8-bit float dtypes, null for the others.
+const llvm::fltSemantics *float8Semantics(int32_t dtype) {
+  switch (dtype) {
+  case DLC_DTYPE_F8E4M3FN:
+    return &llvm::APFloat::Float8E4M3FN();
+  case DLC_DTYPE_F8E4M3FNUZ:
+    return &llvm::APFloat::Float8E4M3FNUZ();
+  case DLC_DTYPE_F8E5M2:
+    return &llvm::APFloat::Float8E5M2();
+  case DLC_DTYPE_F8E5M2FNUZ:
+    return &llvm::APFloat::Float8E5M2FNUZ();
+  default:
+    return nullptr;
+  }
+}
+
 bool isFloating(int32_t dtype) {
-  return dtype == DLC_DTYPE_F32 || dtype == DLC_DTYPE_F64 || dtype == DLC_DTYPE_F16 || dtype == DLC_DTYPE_BF16;
+  return dtype == DLC_DTYPE_F32 || dtype == DLC_DTYPE_F64 || dtype == DLC_DTYPE_F16 || dtype == DLC_DTYPE_BF16 ||
+         float8Semantics(dtype);
 }
 
 double floatAt(const HostTensor &t, int64_t i) {
@@ -52,13 +70,19 @@ double floatAt(const HostTensor &t, int64_t i) {
     std::memcpy(&v, p + i * 2, 2);
     return halfToFloat(v);
   }
-  default: { // bf16
+  case DLC_DTYPE_BF16: {
     uint16_t v;
     std::memcpy(&v, p + i * 2, 2);
     uint32_t bits = (uint32_t)v << 16;
     float f;
     std::memcpy(&f, &bits, 4);
     return f;
+  }
+  default: { // the 8-bit floats: NaN codes differ between formats, the value is compared
+    llvm::APFloat v(*float8Semantics(t.dtype), llvm::APInt(8, p[i]));
+    bool lost;
+    v.convert(llvm::APFloat::IEEEdouble(), llvm::APFloat::rmNearestTiesToEven, &lost);
+    return v.convertToDouble();
   }
   }
 }

@@ -69,6 +69,14 @@ int32_t dtypeFromOnnx(int32_t onnxType) {
     return DLC_DTYPE_U64;
   case onnx::TensorProto::BOOL:
     return DLC_DTYPE_BOOL;
+  case onnx::TensorProto::FLOAT8E4M3FN:
+    return DLC_DTYPE_F8E4M3FN;
+  case onnx::TensorProto::FLOAT8E4M3FNUZ:
+    return DLC_DTYPE_F8E4M3FNUZ;
+  case onnx::TensorProto::FLOAT8E5M2:
+    return DLC_DTYPE_F8E5M2;
+  case onnx::TensorProto::FLOAT8E5M2FNUZ:
+    return DLC_DTYPE_F8E5M2FNUZ;
   default:
     return DLC_DTYPE_INVALID;
   }

@@ -453,6 +453,7 @@ const ConverterMap &converters() {
     addEinsumConverter(m);
     addRecurrentConverters(m);
     addLossConverters(m);
+    addQuantizationConverters(m);
     return m;
   }();
   return map;

@@ -343,6 +343,7 @@ void addReductionConverters(ConverterMap &map);
 void addEinsumConverter(ConverterMap &map);
 void addRecurrentConverters(ConverterMap &map);
 void addLossConverters(ConverterMap &map);
+void addQuantizationConverters(ConverterMap &map);
 /// Every converter, by ONNX op type.
 const ConverterMap &converters();
 

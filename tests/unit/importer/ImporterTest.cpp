@@ -1295,3 +1295,44 @@ TEST_CASE("a Loop with a known trip count unrolls; one that computes its own con
     CHECK(r->opCounts()["graph.add"] == 5);
   }
 }
+
+TEST_CASE("QuantizeLinear and DequantizeLinear import per tensor, per axis and blocked; bad scale shapes are named",
+          "[importer][quantization]") {
+  auto model = [](std::vector<int64_t> scaleShape, int64_t blockSize) {
+    ModelBuilder mb(21);
+    mb.input("x", {2, 6});
+    int64_t n = 1;
+    for (int64_t d : scaleShape)
+      n *= d;
+    mb.floatInit("scale", scaleShape, std::vector<float>(n, 0.5f));
+    *mb.graph().add_initializer() = [&] {
+      TensorProto t;
+      t.set_name("zp");
+      t.set_data_type(TensorProto::INT8);
+      for (int64_t d : scaleShape)
+        t.add_dims(d);
+      for (int64_t k = 0; k < n; ++k)
+        t.add_int32_data((int32_t)k - 1);
+      return t;
+    }();
+    auto &q = mb.node("QuantizeLinear", {"x", "scale", "zp"}, {"q"}, "quantize");
+    auto &dq = mb.node("DequantizeLinear", {"q", "scale", "zp"}, {"y"}, "dequantize");
+    for (auto *n : {&q, &dq}) {
+      ModelBuilder::attr(*n, "axis", (int64_t)1);
+      if (blockSize)
+        ModelBuilder::attr(*n, "block_size", blockSize);
+    }
+    mb.output("y", 2);
+    return mb.model;
+  };
+  for (auto [shape, block] : std::vector<std::pair<std::vector<int64_t>, int64_t>>{{{}, 0}, {{6}, 0}, {{2, 2}, 3}, {{2, 3}, 2}}) {
+    INFO("scale shape " << shape.size() << "-d, block " << block);
+    auto r = importModel(model(shape, block));
+    REQUIRE_IMPORTED(r);
+    CHECK(typeStr(r->func().getFunctionType().getResult(0)) == "tensor<2x6xf32>");
+    CHECK(r->opCounts()["graph.round"] == 1);
+  }
+  CHECK_THAT(importError(model({4}, 0)), Catch::Contains("op 'QuantizeLinear' (node 'quantize'") &&
+                                             Catch::Contains("per-axis quantization along axis 1 needs 6 elements"));
+  CHECK_THAT(importError(model({2, 4}, 2)), Catch::Contains("does not block input shape 2x6 by 2 along axis 1"));
+}

@@ -42,10 +42,10 @@ struct Format {
     auto bits = [](const llvm::APFloat &v) { return (uint32_t)v.bitcastToAPInt().getZExtValue(); };
     largest = bits(llvm::APFloat::getLargest(*sem));
     hasNaN = llvm::APFloat::semanticsHasNaN(*sem);
-    nan = hasNaN ? bits(llvm::APFloat::getQNaN(*sem)) : largest;
+    nan = hasNaN ? bits(llvm::APFloat::getQNaN(*sem)) : 0;
     // Overflow rounds to infinity where there is one, else to NaN; a format with neither
     // saturates.
-    overflow = llvm::APFloat::semanticsHasInf(*sem) ? bits(llvm::APFloat::getInf(*sem)) : nan;
+    overflow = llvm::APFloat::semanticsHasInf(*sem) ? bits(llvm::APFloat::getInf(*sem)) : hasNaN ? nan : largest;
     negZeroIsNaN = bits(llvm::APFloat::getZero(*sem, /*Negative=*/true)) == 0;
     for (uint32_t code = 0; code < (1u << width); ++code) {
       llvm::APFloat v(*sem, llvm::APInt(width, code));
@@ -180,7 +180,9 @@ struct TruncFLowering : OpRewritePattern<arith::TruncFOp> {
     if (f.negZeroIsNaN) // no -0: a negative number that rounds to zero is +0
       sign = b.select(b.eq(code, b.i32(0)), b.i32(0), sign);
     code = arith::OrIOp::create(rewriter, b.loc, code, sign);
-    code = b.select(isNaN, b.i32(f.nan), code);
+    // A format without NaN (f4E2M1FN) takes NaN as a zero of its sign, as ONNX's
+    // reference casts do.
+    code = b.select(isNaN, f.hasNaN ? b.i32(f.nan) : sign, code);
     Type narrowInt = b.like(rewriter.getIntegerType(f.width));
     rewriter.replaceOp(op, arith::BitcastOp::create(rewriter, b.loc, resultType,
                                                     arith::TruncIOp::create(rewriter, b.loc, narrowInt, code)));

@@ -69,6 +69,16 @@ int dtypeOf(Type t) {
     return 16;
   if (isa<Float8E5M2FNUZType>(t))
     return 17;
+  if (t.isSignlessInteger(4))
+    return 18;
+  if (t.isUnsignedInteger(4))
+    return 19;
+  if (t.isSignlessInteger(2))
+    return 20;
+  if (t.isUnsignedInteger(2))
+    return 21;
+  if (isa<Float4E2M1FNType>(t))
+    return 22;
   return 0;
 }
 

@@ -149,6 +149,8 @@ Value unaryScalar(Operation *op, OpBuilder &b, Location loc, Value x, Type outTy
   }
   if (isa<CastOp>(op))
     return convertScalar(b, loc, x, outType, inUnsigned, outUnsigned);
+  if (isa<BitcastOp>(op))
+    return x.getType() == outType ? x : (Value)b.create<arith::BitcastOp>(loc, outType, x);
   if (auto o = dyn_cast<LeakyReluOp>(op)) {
     Value pos = b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OGE, x, cst(b, loc, x, 0));
     return b.create<arith::SelectOp>(loc, pos, x,
@@ -363,7 +365,7 @@ void dlc::populateElementwiseLoweringPatterns(RewritePatternSet &patterns) {
                UnaryLowering<AsinOp>, UnaryLowering<AcosOp>, UnaryLowering<AtanOp>,
                UnaryLowering<SinhOp>, UnaryLowering<CoshOp>, UnaryLowering<AsinhOp>,
                UnaryLowering<AcoshOp>, UnaryLowering<AtanhOp>, UnaryLowering<NotOp>,
-               UnaryLowering<IsNaNOp>, UnaryLowering<IsInfOp>, UnaryLowering<CastOp>,
+               UnaryLowering<IsNaNOp>, UnaryLowering<IsInfOp>, UnaryLowering<CastOp>, UnaryLowering<BitcastOp>,
                UnaryLowering<LeakyReluOp>, UnaryLowering<EluOp>, UnaryLowering<CeluOp>,
                UnaryLowering<ThresholdedReluOp>, UnaryLowering<SeluOp>,
                UnaryLowering<HardSigmoidOp>, UnaryLowering<ClipOp>>(ctx);

@@ -75,6 +75,11 @@ static LogicalResult verifyUnary(Operation *op) {
     return op->emitOpError() << "input must be a boolean (i1) tensor, got " << in;
   if (isa<CastOp>(op))
     return success();
+  if (isa<BitcastOp>(op)) {
+    if (!in.isIntOrFloat() || !out.isIntOrFloat() || in.getIntOrFloatBitWidth() != out.getIntOrFloatBitWidth())
+      return op->emitOpError() << "result element type " << out << " must have the bit width of the input's " << in;
+    return success();
+  }
   bool floatOnly = !isa<ReluOp, NegOp, AbsOp, SignOp, NotOp, ClipOp>(op);
   if (floatOnly && !isa<FloatType>(in))
     return op->emitOpError() << "input must be a floating-point tensor, got element type " << in;
@@ -118,6 +123,7 @@ DLC_UNARY_VERIFIER(NotOp)
 DLC_UNARY_VERIFIER(IsNaNOp)
 DLC_UNARY_VERIFIER(IsInfOp)
 DLC_UNARY_VERIFIER(CastOp)
+DLC_UNARY_VERIFIER(BitcastOp)
 DLC_UNARY_VERIFIER(LeakyReluOp)
 DLC_UNARY_VERIFIER(EluOp)
 DLC_UNARY_VERIFIER(CeluOp)

@@ -67,6 +67,18 @@ def Graph_IsInfOp : Graph_UnaryOp<"is_inf", "true where x is +-inf (selectable s
                    DefaultValuedAttr<BoolAttr, "true">:$detect_positive);
 }
 def Graph_CastOp : Graph_UnaryOp<"cast", "converts every element to the result's element type", [DeclareOpInterfaceMethods<Graph_GradientOpInterface>]>;
+def Graph_BitcastOp : Graph_UnaryOp<"bitcast", "reinterprets every element's bits as the result's element type"> {
+  let description = [{
+    Each element keeps its bits and takes the result's element type, which must have the
+    same bit width (ONNX BitCast; the 4-bit codes of float4e2m1 at the graph boundary).
+    No gradient flows through it.
+
+    ```mlir
+    %y = graph.bitcast %x : (tensor<4xf32>) -> tensor<4xi32>
+    %c = graph.bitcast %f : (tensor<8xf4E2M1FN>) -> tensor<8xui4>
+    ```
+  }];
+}
 
 class Graph_AlphaUnaryOp<string mnemonic, string sum, string alpha, list<Trait> traits = []>
     : Graph_FloatUnaryOp<mnemonic, sum, traits> {

@@ -215,12 +215,29 @@ Value saturateFor(Importer &im, Value x, Type to) {
                                im.b.getF64FloatAttr(largest));
 }
 
+/// A float cast to a 4- or 2-bit integer gives 0 where the value truncated toward zero
+/// is out of the target's range, as ONNX's reference does (not a wrap or a saturation).
+Value zeroOutOfRange(Importer &im, Value x, Type to) {
+  auto target = dyn_cast<IntegerType>(to);
+  if (!target || target.getWidth() >= 8 || !isa<FloatType>(Importer::typeOf(x).getElementType()))
+    return x;
+  unsigned w = target.getWidth();
+  double lo = target.isUnsigned() ? 0 : -std::ldexp(1.0, w - 1);
+  double hi = target.isUnsigned() ? std::ldexp(1.0, w) - 1 : std::ldexp(1.0, w - 1) - 1;
+  Location l = im.loc();
+  Value above = graph::compare<graph::GreaterOp>(im.b, l, x, graph::scalar(im.b, l, x, lo - 1));
+  Value below = graph::compare<graph::LessOp>(im.b, l, x, graph::scalar(im.b, l, x, hi + 1));
+  Value inRange = graph::AndOp::create(im.b, l, Importer::typeOf(above), above, below);
+  return graph::where(im.b, l, inRange, x, graph::scalar(im.b, l, x, 0));
+}
+
 Error castTo(Importer &im, Value x, RankedTensorType type) {
   if (Importer::typeOf(x) == type) {
     im.setOutput(0, x);
     return Error::success();
   }
   x = saturateFor(im, x, type.getElementType());
+  x = zeroOutOfRange(im, x, type.getElementType());
   im.setOutput(0, graph::CastOp::create(im.b, im.loc(), type, x));
   return Error::success();
 }

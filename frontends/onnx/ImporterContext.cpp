@@ -155,6 +155,8 @@ Error Importer::unsupportedAttr(llvm::StringRef name, const llvm::Twine &value) 
 }
 
 Location Importer::loc() const {
+  if (!node_) // building the graph's boundary: named after the input or output
+    return NameLoc::get(StringAttr::get(&ctx, boundaryName_));
   std::string label = node_->name().empty() ? node_->op_type() + "_" + std::to_string(nodeIndex_) : node_->name();
   return NameLoc::get(StringAttr::get(&ctx, label));
 }
@@ -292,7 +294,9 @@ Expected<Value> Importer::valueOf(const std::string &name, bool nonTrainable) {
   // A floating initializer is a parameter, unless it holds +-inf or NaN: that is a mask
   // or a constant the exporter wrote as a buffer (a causal -inf mask), which no
   // optimizer step can train, so it stays a graph constant.
-  if (initializers_.count(name) && isFloatDType(t.data_type()) && allFinite(t.data_type(), *bytes)) {
+  // Packed 4-bit floats stay constants: a parameter's buffer is the runtime's, packed.
+  if (initializers_.count(name) && isFloatDType(t.data_type()) && !packedBits(t.data_type()) &&
+      allFinite(t.data_type(), *bytes)) {
     v = body_->addArgument(type, NameLoc::get(StringAttr::get(&ctx, name)));
     paramIndex_[name] = params_->size();
     params_->push_back(Parameter{name, type, std::move(*bytes), !nonTrainable});
@@ -402,9 +406,19 @@ Error Importer::run(ModuleOp module, std::vector<Parameter> &params) {
     auto type = typeFromProto(in.type(), in.name());
     if (!type)
       return makeError("graph input: " + llvm::toString(type.takeError()));
-    values_[in.name()] = body_->addArgument(*type, NameLoc::get(StringAttr::get(&ctx, in.name())));
+    Location argLoc = NameLoc::get(StringAttr::get(&ctx, in.name()));
     argNames_.push_back(in.name());
     argKinds_.push_back("input");
+    if (!packedBits(in.type().tensor_type().elem_type())) {
+      values_[in.name()] = body_->addArgument(*type, argLoc);
+      continue;
+    }
+    // A packed type crosses as its bytes; `dlc.packed_type` keeps what they hold.
+    Value bytes = body_->addArgument(
+        RankedTensorType::get({packedBytes(*type)}, IntegerType::get(&ctx, 8, IntegerType::Unsigned)), argLoc);
+    packedArgs_[body_->getNumArguments() - 1] = *type;
+    boundaryName_ = in.name();
+    values_[in.name()] = unpackTensor(*this, bytes, *type);
   }
 
   for (int i = 0; i < graph_.node_size(); ++i) {
@@ -425,6 +439,11 @@ Error Importer::run(ModuleOp module, std::vector<Parameter> &params) {
     // already returns, gets its own value.
     if (isa<BlockArgument>(r) || r.getDefiningOp<graph::ConstantOp>() || llvm::is_contained(results, r))
       r = graph::ReshapeOp::create(b, NameLoc::get(StringAttr::get(&ctx, out.name())), r.getType(), r);
+    if (out.type().has_tensor_type() && packedBits(out.type().tensor_type().elem_type())) {
+      packedResults_[results.size()] = typeOf(r);
+      boundaryName_ = out.name();
+      r = packTensor(*this, r);
+    }
     results.push_back(r);
     resultTypes.push_back(r.getType());
   }
@@ -436,6 +455,10 @@ Error Importer::run(ModuleOp module, std::vector<Parameter> &params) {
   }
   for (int i = 0; i < graph_.output_size(); ++i)
     func.setResultAttr(i, "dlc.name", StringAttr::get(&ctx, graph_.output(i).name()));
+  for (auto &[i, type] : packedArgs_)
+    func.setArgAttr(i, kPackedTypeAttr, TypeAttr::get(type));
+  for (auto &[i, type] : packedResults_)
+    func.setResultAttr(i, kPackedTypeAttr, TypeAttr::get(type));
   return Error::success();
 }
 

@@ -104,8 +104,12 @@ bool isFloatDType(int32_t dtype);
 bool allFinite(int32_t dtype, llvm::ArrayRef<char> bytes);
 /// "float", "int64", ... for messages.
 std::string dtypeName(int32_t dtype);
-/// Bytes per element as the runtime stores it (bool: one byte); 0 for unsupported dtypes.
+/// Bytes per element as the importer holds it (bool and the 4- and 2-bit types: one byte);
+/// 0 for unsupported dtypes.
 int64_t dtypeBytes(int32_t dtype);
+/// Bits per element of the types ONNX packs several to a byte (int4, uint4, float4e2m1:
+/// 4; int2, uint2: 2); 0 for the others.
+int64_t packedBits(int32_t dtype);
 /// The largest finite value of a floating dtype.
 double largestFinite(int32_t dtype);
 /// Rounds a double to the precision of a floating dtype.
@@ -118,7 +122,8 @@ int64_t wrapToDType(int32_t dtype, int64_t v);
 llvm::Expected<mlir::Type> elementType(mlir::MLIRContext &ctx, int32_t dtype, const llvm::Twine &what);
 
 /// The elements of `tensor` as little-endian bytes in its own dtype (bool one byte per
-/// element), reading raw_data, the typed fields or external data relative to `baseDir`.
+/// element; the packed 4- and 2-bit types unpacked to one byte each, signed ones
+/// sign-extended), reading raw_data, the typed fields or external data relative to `baseDir`.
 llvm::Expected<std::vector<char>> tensorBytes(const onnx::TensorProto &tensor, const std::string &baseDir);
 llvm::Expected<ConstTensor> decodeTensor(const onnx::TensorProto &tensor, const std::string &baseDir);
 /// A TensorProto holding `value` in raw_data.
@@ -222,6 +227,18 @@ void renameGraph(onnx::GraphProto &g, const std::map<std::string, std::string> &
 llvm::Expected<bool> expandControlFlow(onnx::ModelProto &model, const std::string &baseDir, int round, bool final);
 
 //===----------------------------------------------------------------------===//
+// Packed 4- and 2-bit tensors at the entry points (PackedTensors.cpp)
+//===----------------------------------------------------------------------===//
+
+class Importer;
+/// The bytes a tensor of a 4- or 2-bit element type takes packed.
+int64_t packedBytes(mlir::RankedTensorType logical);
+/// The tensor of type `logical` held packed in `bytes` (a 1-D ui8 tensor).
+mlir::Value unpackTensor(Importer &im, mlir::Value bytes, mlir::RankedTensorType logical);
+/// `value` (of a 4- or 2-bit element type) packed into a 1-D ui8 tensor.
+mlir::Value packTensor(Importer &im, mlir::Value value);
+
+//===----------------------------------------------------------------------===//
 // Process isolation (ProcessIsolation.cpp)
 //===----------------------------------------------------------------------===//
 
@@ -323,6 +340,8 @@ private:
   std::unordered_set<std::string> used_;
   std::vector<Parameter> *params_ = nullptr;
   std::vector<std::string> argNames_, argKinds_;
+  std::map<unsigned, mlir::RankedTensorType> packedArgs_, packedResults_; // position -> unpacked type
+  std::string boundaryName_;
   std::unordered_map<std::string, size_t> paramIndex_;
 };
 

@@ -46,6 +46,8 @@ static const llvm::fltSemantics *narrowFloatSemantics(int32_t dtype) {
     return &llvm::APFloat::Float8E5M2();
   case TensorProto::FLOAT8E5M2FNUZ:
     return &llvm::APFloat::Float8E5M2FNUZ();
+  case TensorProto::FLOAT4E2M1:
+    return &llvm::APFloat::Float4E2M1FN();
   default:
     return nullptr;
   }
@@ -83,13 +85,32 @@ int64_t dtypeBytes(int32_t dtype) {
   case TensorProto::FLOAT8E4M3FNUZ:
   case TensorProto::FLOAT8E5M2:
   case TensorProto::FLOAT8E5M2FNUZ:
+  case TensorProto::INT4:
+  case TensorProto::UINT4:
+  case TensorProto::INT2:
+  case TensorProto::UINT2:
+  case TensorProto::FLOAT4E2M1:
     return 1;
   default:
     return 0;
   }
 }
 
-/// An element of a 16- or 8-bit float dtype, from its bits.
+int64_t packedBits(int32_t dtype) {
+  switch (dtype) {
+  case TensorProto::INT4:
+  case TensorProto::UINT4:
+  case TensorProto::FLOAT4E2M1:
+    return 4;
+  case TensorProto::INT2:
+  case TensorProto::UINT2:
+    return 2;
+  default:
+    return 0;
+  }
+}
+
+/// An element of a 16-, 8- or 4-bit float dtype, from its bits.
 static double narrowBitsToDouble(int32_t dtype, uint16_t bits) {
   const llvm::fltSemantics &sem = *narrowFloatSemantics(dtype);
   llvm::APFloat v(sem, llvm::APInt(llvm::APFloat::semanticsSizeInBits(sem), bits));
@@ -101,6 +122,15 @@ static double narrowBitsToDouble(int32_t dtype, uint16_t bits) {
 /// The bits of `d` in a 16- or 8-bit float dtype, rounded to nearest even; out of range
 /// gives the format's infinity, else its NaN (as a cast without saturation does).
 static uint16_t doubleToNarrowBits(int32_t dtype, double d) {
+  const llvm::fltSemantics &sem = *narrowFloatSemantics(dtype);
+  if (!llvm::APFloat::semanticsHasNaN(sem)) {
+    // A format without NaN or inf (float4e2m1): NaN becomes a zero of its sign and
+    // out-of-range values saturate, as ONNX's reference casts them.
+    if (std::isnan(d))
+      d = std::signbit(d) ? -0.0 : 0.0;
+    double largest = llvm::APFloat::getLargest(sem).convertToDouble();
+    d = std::clamp(d, -largest, largest);
+  }
   llvm::APFloat v(d);
   bool lost;
   v.convert(*narrowFloatSemantics(dtype), llvm::APFloat::rmNearestTiesToEven, &lost);
@@ -142,6 +172,14 @@ int64_t wrapToDType(int32_t dtype, int64_t v) {
     return (int32_t)v;
   case TensorProto::BOOL:
     return v != 0;
+  case TensorProto::INT4:
+    return (int64_t)((uint64_t)v << 60) >> 60;
+  case TensorProto::UINT4:
+    return v & 15;
+  case TensorProto::INT2:
+    return (int64_t)((uint64_t)v << 62) >> 62;
+  case TensorProto::UINT2:
+    return v & 3;
   default:
     return v;
   }
@@ -254,10 +292,21 @@ Expected<Type> elementType(MLIRContext &ctx, int32_t dtype, const llvm::Twine &w
     return Float8E5M2Type::get(&ctx);
   case TensorProto::FLOAT8E5M2FNUZ:
     return Float8E5M2FNUZType::get(&ctx);
+  case TensorProto::INT4:
+    return IntegerType::get(&ctx, 4);
+  case TensorProto::UINT4:
+    return IntegerType::get(&ctx, 4, IntegerType::Unsigned);
+  case TensorProto::INT2:
+    return IntegerType::get(&ctx, 2);
+  case TensorProto::UINT2:
+    return IntegerType::get(&ctx, 2, IntegerType::Unsigned);
+  case TensorProto::FLOAT4E2M1:
+    return Float4E2M1FNType::get(&ctx);
   default:
     return makeError("unsupported element type '" + dtypeName(dtype) + "' of " + what +
                      " (supported: float, double, float16, bfloat16, float8e4m3fn, float8e4m3fnuz, float8e5m2, "
-                     "float8e5m2fnuz, int8, int16, int32, int64, uint8, uint16, uint32, uint64, bool)");
+                     "float8e5m2fnuz, float4e2m1, int2, int4, int8, int16, int32, int64, uint2, uint4, uint8, "
+                     "uint16, uint32, uint64, bool)");
   }
 }
 
@@ -313,6 +362,33 @@ Expected<std::vector<char>> tensorBytes(const TensorProto &t, const std::string 
     if (d != 0 && n > (int64_t(1) << 40) / d)
       return makeError("tensor '" + t.name() + "' declares shape " + shapeStr(shape) + ", too large to be real data");
     n *= d;
+  }
+  if (int64_t bits = packedBits(dtype)) {
+    // Packed from the least significant bits, in raw_data or one byte per int32_data entry:
+    // unpacked to one byte per element (signed types sign-extended).
+    size_t packed = (size_t)((n * bits + 7) / 8);
+    std::vector<char> bytes;
+    if (hasExternalData(t)) {
+      auto ext = readExternal(t, baseDir, packed);
+      if (!ext)
+        return ext.takeError();
+      bytes = std::move(*ext);
+    } else if (t.has_raw_data()) {
+      bytes.assign(t.raw_data().begin(), t.raw_data().end());
+    } else {
+      for (int32_t v : t.int32_data())
+        bytes.push_back((char)v);
+    }
+    if (bytes.size() != packed)
+      return makeError("tensor '" + t.name() + "' holds " + std::to_string(bytes.size()) + " bytes of packed data, "
+                       "expected " + std::to_string(packed) + " for shape " + shapeStr(shape) + " of " +
+                       dtypeName(dtype));
+    std::vector<char> out(n);
+    for (int64_t k = 0; k < n; ++k) {
+      int64_t code = ((uint8_t)bytes[k * bits / 8] >> (k * bits % 8)) & ((1 << bits) - 1);
+      out[k] = (char)(dtype == TensorProto::FLOAT4E2M1 ? code : wrapToDType(dtype, code));
+    }
+    return out;
   }
   size_t expected = (size_t)(n * width);
   if (hasExternalData(t))
@@ -417,12 +493,17 @@ Expected<ConstTensor> decodeTensor(const TensorProto &t, const std::string &base
     case TensorProto::FLOAT8E4M3FNUZ:
     case TensorProto::FLOAT8E5M2:
     case TensorProto::FLOAT8E5M2FNUZ:
+    case TensorProto::FLOAT4E2M1:
       c.f[k] = loadFloat(c.dtype, p);
       break;
     case TensorProto::INT8:
+    case TensorProto::INT4:
+    case TensorProto::INT2:
       c.i[k] = load<int8_t>(p);
       break;
     case TensorProto::UINT8:
+    case TensorProto::UINT4:
+    case TensorProto::UINT2:
       c.i[k] = load<uint8_t>(p);
       break;
     case TensorProto::UINT16:
@@ -470,7 +551,8 @@ static std::vector<char> constBytes(const ConstTensor &c) {
     case TensorProto::FLOAT8E4M3FN:
     case TensorProto::FLOAT8E4M3FNUZ:
     case TensorProto::FLOAT8E5M2:
-    case TensorProto::FLOAT8E5M2FNUZ: {
+    case TensorProto::FLOAT8E5M2FNUZ:
+    case TensorProto::FLOAT4E2M1: {
       uint16_t v = doubleToNarrowBits(c.dtype, c.f[k]); // little-endian: one or two bytes
       std::memcpy(p, &v, w);
       break;

@@ -65,6 +65,16 @@ const char *dlc_dtype_name(int32_t dtype) {
     return "f8e5m2";
   case DLC_DTYPE_F8E5M2FNUZ:
     return "f8e5m2fnuz";
+  case DLC_DTYPE_I4:
+    return "i4";
+  case DLC_DTYPE_U4:
+    return "u4";
+  case DLC_DTYPE_I2:
+    return "i2";
+  case DLC_DTYPE_U2:
+    return "u2";
+  case DLC_DTYPE_F4E2M1:
+    return "f4e2m1";
   default:
     return "invalid";
   }
@@ -96,6 +106,27 @@ size_t dlc_dtype_size(int32_t dtype) {
   default:
     return 0;
   }
+}
+
+size_t dlc_dtype_bits(int32_t dtype) {
+  switch (dtype) {
+  case DLC_DTYPE_I4:
+  case DLC_DTYPE_U4:
+  case DLC_DTYPE_F4E2M1:
+    return 4;
+  case DLC_DTYPE_I2:
+  case DLC_DTYPE_U2:
+    return 2;
+  default:
+    return 8 * dlc_dtype_size(dtype);
+  }
+}
+
+uint64_t dlc_dtype_nbytes(int32_t dtype, uint64_t elements) {
+  uint64_t bits;
+  if (__builtin_mul_overflow(elements, static_cast<uint64_t>(dlc_dtype_bits(dtype)), &bits) || bits > UINT64_MAX - 7)
+    return UINT64_MAX;
+  return (bits + 7) / 8;
 }
 
 uint32_t dlc_runtime_abi_version(void) { return DLC_ABI_VERSION; }

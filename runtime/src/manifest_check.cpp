@@ -56,19 +56,22 @@ public:
   uint64_t tensor(const dlc_tensor_desc &d, std::string where) const {
     name(d.name, where);
     where += " ('" + std::string(d.name) + "')";
-    if (dlc_dtype_size(d.dtype) == 0)
+    if (dlc_dtype_bits(d.dtype) == 0)
       bad(where + " has invalid dtype " + std::to_string(d.dtype));
     if (d.rank < 0 || d.rank > DLC_MAX_RANK)
       bad(where + " has rank " + std::to_string(d.rank) + "; the rank must be 0.." +
           std::to_string(DLC_MAX_RANK));
-    uint64_t bytes = dlc_dtype_size(d.dtype);
+    uint64_t elements = 1;
     for (int i = 0; i < d.rank; ++i) {
       if (d.shape[i] < 0) // 0 is an empty tensor (ONNX allows them: Shape with start > end, ...)
         bad(where + " has dimension " + std::to_string(i) + " = " + std::to_string(d.shape[i]) +
             "; every dimension must be >= 0");
-      if (__builtin_mul_overflow(bytes, static_cast<uint64_t>(d.shape[i]), &bytes))
+      if (__builtin_mul_overflow(elements, static_cast<uint64_t>(d.shape[i]), &elements))
         bad(where + " is too large");
     }
+    uint64_t bytes = dlc_dtype_nbytes(d.dtype, elements);
+    if (bytes == UINT64_MAX)
+      bad(where + " is too large");
     return bytes;
   }
 
@@ -164,10 +167,10 @@ private:
 } // namespace
 
 uint64_t tensor_nbytes(const dlc_tensor_desc &d) {
-  uint64_t bytes = dlc_dtype_size(d.dtype);
+  uint64_t elements = 1;
   for (int i = 0; i < d.rank; ++i)
-    bytes *= static_cast<uint64_t>(d.shape[i]);
-  return bytes;
+    elements *= static_cast<uint64_t>(d.shape[i]);
+  return dlc_dtype_nbytes(d.dtype, elements);
 }
 
 void check_manifest(const dlc_manifest *m, const std::string &path, const LoadedImage &image) {

@@ -51,16 +51,18 @@ static ArtifactSpec describe(ModuleOp module, const onnx_frontend::ImportedModel
     for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
       auto kind = fn.getArgAttrOfType<StringAttr>(i, "dlc.kind");
       auto name = fn.getArgAttrOfType<StringAttr>(i, "dlc.name");
+      auto packed = fn.getArgAttrOfType<TypeAttr>(i, onnx_frontend::kPackedTypeAttr);
       if (kind && kind.getValue() == "input")
         entry.inputs.push_back(tensorSpec(name ? name.getValue() : "input" + std::to_string(i),
-                                          fn.getArgument(i).getType()));
+                                          packed ? packed.getValue() : fn.getArgument(i).getType()));
     }
     for (unsigned i = 0; i < fn.getNumResults(); ++i) {
       if (fn.getResultAttr(i, "dlc.updates_param"))
         continue; // written into a parameter, not an output
       auto name = fn.getResultAttrOfType<StringAttr>(i, "dlc.name");
+      auto packed = fn.getResultAttrOfType<TypeAttr>(i, onnx_frontend::kPackedTypeAttr);
       entry.outputs.push_back(tensorSpec(name ? name.getValue() : "output" + std::to_string(i),
-                                         fn.getFunctionType().getResult(i)));
+                                         packed ? packed.getValue() : fn.getFunctionType().getResult(i)));
     }
     spec.entries.push_back(entry);
   }

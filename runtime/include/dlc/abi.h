@@ -36,6 +36,13 @@ typedef enum dlc_dtype {
   DLC_DTYPE_F8E4M3FNUZ = 15,
   DLC_DTYPE_F8E5M2 = 16,
   DLC_DTYPE_F8E5M2FNUZ = 17,
+  /* Packed as ONNX packs them, from the least significant bits: 4-bit types two to a
+   * byte, 2-bit types four to a byte; a tensor takes ceil(elements * bits / 8) bytes. */
+  DLC_DTYPE_I4 = 18,
+  DLC_DTYPE_U4 = 19,
+  DLC_DTYPE_I2 = 20,
+  DLC_DTYPE_U2 = 21,
+  DLC_DTYPE_F4E2M1 = 22,
 } dlc_dtype;
 
 typedef struct dlc_tensor_desc {

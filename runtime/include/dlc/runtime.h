@@ -47,10 +47,15 @@ typedef struct dlc_tensor {
 } dlc_tensor;
 
 DLC_API const char *dlc_status_name(dlc_status status);
-/* "f32", "f64", "f16", "bf16", "i8", "i16", "i32", "i64", "u8", "bool"; "invalid". */
+/* "f32", "f64", "f16", "bf16", "i8", ..., "f8e4m3fn", "i4", "u4", "i2", "u2", "f4e2m1"; "invalid". */
 DLC_API const char *dlc_dtype_name(int32_t dtype);
-/* Bytes per element; 0 for an invalid dtype. */
+/* Bytes per element; 0 for an invalid dtype and for the packed 4- and 2-bit dtypes. */
 DLC_API size_t dlc_dtype_size(int32_t dtype);
+/* Bits per element (8 * dlc_dtype_size, or 4 or 2 for the packed dtypes); 0 if invalid. */
+DLC_API size_t dlc_dtype_bits(int32_t dtype);
+/* The bytes `elements` elements of `dtype` take: ceil(elements * bits / 8); 0 for an
+ * invalid dtype; UINT64_MAX when that overflows. */
+DLC_API uint64_t dlc_dtype_nbytes(int32_t dtype, uint64_t elements);
 /* The one artifact ABI version this runtime accepts (DLC_ABI_VERSION it was built with). */
 DLC_API uint32_t dlc_runtime_abi_version(void);
 

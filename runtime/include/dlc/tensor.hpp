@@ -57,15 +57,14 @@ public:
 
   // Zero-filled.
   Tensor(dlc_dtype dtype, std::vector<int64_t> shape) : dtype_(dtype), shape_(std::move(shape)) {
-    size_t elem = dlc_dtype_size(dtype);
-    if (elem == 0)
+    if (dlc_dtype_bits(dtype) == 0)
       throw Error("invalid dtype " + std::to_string(static_cast<int>(dtype)));
     if (shape_.size() > DLC_MAX_RANK)
       throw Error("rank " + std::to_string(shape_.size()) + " exceeds the maximum " +
                   std::to_string(DLC_MAX_RANK));
     int64_t n = checked_numel(shape_);
-    uint64_t bytes;
-    if (__builtin_mul_overflow(static_cast<uint64_t>(n), elem, &bytes))
+    uint64_t bytes = dlc_dtype_nbytes(dtype, static_cast<uint64_t>(n));
+    if (bytes == UINT64_MAX)
       throw Error("shape " + shape_string(shape_) + " is too large");
     nbytes_ = bytes;
     // aligned_alloc wants a size that is a multiple of the alignment; keep data non-NULL

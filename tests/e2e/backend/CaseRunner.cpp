@@ -261,7 +261,7 @@ std::optional<CaseResult> Runner::execute(const DataSet &ds, const Loaded &loade
     t.name = d.name;
     t.dtype = d.dtype;
     t.dims.assign(d.shape, d.shape + d.rank);
-    t.bytes.resize(t.numElements() * dlc_dtype_size(d.dtype));
+    t.bytes.resize(dlc_dtype_nbytes(d.dtype, (uint64_t)t.numElements()));
     outs.push_back({d.name, d.dtype, d.rank, d.shape, t.bytes.empty() ? empty : t.bytes.data(), t.bytes.size()});
   }
   char msg[2048] = "";

@@ -31,11 +31,13 @@ float halfToFloat(uint16_t h) {
   return f;
 }
 
-/// The APFloat semantics of the 8-bit float dtypes, null for the others.
+/// The APFloat semantics of the 8- and 4-bit float dtypes, null for the others.
 const llvm::fltSemantics *float8Semantics(int32_t dtype) {
   switch (dtype) {
   case DLC_DTYPE_F8E4M3FN:
     return &llvm::APFloat::Float8E4M3FN();
+  case DLC_DTYPE_F4E2M1:
+    return &llvm::APFloat::Float4E2M1FN();
   case DLC_DTYPE_F8E4M3FNUZ:
     return &llvm::APFloat::Float8E4M3FNUZ();
   case DLC_DTYPE_F8E5M2:
@@ -45,6 +47,12 @@ const llvm::fltSemantics *float8Semantics(int32_t dtype) {
   default:
     return nullptr;
   }
+}
+
+/// Element i of a packed 4- or 2-bit tensor: its code, from the least significant bits.
+uint32_t packedCode(const HostTensor &t, int64_t i) {
+  size_t bits = dlc_dtype_bits(t.dtype);
+  return (t.bytes[i * bits / 8] >> (i * bits % 8)) & ((1u << bits) - 1);
 }
 
 bool isFloating(int32_t dtype) {
@@ -78,8 +86,9 @@ double floatAt(const HostTensor &t, int64_t i) {
     std::memcpy(&f, &bits, 4);
     return f;
   }
-  default: { // the 8-bit floats: NaN codes differ between formats, the value is compared
-    llvm::APFloat v(*float8Semantics(t.dtype), llvm::APInt(8, p[i]));
+  default: { // the 8- and 4-bit floats: NaN codes differ between formats, the value is compared
+    bool packed = t.dtype == DLC_DTYPE_F4E2M1;
+    llvm::APFloat v(*float8Semantics(t.dtype), llvm::APInt(packed ? 4 : 8, packed ? packedCode(t, i) : p[i]));
     bool lost;
     v.convert(llvm::APFloat::IEEEdouble(), llvm::APFloat::rmNearestTiesToEven, &lost);
     return v.convertToDouble();
@@ -90,6 +99,14 @@ double floatAt(const HostTensor &t, int64_t i) {
 int64_t intAt(const HostTensor &t, int64_t i) {
   const uint8_t *p = t.bytes.data();
   switch (t.dtype) {
+  case DLC_DTYPE_I4:
+  case DLC_DTYPE_I2: {
+    uint32_t bits = dlc_dtype_bits(t.dtype), code = packedCode(t, i);
+    return (int64_t)code - (code >> (bits - 1) ? (1 << bits) : 0);
+  }
+  case DLC_DTYPE_U4:
+  case DLC_DTYPE_U2:
+    return packedCode(t, i);
   case DLC_DTYPE_I8:
     return (int8_t)p[i];
   case DLC_DTYPE_U8:

@@ -77,6 +77,16 @@ int32_t dtypeFromOnnx(int32_t onnxType) {
     return DLC_DTYPE_F8E5M2;
   case onnx::TensorProto::FLOAT8E5M2FNUZ:
     return DLC_DTYPE_F8E5M2FNUZ;
+  case onnx::TensorProto::INT4:
+    return DLC_DTYPE_I4;
+  case onnx::TensorProto::UINT4:
+    return DLC_DTYPE_U4;
+  case onnx::TensorProto::INT2:
+    return DLC_DTYPE_I2;
+  case onnx::TensorProto::UINT2:
+    return DLC_DTYPE_U2;
+  case onnx::TensorProto::FLOAT4E2M1:
+    return DLC_DTYPE_F4E2M1;
   default:
     return DLC_DTYPE_INVALID;
   }
@@ -96,14 +106,20 @@ bool decodeTensor(const onnx::TensorProto &t, HostTensor &out, std::string &err)
     err = what + " has external data";
     return false;
   }
-  size_t elemSize = dlc_dtype_size(out.dtype);
   auto bytes = onnx_frontend::tensorProtoBytes(t, "");
   if (!bytes) {
     err = llvm::toString(bytes.takeError());
     return false;
   }
   out.bytes.assign(bytes->begin(), bytes->end());
-  uint64_t want = (uint64_t)out.numElements() * elemSize;
+  if (size_t bits = dlc_dtype_bits(out.dtype); bits < 8) {
+    // The importer's bytes hold one element each: packed again, as the runtime takes them.
+    std::vector<uint8_t> packed(dlc_dtype_nbytes(out.dtype, out.bytes.size()), 0);
+    for (size_t k = 0; k < out.bytes.size(); ++k)
+      packed[k * bits / 8] |= (out.bytes[k] & ((1u << bits) - 1)) << (k * bits % 8);
+    out.bytes = std::move(packed);
+  }
+  uint64_t want = dlc_dtype_nbytes(out.dtype, (uint64_t)out.numElements());
   if (out.bytes.size() != want) {
     err = what + " of shape " + shapeString(out.dims) + " holds " + std::to_string(out.bytes.size()) +
           " bytes of data, expected " + std::to_string(want);

@@ -1336,3 +1336,23 @@ TEST_CASE("QuantizeLinear and DequantizeLinear import per tensor, per axis and b
                                              Catch::Contains("per-axis quantization along axis 1 needs 6 elements"));
   CHECK_THAT(importError(model({2, 4}, 2)), Catch::Contains("does not block input shape 2x6 by 2 along axis 1"));
 }
+
+TEST_CASE("4- and 2-bit inputs and outputs cross the entry point packed, their type in dlc.packed_type",
+          "[importer][packed]") {
+  ModelBuilder mb(21);
+  mb.input("x", {5, 5}, TensorProto::INT4);
+  auto &cast = mb.node("Cast", {"x"}, {"y"}, "cast");
+  ModelBuilder::attr(cast, "to", (int64_t)TensorProto::UINT2);
+  mb.output("y", 2, TensorProto::UINT2);
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  auto fn = r->func();
+  CHECK(typeStr(fn.getArgument(0).getType()) == "tensor<13xui8>");
+  CHECK(typeStr(fn.getFunctionType().getResult(0)) == "tensor<7xui8>");
+  auto in = fn.getArgAttrOfType<mlir::TypeAttr>(0, kPackedTypeAttr);
+  auto out = fn.getResultAttrOfType<mlir::TypeAttr>(0, kPackedTypeAttr);
+  REQUIRE(in);
+  REQUIRE(out);
+  CHECK(typeStr(in.getValue()) == "tensor<5x5xi4>");
+  CHECK(typeStr(out.getValue()) == "tensor<5x5xui2>");
+}

@@ -202,3 +202,22 @@ TEST_CASE("a short error buffer gets a truncated, terminated message", "[loader]
 TEST_CASE("the C++ Model throws dlc::Error with the loader's message", "[loader]") {
   CHECK_THROWS_WITH(dlc::Model(fixture("wrong_abi")), Contains("ABI version 2"));
 }
+
+TEST_CASE("dtype sizes: bytes per element, and the packed 4- and 2-bit dtypes by the byte", "[dtype]") {
+  CHECK(dlc_dtype_bits(DLC_DTYPE_F32) == 32);
+  CHECK(dlc_dtype_bits(DLC_DTYPE_F8E4M3FN) == 8);
+  CHECK(dlc_dtype_size(DLC_DTYPE_F8E5M2FNUZ) == 1);
+  CHECK(dlc_dtype_size(DLC_DTYPE_I4) == 0); // not a whole byte per element
+  CHECK(dlc_dtype_bits(DLC_DTYPE_I4) == 4);
+  CHECK(dlc_dtype_bits(DLC_DTYPE_U2) == 2);
+  CHECK(dlc_dtype_nbytes(DLC_DTYPE_I4, 25) == 13); // two to a byte, the last half empty
+  CHECK(dlc_dtype_nbytes(DLC_DTYPE_U2, 7) == 2);
+  CHECK(dlc_dtype_nbytes(DLC_DTYPE_F4E2M1, 0) == 0);
+  CHECK(dlc_dtype_nbytes(DLC_DTYPE_F64, 3) == 24);
+  CHECK(dlc_dtype_nbytes(DLC_DTYPE_F64, UINT64_MAX / 4) == UINT64_MAX); // overflow
+  CHECK(dlc_dtype_bits(99) == 0);
+  CHECK(std::string(dlc_dtype_name(DLC_DTYPE_F4E2M1)) == "f4e2m1");
+  CHECK(std::string(dlc_dtype_name(DLC_DTYPE_F8E4M3FNUZ)) == "f8e4m3fnuz");
+  dlc::Tensor packed(DLC_DTYPE_I4, {5, 5});
+  CHECK(packed.nbytes() == 13);
+}

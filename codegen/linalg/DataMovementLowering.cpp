@@ -296,25 +296,68 @@ struct SliceGradLowering : OpConversionPattern<SliceGradOp> {
 /// A loop nest over `g` that adds each element into a zero tensor of `type` at the
 /// position `target(ivs)`: the scatter-adds of the gather and pad gradients. Loops, not a
 /// linalg.generic, because the written position is data-dependent.
-Value scatterAdd(OpBuilder &rewriter, Location loc, RankedTensorType type, Value g,
-                 function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> target) {
-  Value zeros = filledTensor(rewriter, loc, type, scalarConstant(rewriter, loc, type.getElementType(), 0));
+/// `init` with every element of `updates` combined into the element `target` names, in
+/// row-major order of the updates.
+Value scatterInto(OpBuilder &rewriter, Location loc, Value init, Value updates,
+                  function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> target,
+                  function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
   SmallVector<Value> lbs, ubs, steps;
-  for (int64_t e : cast<RankedTensorType>(g.getType()).getShape()) {
+  for (int64_t e : cast<RankedTensorType>(updates.getType()).getShape()) {
     lbs.push_back(indexConst(rewriter, loc, 0));
     ubs.push_back(indexConst(rewriter, loc, e));
     steps.push_back(indexConst(rewriter, loc, 1));
   }
   scf::LoopNest nest = scf::buildLoopNest(
-      rewriter, loc, lbs, ubs, steps, ValueRange{zeros},
+      rewriter, loc, lbs, ubs, steps, ValueRange{init},
       [&](OpBuilder &b, Location l, ValueRange ivs, ValueRange acc) -> scf::ValueVector {
         SmallVector<Value> at = target(b, l, ivs);
-        Value sum = b.create<arith::AddFOp>(l, b.create<tensor::ExtractOp>(l, acc[0], at),
-                                            b.create<tensor::ExtractOp>(l, g, ivs));
-        return {b.create<tensor::InsertOp>(l, sum, acc[0], at).getResult()};
+        Value v = combine(b, l, b.create<tensor::ExtractOp>(l, acc[0], at), b.create<tensor::ExtractOp>(l, updates, ivs));
+        return {b.create<tensor::InsertOp>(l, v, acc[0], at).getResult()};
       });
   return nest.results.front();
 }
+
+Value scatterAdd(OpBuilder &rewriter, Location loc, RankedTensorType type, Value g,
+                 function_ref<SmallVector<Value>(OpBuilder &, Location, ValueRange)> target) {
+  Value zeros = filledTensor(rewriter, loc, type, scalarConstant(rewriter, loc, type.getElementType(), 0));
+  return scatterInto(rewriter, loc, zeros, g, target,
+                     [](OpBuilder &b, Location l, Value x, Value y) { return b.create<arith::AddFOp>(l, x, y); });
+}
+
+/// The input, then each update combined into the element its index names along the axis.
+struct ScatterElementsLowering : OpConversionPattern<ScatterElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(ScatterElementsOp op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rewriter) const override {
+    auto type = op.getType();
+    Type elem = type.getElementType();
+    StringRef reduction = op.getReduction();
+    bool isFloat = isa<FloatType>(elem);
+    if (reduction != "none" && !isFloat && !elem.isSignlessInteger())
+      return rewriter.notifyMatchFailure(op, "reductions of unsigned elements are not lowered");
+    Value indices = adaptor.getIndices();
+    int64_t axis = op.getAxis(), dim = type.getDimSize(axis);
+    auto combine = [&](OpBuilder &b, Location l, Value old, Value update) -> Value {
+      if (reduction == "add")
+        return isFloat ? (Value)b.create<arith::AddFOp>(l, old, update) : b.create<arith::AddIOp>(l, old, update);
+      if (reduction == "mul")
+        return isFloat ? (Value)b.create<arith::MulFOp>(l, old, update) : b.create<arith::MulIOp>(l, old, update);
+      if (reduction == "max")
+        return isFloat ? (Value)b.create<arith::MaximumFOp>(l, old, update) : b.create<arith::MaxSIOp>(l, old, update);
+      if (reduction == "min")
+        return isFloat ? (Value)b.create<arith::MinimumFOp>(l, old, update) : b.create<arith::MinSIOp>(l, old, update);
+      return update;
+    };
+    rewriter.replaceOp(op, scatterInto(rewriter, op.getLoc(), adaptor.getInput(), adaptor.getUpdates(),
+                                       [&](OpBuilder &b, Location l, ValueRange ivs) {
+                                         SmallVector<Value> at(ivs);
+                                         at[axis] = wrapIndex(b, l, b.create<tensor::ExtractOp>(l, indices, ivs), dim);
+                                         return at;
+                                       },
+                                       combine));
+    return success();
+  }
+};
 
 /// Scatter-add into the table rows the indices pick.
 struct GatherGradLowering : OpConversionPattern<GatherGradOp> {
@@ -377,5 +420,6 @@ struct PadGradLowering : OpConversionPattern<PadGradOp> {
 void dlc::populateDataMovementLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<ConstantLowering, ReshapeLowering, TransposeLowering, ConcatLowering, SliceLowering, GatherLowering,
                GatherElementsLowering, PadLowering, TileLowering, TriluLowering, SliceGradLowering,
-               GatherGradLowering, GatherElementsGradLowering, PadGradLowering>(patterns.getContext());
+               GatherGradLowering, GatherElementsGradLowering, PadGradLowering, ScatterElementsLowering>(
+      patterns.getContext());
 }

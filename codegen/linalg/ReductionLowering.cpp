@@ -101,9 +101,11 @@ struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
   }
 };
 
-struct CumSumLowering : OpConversionPattern<CumSumOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult matchAndRewrite(CumSumOp op, OpAdaptor adaptor,
+/// graph.cumsum and graph.cumprod: one generic whose extra reduction dimension runs over
+/// the axis, taking the elements before (or after) each position.
+template <typename OpTy, bool Product> struct CumulativeLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
@@ -119,7 +121,8 @@ struct CumSumLowering : OpConversionPattern<CumSumOp> {
     auto iters = parallelIterators(rank + 1);
     iters.back() = utils::IteratorType::reduction;
     Type elem = t.getElementType();
-    Value init = filledTensor(rewriter, loc, t, scalarConstant(rewriter, loc, elem, 0));
+    double identity = Product ? 1 : 0;
+    Value init = filledTensor(rewriter, loc, t, scalarConstant(rewriter, loc, elem, identity));
     Value r = rewriter
                   .create<linalg::GenericOp>(
                       loc, TypeRange{t}, ValueRange{adaptor.getInput()}, ValueRange{init}, maps, iters,
@@ -128,8 +131,8 @@ struct CumSumLowering : OpConversionPattern<CumSumOp> {
                         auto pred = reverse ? (exclusive ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::uge)
                                             : (exclusive ? arith::CmpIPredicate::ult : arith::CmpIPredicate::ule);
                         Value take = b.create<arith::CmpIOp>(l, pred, j, i);
-                        Value v = b.create<arith::SelectOp>(l, take, a[0], scalarConstant(b, l, elem, 0));
-                        b.create<linalg::YieldOp>(l, add(b, l, a[1], v));
+                        Value v = b.create<arith::SelectOp>(l, take, a[0], scalarConstant(b, l, elem, identity));
+                        b.create<linalg::YieldOp>(l, Product ? mul(b, l, a[1], v) : add(b, l, a[1], v));
                       })
                   .getResult(0);
     rewriter.replaceOp(op, r);
@@ -183,5 +186,6 @@ Value dlc::buildArgReduce(OpBuilder &b, Location loc, Value x, int64_t axis, boo
 }
 
 void dlc::populateReductionLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<ReduceLowering, ArgReduceLowering, CumSumLowering>(patterns.getContext());
+  patterns.add<ReduceLowering, ArgReduceLowering, CumulativeLowering<CumSumOp, false>,
+               CumulativeLowering<CumProdOp, true>>(patterns.getContext());
 }

@@ -397,6 +397,7 @@ LogicalResult SoftmaxOp::verify() { return verifyAxis(*this, getAxis(), tensorOf
 LogicalResult LogSoftmaxOp::verify() { return verifyAxis(*this, getAxis(), tensorOf(getInput()).getRank()); }
 LogicalResult HardmaxOp::verify() { return verifyAxis(*this, getAxis(), tensorOf(getInput()).getRank()); }
 LogicalResult CumSumOp::verify() { return verifyAxis(*this, getAxis(), tensorOf(getInput()).getRank()); }
+LogicalResult CumProdOp::verify() { return verifyAxis(*this, getAxis(), tensorOf(getInput()).getRank()); }
 
 LogicalResult ReduceOp::verify() {
   static const char *kinds[] = {"sum", "mean", "max", "min", "prod", "l1", "l2", "log_sum",
@@ -565,6 +566,30 @@ LogicalResult GatherElementsOp::verify() {
   if (getAxis() < 0 || getAxis() >= (int64_t)x.size())
     return emitOpError() << "axis " << getAxis() << " out of range";
   return expectShape(*this, idx);
+}
+
+LogicalResult ScatterElementsOp::verify() {
+  auto x = tensorOf(getInput()), idx = tensorOf(getIndices()), upd = tensorOf(getUpdates());
+  if (idx.getShape() != upd.getShape())
+    return emitOpError() << "indices " << shapeString(idx.getShape()) << " and updates "
+                         << shapeString(upd.getShape()) << " must have one shape";
+  if (idx.getRank() != x.getRank())
+    return emitOpError() << "indices " << shapeString(idx.getShape()) << " must have the input's rank " << x.getRank();
+  if (!isa<IntegerType>(idx.getElementType()))
+    return emitOpError() << "indices must be integers, got " << idx.getElementType();
+  if (upd.getElementType() != x.getElementType())
+    return emitOpError() << "updates of " << upd.getElementType() << " differ from the input's "
+                         << x.getElementType();
+  if (getAxis() < 0 || getAxis() >= x.getRank())
+    return emitOpError() << "axis " << getAxis() << " out of range for rank " << x.getRank();
+  StringRef r = getReduction();
+  if (r != "none" && r != "add" && r != "mul" && r != "max" && r != "min")
+    return emitOpError() << "reduction must be none, add, mul, max or min, got '" << r << "'";
+  for (int64_t d = 0; d < x.getRank(); ++d)
+    if (d != getAxis() && idx.getDimSize(d) > x.getDimSize(d))
+      return emitOpError() << "indices " << shapeString(idx.getShape()) << " exceed the input "
+                           << shapeString(x.getShape()) << " on axis " << d;
+  return success();
 }
 
 LogicalResult PadOp::verify() {

@@ -361,6 +361,21 @@ def Graph_CumSumOp : Graph_Op<"cumsum", [SameOperandsAndResultType, DeclareOpInt
   let hasVerifier = 1;
 }
 
+def Graph_CumProdOp : Graph_Op<"cumprod", [SameOperandsAndResultType]> {
+  let summary = "cumulative product along an axis (exclusive and reverse variants)";
+  let description = [{
+    Like `graph.cumsum` with products: an exclusive product starts at 1.
+
+    ```mlir
+    %y = graph.cumprod %x {axis = 0 : i64, exclusive = true, reverse = false} : (tensor<5xf32>) -> tensor<5xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, I64Attr:$axis, BoolAttr:$exclusive, BoolAttr:$reverse);
+  let results = (outs AnyRankedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Data movement.
 //===----------------------------------------------------------------------===//
@@ -456,6 +471,27 @@ def Graph_GatherElementsOp : Graph_Op<"gather_elements", [DeclareOpInterfaceMeth
   let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$indices, I64Attr:$axis);
   let results = (outs AnyRankedTensor:$output);
   let assemblyFormat = "$input `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_ScatterElementsOp : Graph_Op<"scatter_elements", [AllTypesMatch<["input", "output"]>]> {
+  let summary = "the input with updates written (or combined) at the positions the indices name along axis";
+  let description = [{
+    `output = input`, then for every position `p` of `updates`:
+    `output[p with p[axis] = indices[p]] = combine(that element, updates[p])`, where
+    `combine` is `reduction`: `none` (the update replaces it; with repeated indices the
+    last one in row-major order wins), `add`, `mul`, `max` or `min`. Negative indices
+    count from the end of the axis. ONNX ScatterElements; ScatterND scatters rows this way.
+
+    ```mlir
+    %y = graph.scatter_elements %x, %i, %u {axis = 1 : i64, reduction = "add"}
+        : (tensor<3x3xf32>, tensor<3x2xi64>, tensor<3x2xf32>) -> tensor<3x3xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$indices, AnyRankedTensor:$updates, I64Attr:$axis,
+                   DefaultValuedAttr<StrAttr, "\"none\"">:$reduction);
+  let results = (outs AnyRankedTensor:$output);
+  let assemblyFormat = "$input `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
 

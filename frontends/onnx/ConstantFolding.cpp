@@ -192,6 +192,8 @@ bool isFoldableOp(const std::string &op) {
       "Transpose", "Floor", "Ceil", "Less", "Greater",
       // ONNX's Range and AffineGrid bodies size their loops and grids with these.
       "Relu", "Split",
+      // Their output shapes depend on the values: only known inputs compile.
+      "Unique", "NonZero",
       // ONNX's function bodies (Attention-23 expanded) test head counts with these.
       "Mod", "And", "Or", "Xor"};
   return ops.count(op) != 0;
@@ -201,7 +203,7 @@ const std::vector<int> &constantInputs(const std::string &op) {
   static const std::map<std::string, std::vector<int>> table = {
       {"Reshape", {1}},     {"Slice", {1, 2, 3, 4}}, {"Pad", {1, 2, 3}},   {"Unsqueeze", {1}},
       {"Squeeze", {1}},     {"Expand", {1}},         {"Tile", {1}},        {"Clip", {1, 2}},
-      {"TopK", {1}},        {"Split", {1}},          {"Trilu", {1}},       {"CumSum", {1}},
+      {"TopK", {1}},        {"Split", {1}},          {"Trilu", {1}},       {"CumSum", {1}}, {"CumProd", {1}}, {"Compress", {1}}, {"Col2Im", {1, 2}}, {"Unique", {0}}, {"NonZero", {0}},
       {"ConstantOfShape", {0}}, {"If", {0}}, {"Loop", {0, 1}}, {"Range", {0, 1, 2}}, {"Dropout", {1, 2}}, {"ReduceSum", {1}},
       {"ReduceMean", {1}},  {"ReduceMax", {1}},      {"ReduceMin", {1}},   {"ReduceProd", {1}},
       {"ReduceL1", {1}},    {"ReduceL2", {1}},       {"ReduceLogSum", {1}}, {"ReduceLogSumExp", {1}},
@@ -563,6 +565,92 @@ Expected<ConstTensor> sliceOf(const ConstTensor &x, llvm::ArrayRef<SliceAxis> no
   return gatherElements(x, shape, src);
 }
 
+/// Unique: the distinct elements (or slices along `axis`), sorted or in order of first
+/// occurrence, with the first-occurrence indices, the inverse indices and the counts.
+Expected<std::vector<ConstTensor>> evalUnique(const NodeProto &node, const ConstTensor &x) {
+  const onnx::AttributeProto *axisAttr = findAttr(node, "axis");
+  std::vector<int64_t> shape = x.shape;
+  int64_t axis = 0;
+  if (axisAttr) {
+    axis = axisAttr->i() < 0 ? axisAttr->i() + (int64_t)shape.size() : axisAttr->i();
+    if (axis < 0 || axis >= (int64_t)shape.size())
+      return makeError("axis out of range");
+  } else {
+    shape = {x.size()};
+  }
+  int64_t n = shape[axis];
+  int64_t inner = numElements(llvm::ArrayRef<int64_t>(shape).drop_front(axis + 1));
+  int64_t outer = numElements(llvm::ArrayRef<int64_t>(shape).take_front(axis));
+  auto at = [&](int64_t slice, int64_t o, int64_t i) { return (o * n + slice) * inner + i; };
+  // Slices compare element by element in row-major order (lexicographically).
+  auto compare = [&](int64_t a, int64_t b) {
+    for (int64_t o = 0; o < outer; ++o)
+      for (int64_t i = 0; i < inner; ++i) {
+        int64_t ka = at(a, o, i), kb = at(b, o, i);
+        bool less = x.isFloat() ? x.f[ka] < x.f[kb] : x.i[ka] < x.i[kb];
+        bool greater = x.isFloat() ? x.f[ka] > x.f[kb] : x.i[ka] > x.i[kb];
+        if (less || greater)
+          return less ? -1 : 1;
+      }
+    return 0;
+  };
+  std::vector<int64_t> firsts, inverse(n), counts;
+  for (int64_t s = 0; s < n; ++s) {
+    auto it = std::find_if(firsts.begin(), firsts.end(), [&](int64_t f) { return compare(f, s) == 0; });
+    if (it == firsts.end()) {
+      inverse[s] = firsts.size();
+      firsts.push_back(s);
+      counts.push_back(1);
+    } else {
+      inverse[s] = it - firsts.begin();
+      ++counts[inverse[s]];
+    }
+  }
+  std::vector<int64_t> order(firsts.size());
+  for (size_t u = 0; u < order.size(); ++u)
+    order[u] = u;
+  if (getAttrInt(node, "sorted", 1))
+    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return compare(firsts[a], firsts[b]) < 0; });
+  std::vector<int64_t> rank(order.size());
+  for (size_t u = 0; u < order.size(); ++u)
+    rank[order[u]] = u;
+  int64_t count = order.size();
+  std::vector<int64_t> yShape = shape, src, indices, outCounts;
+  yShape[axis] = count;
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t u : order)
+      for (int64_t i = 0; i < inner; ++i)
+        src.push_back(at(firsts[u], o, i));
+  for (int64_t u : order) {
+    indices.push_back(firsts[u]);
+    outCounts.push_back(counts[u]);
+  }
+  for (int64_t &v : inverse)
+    v = rank[v];
+  std::vector<ConstTensor> out;
+  out.push_back(gatherElements(x, yShape, src));
+  out.push_back(ConstTensor::ofInts(TensorProto::INT64, {count}, indices));
+  out.push_back(ConstTensor::ofInts(TensorProto::INT64, {n}, inverse));
+  out.push_back(ConstTensor::ofInts(TensorProto::INT64, {count}, outCounts));
+  return out;
+}
+
+/// NonZero: the indices of the non-zero elements, one row per axis, in row-major order.
+ConstTensor evalNonZero(const ConstTensor &x) {
+  int64_t rank = x.shape.size();
+  std::vector<int64_t> hits;
+  for (int64_t k = 0; k < x.size(); ++k)
+    if (x.getDouble(k) != 0)
+      hits.push_back(k);
+  int64_t count = hits.size();
+  std::vector<int64_t> out(std::max<int64_t>(rank, 1) * count);
+  std::vector<int64_t> strides = stridesOf(x.shape);
+  for (int64_t h = 0; h < count; ++h)
+    for (int64_t d = 0; d < rank; ++d)
+      out[d * count + h] = hits[h] / strides[d] % x.shape[d];
+  return ConstTensor::ofInts(TensorProto::INT64, {rank, count}, out);
+}
+
 Expected<ConstTensor> evalReduceProd(const NodeProto &node, const ConstTensor &x) {
   auto axes = normalizeAxes(getAttrInts(node, "axes"), x.shape.size());
   if (!axes)
@@ -882,6 +970,16 @@ Expected<std::vector<ConstTensor>> evaluate(const NodeProto &node, Inputs in,
     if (auto e = need(0))
       return e;
     return one(evalReduceProd(node, *in[0]));
+  }
+  if (op == "Unique") {
+    if (auto e = need(0))
+      return e;
+    return evalUnique(node, *in[0]);
+  }
+  if (op == "NonZero") {
+    if (auto e = need(0))
+      return e;
+    return one(evalNonZero(*in[0]));
   }
   return makeError("op '" + op + "' is not evaluated at import");
 }

@@ -254,6 +254,22 @@ Error castLike(Importer &im) {
   return castTo(im, x, type);
 }
 
+/// BitCast: each element's bits as `to`'s type, which has the input's bit width. A bool
+/// (one byte in ONNX, i1 here) to an 8-bit integer is the 0/1 value itself.
+Error bitcast(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  Type in = Importer::typeOf(x).getElementType(), out = type.getElementType();
+  if (in.isInteger(1) && out.isIntOrFloat() && out.getIntOrFloatBitWidth() == 8 && isa<IntegerType>(out)) {
+    im.setOutput(0, graph::CastOp::create(im.b, im.loc(), type, x));
+    return Error::success();
+  }
+  if (in.isInteger(1) || out.isInteger(1) || in.getIntOrFloatBitWidth() != out.getIntOrFloatBitWidth())
+    return im.error("cannot reinterpret " + dtypeName(im.attrInt("to", 0)) + " from a tensor of another bit width");
+  im.setOutput(0, in == out ? x : (Value)graph::BitcastOp::create(im.b, im.loc(), type, x));
+  return Error::success();
+}
+
 Error identity(Importer &im) {
   DLC_TRY(x, im.input(0));
   im.setOutput(0, x);
@@ -369,6 +385,7 @@ void addElementwiseConverters(ConverterMap &m) {
   m["Where"] = where;
   m["Cast"] = cast;
   m["CastLike"] = castLike;
+  m["BitCast"] = bitcast;
   m["Identity"] = identity;
   m["Dropout"] = dropout;
   m["Softmax"] = axisOp<SoftmaxOp>;

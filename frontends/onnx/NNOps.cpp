@@ -1,6 +1,8 @@
-// Converters of the network ops: Gemm, MatMul, Conv, ConvTranspose, pooling and the
-// normalizations.
+// Converters of the network ops: Gemm, MatMul, Conv, ConvTranspose, Col2Im, pooling, LRN
+// and the normalizations.
 #include "frontends/onnx/ImporterContext.h"
+
+#include "dialects/Graph/GraphBuilders.h"
 
 #include "llvm/ADT/APFloat.h"
 
@@ -224,6 +226,81 @@ Error lpPool(Importer &im) {
   return Error::success();
 }
 
+/// LRN: x / (bias + alpha / size * (sum of x^2 over `size` neighbouring channels))^beta,
+/// the channel sum as an average pool over a [N, 1, C, rest] view counting the pads.
+Error lrn(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  auto xt = Importer::typeOf(x);
+  auto xs = xt.getShape();
+  if (xs.size() < 3)
+    return im.error("input " + shapeStr(xs) + " must have rank >= 3 (N x C x spatial...)");
+  int64_t size = im.attrInt("size", 0);
+  if (size < 1)
+    return im.unsupportedAttr("size", llvm::Twine(size) + " (must be positive)");
+  Type elem = xt.getElementType();
+  int64_t rest = numElements(xs.drop_front(2));
+  std::vector<int64_t> view{xs[0], 1, xs[1], rest};
+  Value sq = graph::MulOp::create(im.b, im.loc(), xt, x, x);
+  auto viewType = im.tensorType(view, elem);
+  Value avg = graph::AvgPoolOp::create(im.b, im.loc(), viewType, im.reshape(sq, view), std::vector<int64_t>{size, 1},
+                                       std::vector<int64_t>{1, 1},
+                                       std::vector<int64_t>{(size - 1) / 2, 0, size / 2, 0},
+                                       std::vector<int64_t>{1, 1}, true);
+  avg = im.reshape(avg, xs);
+  Value scale = graph::AddOp::create(im.b, im.loc(), xt, im.scalar(elem, im.attrFloat("bias", 1.0)),
+                                     graph::MulOp::create(im.b, im.loc(), xt, avg,
+                                                          im.scalar(elem, im.attrFloat("alpha", 1e-4))));
+  scale = graph::PowOp::create(im.b, im.loc(), xt, scale, im.scalar(elem, im.attrFloat("beta", 0.75)));
+  im.setOutput(0, graph::DivOp::create(im.b, im.loc(), xt, x, scale));
+  return Error::success();
+}
+
+/// Col2Im: sums the columns [N, C * prod(block), L] back into an image [N, C, image...],
+/// as a depthwise ConvTranspose whose kernel for column position p is one-hot at p.
+Error col2im(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  DLC_TRY(imageC, im.constInput(1, "image_shape"));
+  DLC_TRY(blockC, im.constInput(2, "block_shape"));
+  std::vector<int64_t> image = imageC.toInts(), block = blockC.toInts();
+  int64_t n = image.size();
+  auto xs = Importer::typeOf(x).getShape();
+  int64_t positions = numElements(block);
+  if ((int64_t)block.size() != n || xs.size() != 3 || positions < 1 || xs[1] % positions)
+    return im.error("input " + shapeStr(xs) + " does not hold columns of block " + shapeStr(block) + " for image " +
+                    shapeStr(image));
+  std::vector<int64_t> dilations = im.attrInts("dilations", std::vector<int64_t>(n, 1));
+  std::vector<int64_t> strides = im.attrInts("strides", std::vector<int64_t>(n, 1));
+  std::vector<int64_t> pads = im.attrInts("pads", std::vector<int64_t>(2 * n, 0));
+  if ((int64_t)dilations.size() != n || (int64_t)strides.size() != n || (int64_t)pads.size() != 2 * n)
+    return im.error("expects " + llvm::Twine(n) + " dilations and strides and " + llvm::Twine(2 * n) + " pads");
+  int64_t channels = xs[1] / positions;
+  std::vector<int64_t> blocks{xs[0], xs[1]}, outPad;
+  int64_t total = 1;
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t span = dilations[i] * (block[i] - 1) + 1;
+    int64_t count = (image[i] + pads[i] + pads[i + n] - span) / strides[i] + 1;
+    blocks.push_back(count);
+    total *= count;
+    outPad.push_back(image[i] - (strides[i] * (count - 1) + span - pads[i] - pads[i + n]));
+  }
+  if (total != xs[2])
+    return im.error("the input has " + llvm::Twine(xs[2]) + " columns, but the image, block, strides and pads make " +
+                    llvm::Twine(total));
+  Type elem = type.getElementType();
+  std::vector<int64_t> kernelShape{xs[1], 1};
+  kernelShape.insert(kernelShape.end(), block.begin(), block.end());
+  ConstTensor kernel = ConstTensor::zeros(onnx::TensorProto::FLOAT, kernelShape);
+  for (int64_t c = 0; c < channels; ++c)
+    for (int64_t p = 0; p < positions; ++p)
+      kernel.set((c * positions + p) * positions + p, 1.0);
+  DLC_TRY(weight, im.constant(kernel));
+  weight = graph::castTo(im.b, im.loc(), weight, elem);
+  im.setOutput(0, graph::ConvTransposeOp::create(im.b, im.loc(), type, im.reshape(x, blocks), weight, Value(), strides,
+                                                 pads, dilations, outPad, (uint64_t)channels));
+  return Error::success();
+}
+
 template <bool isMax> Error globalPool(Importer &im) {
   DLC_TRY(x, im.input(0));
   DLC_TRY(type, im.outputType(0));
@@ -321,6 +398,8 @@ void addNNConverters(ConverterMap &m) {
   m["MaxPool"] = pool<true>;
   m["AveragePool"] = pool<false>;
   m["LpPool"] = lpPool;
+  m["LRN"] = lrn;
+  m["Col2Im"] = col2im;
   m["GlobalMaxPool"] = globalPool<true>;
   m["GlobalAveragePool"] = globalPool<false>;
   m["BatchNormalization"] = batchNorm;

@@ -1,7 +1,10 @@
 // Converters of the shape and data-movement ops: Reshape, Flatten, Squeeze, Unsqueeze,
 // Transpose, Concat, Split, Slice, Gather, GatherElements, Pad, Expand, Tile, Trilu,
-// CumSum, and the ops normally evaluated at import (Shape, Size, ConstantOfShape, Range).
+// CumSum, CumProd, EyeLike, Compress, Scatter(ND/Elements), GatherND, and the ops normally
+// evaluated at import (Shape, Size, ConstantOfShape, Range, Unique, NonZero).
 #include "frontends/onnx/ImporterContext.h"
+
+#include "dialects/Graph/GraphBuilders.h"
 
 #include "llvm/ADT/APFloat.h"
 
@@ -183,6 +186,153 @@ Error gatherElements(Importer &im) {
   return Error::success();
 }
 
+/// Unique and NonZero, whose output shapes depend on the input's values, are evaluated at
+/// import (ConstantFolding.cpp); they reach a converter only when the input is not known.
+Error valueDependentShape(Importer &im) {
+  DLC_TRY(x, im.constInput(0, "X"));
+  (void)x;
+  return im.error("the output's shape depends on the input's values, and evaluating them at import failed");
+}
+
+/// EyeLike: ones on diagonal k of the input's 2-D shape, as two Trilus of a ones tensor.
+Error eyeLike(Importer &im) {
+  DLC_TRY(type, im.outputType(0));
+  if (type.getRank() != 2)
+    return im.error("the input must be 2-D, got shape " + shapeStr(type.getShape()));
+  int64_t k = im.attrInt("k", 0);
+  Value ones = im.splat(type, 1);
+  Value upper = graph::TriluOp::create(im.b, im.loc(), type, ones, im.b.getBoolAttr(true), im.b.getI64IntegerAttr(k));
+  im.setOutput(0, graph::TriluOp::create(im.b, im.loc(), type, upper, im.b.getBoolAttr(false),
+                                         im.b.getI64IntegerAttr(k)));
+  return Error::success();
+}
+
+/// Compress: the slices along `axis` (of the flattened input when absent) whose condition
+/// is true. The condition fixes the output's shape, so it must be known at import: a
+/// Gather of the selected positions.
+Error compress(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(type, im.outputType(0));
+  DLC_TRY(cond, im.constInput(1, "condition"));
+  auto xt = Importer::typeOf(x);
+  int64_t axis = 0;
+  if (im.hasAttr("axis")) {
+    DLC_TRY(a, im.normAxis(im.attrInt("axis", 0), xt.getRank(), "axis"));
+    axis = a;
+  } else {
+    x = im.reshape(x, {xt.getNumElements()});
+  }
+  int64_t extent = Importer::typeOf(x).getDimSize(axis);
+  std::vector<int64_t> picked;
+  for (int64_t i = 0; i < cond.size() && i < extent; ++i)
+    if (cond.getInt(i))
+      picked.push_back(i);
+  if ((int64_t)picked.size() != type.getDimSize(im.hasAttr("axis") ? axis : 0))
+    return im.error("the condition selects " + llvm::Twine(picked.size()) + " slices, but the output has " +
+                    llvm::Twine(type.getDimSize(im.hasAttr("axis") ? axis : 0)));
+  int64_t count = picked.size();
+  DLC_TRY(indices, im.constant(ConstTensor::ofInts(onnx::TensorProto::INT64, {count}, std::move(picked))));
+  im.setOutput(0, graph::GatherOp::create(im.b, im.loc(), type, x, indices, im.b.getI64IntegerAttr(axis)));
+  return Error::success();
+}
+
+Error scatterElements(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(idx, im.input(1));
+  DLC_TRY(updates, im.input(2));
+  DLC_TRY(type, im.outputType(0));
+  DLC_TRY(axis, im.normAxis(im.attrInt("axis", 0), Importer::typeOf(x).getRank(), "axis"));
+  std::string reduction = im.attrString("reduction", "none");
+  if (reduction != "none" && reduction != "add" && reduction != "mul" && reduction != "max" && reduction != "min")
+    return im.unsupportedAttr("reduction", "'" + reduction + "'");
+  idx = graph::castTo(im.b, im.loc(), idx, im.b.getI64Type());
+  im.setOutput(0, graph::ScatterElementsOp::create(im.b, im.loc(), type, x, idx, updates, im.b.getI64IntegerAttr(axis),
+                                                   im.b.getStringAttr(reduction)));
+  return Error::success();
+}
+
+/// The row-major linear index of each k-tuple of `indices` ([count, k], negative entries
+/// counting from the end) into the axes `dims`: a [count] int64 tensor.
+Value linearIndex(Importer &im, Value indices, ArrayRef<int64_t> dims) {
+  Location l = im.loc();
+  int64_t k = dims.size();
+  std::vector<int64_t> strides(k, 1);
+  for (int64_t j = k - 2; j >= 0; --j)
+    strides[j] = strides[j + 1] * dims[j + 1];
+  auto constant = [&](std::vector<int64_t> v) {
+    return *im.constant(ConstTensor::ofInts(onnx::TensorProto::INT64, {k}, std::move(v)));
+  };
+  Value extents = constant(std::vector<int64_t>(dims.begin(), dims.end()));
+  Value negative = graph::compare<graph::LessOp>(im.b, l, indices, im.scalar(im.b.getI64Type(), 0));
+  Value wrapped = graph::where(im.b, l, negative, graph::add(im.b, l, indices, extents), indices);
+  return graph::reduceSum(im.b, l, graph::mul(im.b, l, wrapped, constant(strides)), {1}, false);
+}
+
+/// ScatterND: data viewed as [prod(indexed axes), rest], each index tuple a row: a row
+/// scatter (graph.scatter_elements along axis 0 with the row index on every column).
+Error scatterND(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(idx, im.input(1));
+  DLC_TRY(updates, im.input(2));
+  DLC_TRY(type, im.outputType(0));
+  std::string reduction = im.attrString("reduction", "none");
+  if (reduction != "none" && reduction != "add" && reduction != "mul" && reduction != "max" && reduction != "min")
+    return im.unsupportedAttr("reduction", "'" + reduction + "'");
+  auto xs = Importer::typeOf(x).getShape(), is = Importer::typeOf(idx).getShape();
+  int64_t k = is.empty() ? 0 : is.back();
+  if (is.empty() || k < 1 || k > (int64_t)xs.size())
+    return im.error("indices " + shapeStr(is) + " must end in a tuple length between 1 and the data's rank " +
+                    llvm::Twine(xs.size()));
+  int64_t count = numElements(is.drop_back()), rows = numElements(xs.take_front(k)),
+          cols = numElements(xs.drop_front(k));
+  Value linear = linearIndex(im, im.reshape(graph::castTo(im.b, im.loc(), idx, im.b.getI64Type()), {count, k}),
+                             xs.take_front(k));
+  Value rowIdx = graph::broadcastTo(im.b, im.loc(), im.reshape(linear, {count, 1}), {count, cols});
+  auto flatType = im.tensorType({rows, cols}, type.getElementType());
+  Value out = graph::ScatterElementsOp::create(im.b, im.loc(), flatType, im.reshape(x, {rows, cols}), rowIdx,
+                                               im.reshape(updates, {count, cols}), im.b.getI64IntegerAttr(0),
+                                               im.b.getStringAttr(reduction));
+  im.setOutput(0, im.reshape(out, type.getShape()));
+  return Error::success();
+}
+
+/// GatherND: data viewed as [batches * prod(indexed axes), rest], each index tuple (offset
+/// by its batch) a row: a Gather along axis 0.
+Error gatherND(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(idx, im.input(1));
+  DLC_TRY(type, im.outputType(0));
+  auto xs = Importer::typeOf(x).getShape(), is = Importer::typeOf(idx).getShape();
+  int64_t batchDims = im.attrInt("batch_dims", 0);
+  int64_t k = is.empty() ? 0 : is.back();
+  if (batchDims < 0 || is.empty() || k < 1 || batchDims + k > (int64_t)xs.size() ||
+      batchDims >= (int64_t)is.size())
+    return im.error("indices " + shapeStr(is) + " with batch_dims " + llvm::Twine(batchDims) +
+                    " do not index data " + shapeStr(xs));
+  int64_t batches = numElements(xs.take_front(batchDims));
+  int64_t perBatch = numElements(is.drop_back().drop_front(batchDims));
+  int64_t rows = numElements(xs.drop_front(batchDims).take_front(k));
+  std::vector<int64_t> rest(xs.begin() + batchDims + k, xs.end()), flat{batches * rows};
+  flat.insert(flat.end(), rest.begin(), rest.end());
+  Value linear = linearIndex(im, im.reshape(graph::castTo(im.b, im.loc(), idx, im.b.getI64Type()),
+                                            {batches * perBatch, k}),
+                             xs.drop_front(batchDims).take_front(k));
+  if (batches > 1) {
+    std::vector<int64_t> offsets;
+    for (int64_t bt = 0; bt < batches; ++bt)
+      for (int64_t q = 0; q < perBatch; ++q)
+        offsets.push_back(bt * rows);
+    DLC_TRY(offset, im.constant(ConstTensor::ofInts(onnx::TensorProto::INT64, {batches * perBatch}, offsets)));
+    linear = graph::add(im.b, im.loc(), linear, offset);
+  }
+  std::vector<int64_t> gathered{batches * perBatch};
+  gathered.insert(gathered.end(), rest.begin(), rest.end());
+  Value out = graph::GatherOp::create(im.b, im.loc(), im.tensorType(gathered, type.getElementType()),
+                                      im.reshape(x, flat), linear, im.b.getI64IntegerAttr(0));
+  im.setOutput(0, im.reshape(out, type.getShape()));
+  return Error::success();
+}
+
 Error pad(Importer &im) {
   DLC_TRY(x, im.input(0));
   DLC_TRY(type, im.outputType(0));
@@ -264,16 +414,17 @@ Error trilu(Importer &im) {
   return Error::success();
 }
 
-Error cumsum(Importer &im) {
+/// CumSum and CumProd (graph.cumsum, graph.cumprod).
+template <typename OpTy> Error cumulative(Importer &im) {
   DLC_TRY(x, im.input(0));
   DLC_TRY(type, im.outputType(0));
   DLC_TRY(a, im.constInput(1, "axis"));
   if (a.size() != 1)
     return im.error("axis must be a scalar");
   DLC_TRY(axis, im.normAxis(a.getInt(0), std::max<int64_t>(type.getRank(), 1), "axis"));
-  im.setOutput(0, graph::CumSumOp::create(im.b, im.loc(), type, x, im.b.getI64IntegerAttr(axis),
-                                          im.b.getBoolAttr(im.attrInt("exclusive", 0) != 0),
-                                          im.b.getBoolAttr(im.attrInt("reverse", 0) != 0)));
+  im.setOutput(0, OpTy::create(im.b, im.loc(), type, x, im.b.getI64IntegerAttr(axis),
+                               im.b.getBoolAttr(im.attrInt("exclusive", 0) != 0),
+                               im.b.getBoolAttr(im.attrInt("reverse", 0) != 0)));
   return Error::success();
 }
 
@@ -414,7 +565,16 @@ void addTensorConverters(ConverterMap &m) {
   m["Expand"] = expand;
   m["Tile"] = tile;
   m["Trilu"] = trilu;
-  m["CumSum"] = cumsum;
+  m["CumSum"] = cumulative<graph::CumSumOp>;
+  m["CumProd"] = cumulative<graph::CumProdOp>;
+  m["EyeLike"] = eyeLike;
+  m["ScatterElements"] = scatterElements;
+  m["Scatter"] = scatterElements;
+  m["ScatterND"] = scatterND;
+  m["GatherND"] = gatherND;
+  m["Unique"] = valueDependentShape;
+  m["NonZero"] = valueDependentShape;
+  m["Compress"] = compress;
   m["DepthToSpace"] = blockRearrange<true>;
   m["SpaceToDepth"] = blockRearrange<false>;
   m["OneHot"] = oneHot;

@@ -120,3 +120,43 @@ func.func @shift_float(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = graph.shift_left %x, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+func.func @bitcast_width(%x: tensor<4xf32>) -> tensor<4xi16> {
+  // expected-error @+1 {{result element type 'i16' must have the bit width of the input's 'f32'}}
+  %0 = graph.bitcast %x : (tensor<4xf32>) -> tensor<4xi16>
+  return %0 : tensor<4xi16>
+}
+
+// -----
+
+func.func @scatter_shapes(%x: tensor<3x3xf32>, %i: tensor<3x2xi64>, %u: tensor<2x2xf32>) -> tensor<3x3xf32> {
+  // expected-error @+1 {{indices 3x2 and updates 2x2 must have one shape}}
+  %0 = graph.scatter_elements %x, %i, %u {axis = 0 : i64} : (tensor<3x3xf32>, tensor<3x2xi64>, tensor<2x2xf32>) -> tensor<3x3xf32>
+  return %0 : tensor<3x3xf32>
+}
+
+// -----
+
+func.func @scatter_reduction(%x: tensor<3x3xf32>, %i: tensor<3x2xi64>, %u: tensor<3x2xf32>) -> tensor<3x3xf32> {
+  // expected-error @+1 {{reduction must be none, add, mul, max or min, got 'mean'}}
+  %0 = graph.scatter_elements %x, %i, %u {axis = 1 : i64, reduction = "mean"} : (tensor<3x3xf32>, tensor<3x2xi64>, tensor<3x2xf32>) -> tensor<3x3xf32>
+  return %0 : tensor<3x3xf32>
+}
+
+// -----
+
+func.func @scatter_extent(%x: tensor<3x3xf32>, %i: tensor<4x2xi64>, %u: tensor<4x2xf32>) -> tensor<3x3xf32> {
+  // expected-error @+1 {{indices 4x2 exceed the input 3x3 on axis 0}}
+  %0 = graph.scatter_elements %x, %i, %u {axis = 1 : i64} : (tensor<3x3xf32>, tensor<4x2xi64>, tensor<4x2xf32>) -> tensor<3x3xf32>
+  return %0 : tensor<3x3xf32>
+}
+
+// -----
+
+func.func @cumprod_axis(%x: tensor<3xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{axis}}
+  %0 = graph.cumprod %x {axis = 1 : i64, exclusive = false, reverse = false} : (tensor<3xf32>) -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}

@@ -52,3 +52,18 @@ func.func @shapes(%x: tensor<2x3x4xf32>, %i: tensor<5xi64>) -> tensor<5x3x2xf32>
   %6 = graph.add %5, %c : (tensor<5x3x2xf32>, tensor<2xf32>) -> tensor<5x3x2xf32>
   return %6 : tensor<5x3x2xf32>
 }
+
+// CHECK-LABEL: func @bits_and_scatter
+func.func @bits_and_scatter(%x: tensor<3x3xf32>, %i: tensor<3x2xi64>, %u: tensor<3x2xf32>, %c: tensor<8xf4E2M1FN>)
+    -> (tensor<3x3xi32>, tensor<3x3xf32>, tensor<3x3xf32>, tensor<8xui4>) {
+  // CHECK: graph.bitcast %{{.*}} : (tensor<3x3xf32>) -> tensor<3x3xi32>
+  %0 = graph.bitcast %x : (tensor<3x3xf32>) -> tensor<3x3xi32>
+  // CHECK: graph.scatter_elements %{{.*}}, %{{.*}}, %{{.*}} {axis = 1 : i64, reduction = "max"}
+  %1 = graph.scatter_elements %x, %i, %u {axis = 1 : i64, reduction = "max"}
+      : (tensor<3x3xf32>, tensor<3x2xi64>, tensor<3x2xf32>) -> tensor<3x3xf32>
+  // CHECK: graph.cumprod %{{.*}} {axis = 0 : i64, exclusive = true, reverse = false}
+  %2 = graph.cumprod %x {axis = 0 : i64, exclusive = true, reverse = false} : (tensor<3x3xf32>) -> tensor<3x3xf32>
+  // CHECK: graph.bitcast %{{.*}} : (tensor<8xf4E2M1FN>) -> tensor<8xui4>
+  %3 = graph.bitcast %c : (tensor<8xf4E2M1FN>) -> tensor<8xui4>
+  return %0, %1, %2, %3 : tensor<3x3xi32>, tensor<3x3xf32>, tensor<3x3xf32>, tensor<8xui4>
+}

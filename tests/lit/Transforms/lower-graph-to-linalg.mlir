@@ -193,3 +193,40 @@ func.func @shifts(%x: tensor<4xi8>, %y: tensor<4xi8>, %u: tensor<4xui8>, %v: ten
   %2 = graph.shift_right %u, %v : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
   return %0, %1, %2 : tensor<4xi8>, tensor<4xi8>, tensor<4xui8>
 }
+
+// -----
+
+// A scatter is a loop nest over the updates that reads, combines and inserts into the input.
+// CHECK-LABEL: func @scatter_max
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK: tensor.extract %{{.*}} : tensor<3x2xi64>
+// CHECK: arith.maximumf
+// CHECK: tensor.insert
+func.func @scatter_max(%x: tensor<3x3xf32>, %i: tensor<3x2xi64>, %u: tensor<3x2xf32>) -> tensor<3x3xf32> {
+  %0 = graph.scatter_elements %x, %i, %u {axis = 1 : i64, reduction = "max"}
+      : (tensor<3x3xf32>, tensor<3x2xi64>, tensor<3x2xf32>) -> tensor<3x3xf32>
+  return %0 : tensor<3x3xf32>
+}
+
+// -----
+
+// A cumulative product multiplies the elements up to each position, starting from 1.
+// CHECK-LABEL: func @cumprod
+// CHECK: linalg.fill ins(%{{.*}} : f32)
+// CHECK: linalg.generic
+// CHECK: arith.mulf
+func.func @cumprod(%x: tensor<5xf32>) -> tensor<5xf32> {
+  %0 = graph.cumprod %x {axis = 0 : i64, exclusive = false, reverse = true} : (tensor<5xf32>) -> tensor<5xf32>
+  return %0 : tensor<5xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func @bitcast
+// CHECK: linalg.generic
+// CHECK: arith.bitcast %{{.*}} : f32 to i32
+func.func @bitcast(%x: tensor<4xf32>) -> tensor<4xi32> {
+  %0 = graph.bitcast %x : (tensor<4xf32>) -> tensor<4xi32>
+  return %0 : tensor<4xi32>
+}

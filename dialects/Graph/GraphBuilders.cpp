@@ -19,7 +19,9 @@ RankedTensorType withShape(Value like, ArrayRef<int64_t> shape) {
 
 Value scalar(OpBuilder &b, Location loc, Value like, double v) {
   auto t = RankedTensorType::get({}, typeOf(like).getElementType());
-  return b.create<ConstantOp>(loc, t, DenseElementsAttr::get(t, b.getFloatAttr(t.getElementType(), v)));
+  Type e = t.getElementType();
+  TypedAttr value = isa<FloatType>(e) ? (TypedAttr)b.getFloatAttr(e, v) : (TypedAttr)b.getIntegerAttr(e, (int64_t)v);
+  return b.create<ConstantOp>(loc, t, DenseElementsAttr::get(t, value));
 }
 
 Value mul(OpBuilder &b, Location l, Value x, Value y) { return binary<MulOp>(b, l, x, y); }

@@ -472,6 +472,7 @@ const ConverterMap &converters() {
     addNNConverters(m);
     addTensorConverters(m);
     addResizeConverters(m);
+    addGridSampleConverter(m);
     addReductionConverters(m);
     addEinsumConverter(m);
     addRecurrentConverters(m);

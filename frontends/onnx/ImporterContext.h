@@ -358,6 +358,7 @@ void addElementwiseConverters(ConverterMap &map);
 void addNNConverters(ConverterMap &map);
 void addTensorConverters(ConverterMap &map);
 void addResizeConverters(ConverterMap &map);
+void addGridSampleConverter(ConverterMap &map);
 void addReductionConverters(ConverterMap &map);
 void addEinsumConverter(ConverterMap &map);
 void addRecurrentConverters(ConverterMap &map);

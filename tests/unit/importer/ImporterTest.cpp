@@ -1356,3 +1356,25 @@ TEST_CASE("4- and 2-bit inputs and outputs cross the entry point packed, their t
   CHECK(typeStr(in.getValue()) == "tensor<5x5xi4>");
   CHECK(typeStr(out.getValue()) == "tensor<5x5xui2>");
 }
+
+TEST_CASE("GridSample imports for 2-D and 3-D inputs; a grid of the wrong shape is named", "[importer][opset]") {
+  auto model = [](std::vector<int64_t> x, std::vector<int64_t> grid, const std::string &mode) {
+    ModelBuilder mb(22);
+    mb.input("x", x);
+    mb.input("grid", grid);
+    auto &n = mb.node("GridSample", {"x", "grid"}, {"y"}, "sample");
+    ModelBuilder::attr(n, "mode", mode);
+    ModelBuilder::attr(n, "padding_mode", std::string("reflection"));
+    mb.output("y", (int)x.size());
+    return mb.model;
+  };
+  auto planar = importModel(model({1, 2, 4, 5}, {1, 3, 6, 2}, "cubic"));
+  REQUIRE_IMPORTED(planar);
+  CHECK(typeStr(planar->func().getFunctionType().getResult(0)) == "tensor<1x2x3x6xf32>");
+  CHECK(planar->opCounts()["graph.gather_elements"] == 16); // 4 x 4 cubic taps
+  auto volume = importModel(model({1, 1, 2, 3, 4}, {1, 2, 2, 2, 3}, "linear"));
+  REQUIRE_IMPORTED(volume);
+  CHECK(volume->opCounts()["graph.gather_elements"] == 8);
+  CHECK_THAT(importError(model({1, 2, 4, 5}, {1, 3, 6, 3}, "linear")),
+             Catch::Contains("op 'GridSample' (node 'sample'") && Catch::Contains("last dimension of the grid tensor"));
+}

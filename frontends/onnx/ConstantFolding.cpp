@@ -203,7 +203,7 @@ const std::vector<int> &constantInputs(const std::string &op) {
   static const std::map<std::string, std::vector<int>> table = {
       {"Reshape", {1}},     {"Slice", {1, 2, 3, 4}}, {"Pad", {1, 2, 3}},   {"Unsqueeze", {1}},
       {"Squeeze", {1}},     {"Expand", {1}},         {"Tile", {1}},        {"Clip", {1, 2}},
-      {"TopK", {1}},        {"Split", {1}},          {"Trilu", {1}},       {"CumSum", {1}}, {"CumProd", {1}}, {"Compress", {1}}, {"Col2Im", {1, 2}}, {"Unique", {0}}, {"NonZero", {0}},
+      {"TopK", {1}},        {"Split", {1}},          {"Trilu", {1}},       {"CumSum", {1}}, {"CumProd", {1}}, {"Compress", {1}}, {"Col2Im", {1, 2}}, {"Unique", {0}}, {"NonZero", {0}}, {"DFT", {1, 2}}, {"STFT", {1, 3}},
       {"ConstantOfShape", {0}}, {"If", {0}}, {"Loop", {0, 1}}, {"Range", {0, 1, 2}}, {"Dropout", {1, 2}}, {"ReduceSum", {1}},
       {"ReduceMean", {1}},  {"ReduceMax", {1}},      {"ReduceMin", {1}},   {"ReduceProd", {1}},
       {"ReduceL1", {1}},    {"ReduceL2", {1}},       {"ReduceLogSum", {1}}, {"ReduceLogSumExp", {1}},

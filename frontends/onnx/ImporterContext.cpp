@@ -473,6 +473,7 @@ const ConverterMap &converters() {
     addTensorConverters(m);
     addResizeConverters(m);
     addGridSampleConverter(m);
+    addSpectralConverters(m);
     addReductionConverters(m);
     addEinsumConverter(m);
     addRecurrentConverters(m);

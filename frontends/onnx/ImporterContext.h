@@ -359,6 +359,7 @@ void addNNConverters(ConverterMap &map);
 void addTensorConverters(ConverterMap &map);
 void addResizeConverters(ConverterMap &map);
 void addGridSampleConverter(ConverterMap &map);
+void addSpectralConverters(ConverterMap &map);
 void addReductionConverters(ConverterMap &map);
 void addEinsumConverter(ConverterMap &map);
 void addRecurrentConverters(ConverterMap &map);

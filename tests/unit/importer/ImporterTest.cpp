@@ -1378,3 +1378,23 @@ TEST_CASE("GridSample imports for 2-D and 3-D inputs; a grid of the wrong shape 
   CHECK_THAT(importError(model({1, 2, 4, 5}, {1, 3, 6, 3}, "linear")),
              Catch::Contains("op 'GridSample' (node 'sample'") && Catch::Contains("last dimension of the grid tensor"));
 }
+
+TEST_CASE("DFT imports as cosine and sine matrix products; STFT frames with a Gather", "[importer][opset]") {
+  ModelBuilder mb(20);
+  mb.input("x", {2, 8, 1});
+  mb.intConst("axis", {}, {1});
+  auto &n = mb.node("DFT", {"x", "", "axis"}, {"y"}, "dft");
+  ModelBuilder::attr(n, "onesided", (int64_t)1);
+  mb.output("y", 3);
+  auto r = importModel(mb.model);
+  REQUIRE_IMPORTED(r);
+  CHECK(typeStr(r->func().getFunctionType().getResult(0)) == "tensor<2x5x2xf32>");
+  CHECK(r->opCounts()["graph.matmul"] == 2); // a real input: re @ cos and re @ sin
+
+  ModelBuilder bad(20);
+  bad.input("x", {2, 8, 3});
+  bad.intConst("axis", {}, {1});
+  bad.node("DFT", {"x", "", "axis"}, {"y"}, "dft");
+  bad.output("y", 3);
+  CHECK_THAT(importError(bad.model), Catch::Contains("op 'DFT' (node 'dft'"));
+}

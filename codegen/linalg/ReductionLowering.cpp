@@ -1,10 +1,12 @@
-// reduce, arg_reduce and cumsum -> linalg.generic reductions.
+// reduce, arg_reduce, topk, cumsum and cumprod -> linalg.generic reductions.
 #include "codegen/linalg/GraphToLinalg.h"
 #include "codegen/linalg/LoweringUtils.h"
 #include "dialects/Graph/GraphDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 using namespace mlir;
@@ -101,6 +103,108 @@ struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
   }
 };
 
+/// graph.topk: k rounds of one reduction over the axis each, round j taking the best
+/// element that comes after round j-1's in the order (value, then lower index first);
+/// each round's winners are inserted at position j of the results. No scratch memory, and
+/// ties and repeated values come out exactly as ONNX orders them.
+struct TopKLowering : OpConversionPattern<TopKOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(TopKOp op, OpAdaptor adaptor, ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto valuesType = cast<RankedTensorType>(op.getValues().getType());
+    bool isUnsigned = isUnsignedInteger(valuesType);
+    Type elem = signlessElement(valuesType.getElementType());
+    Value x = adaptor.getInput();
+    auto xType = cast<RankedTensorType>(x.getType());
+    if (isUnsigned)
+      x = rewriter.create<tensor::BitcastOp>(loc, RankedTensorType::get(xType.getShape(), elem), x);
+    int64_t rank = xType.getRank(), axis = op.getAxis(), k = op.getK();
+    bool largest = op.getLargest(), isF = isa<FloatType>(elem);
+    Type i64 = rewriter.getI64Type();
+    SmallVector<int64_t> outer;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis)
+        outer.push_back(xType.getDimSize(d));
+    auto outerV = RankedTensorType::get(outer, elem), outerI = RankedTensorType::get(outer, i64);
+    // The extremes of the element type: "before everything" and "after everything".
+    auto extreme = [&](OpBuilder &b, bool high) -> Value {
+      if (isF)
+        return b.create<arith::ConstantOp>(loc, b.getFloatAttr(elem, high ? INFINITY : -INFINITY));
+      unsigned w = elem.getIntOrFloatBitWidth();
+      APInt v = isUnsigned ? (high ? APInt::getMaxValue(w) : APInt::getMinValue(w))
+                           : (high ? APInt::getSignedMaxValue(w) : APInt::getSignedMinValue(w));
+      return b.create<arith::ConstantOp>(loc, b.getIntegerAttr(elem, v));
+    };
+    auto i64Const = [&](OpBuilder &b, int64_t v) { return b.create<arith::ConstantOp>(loc, b.getI64IntegerAttr(v)); };
+    auto less = [&](OpBuilder &b, Value a, Value c) -> Value {
+      if (isF)
+        return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OLT, a, c);
+      return b.create<arith::CmpIOp>(loc, isUnsigned ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt, a, c);
+    };
+    auto equal = [&](OpBuilder &b, Value a, Value c) -> Value {
+      if (isF)
+        return b.create<arith::CmpFOp>(loc, arith::CmpFPredicate::OEQ, a, c);
+      return b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::eq, a, c);
+    };
+    // a comes before c in the order: better value, or the same value at a lower index.
+    auto before = [&](OpBuilder &b, Value av, Value ai, Value cv, Value ci) -> Value {
+      Value better = largest ? less(b, cv, av) : less(b, av, cv);
+      Value tie = b.create<arith::AndIOp>(loc, equal(b, av, cv),
+                                          b.create<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, ai, ci));
+      return b.create<arith::OrIOp>(loc, better, tie);
+    };
+
+    SmallVector<AffineExpr> outerExprs;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis)
+        outerExprs.push_back(getAffineDimExpr(d, ctx));
+    AffineMap outerMap = AffineMap::get(rank, 0, outerExprs, ctx);
+    SmallVector<AffineMap> maps{rewriter.getMultiDimIdentityMap(rank), outerMap, outerMap, outerMap, outerMap};
+    auto iters = parallelIterators(rank);
+    iters[axis] = utils::IteratorType::reduction;
+
+    Value values = emptyTensor(rewriter, loc, RankedTensorType::get(valuesType.getShape(), elem));
+    Value indices = emptyTensor(rewriter, loc, RankedTensorType::get(valuesType.getShape(), i64));
+    auto loop = rewriter.create<scf::ForOp>(
+        loc, rewriter.create<arith::ConstantIndexOp>(loc, 0), rewriter.create<arith::ConstantIndexOp>(loc, k),
+        rewriter.create<arith::ConstantIndexOp>(loc, 1), ValueRange{values, indices},
+        [&](OpBuilder &b, Location l, Value j, ValueRange acc) {
+          // The previous round's winners, read back from the results (round 0 reads
+          // position 0, unwritten, and ignores it: every element is eligible then).
+          Value zero = b.create<arith::ConstantIndexOp>(l, 0), one = b.create<arith::ConstantIndexOp>(l, 1);
+          Value first = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::eq, j, zero);
+          Value prevPos = b.create<arith::MaxSIOp>(l, b.create<arith::SubIOp>(l, j, one), zero);
+          SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)), sizes, strides(rank, b.getIndexAttr(1));
+          for (int64_t d = 0; d < rank; ++d)
+            sizes.push_back(b.getIndexAttr(d == axis ? 1 : valuesType.getDimSize(d)));
+          offsets[axis] = prevPos;
+          Value prevV = b.create<tensor::ExtractSliceOp>(l, outerV, acc[0], offsets, sizes, strides);
+          Value prevI = b.create<tensor::ExtractSliceOp>(l, outerI, acc[1], offsets, sizes, strides);
+          Value bestV = filledTensor(b, l, outerV, extreme(b, !largest));
+          Value bestI = filledTensor(b, l, outerI, i64Const(b, INT64_MAX));
+          auto round = b.create<linalg::GenericOp>(
+              l, TypeRange{outerV, outerI}, ValueRange{x, prevV, prevI}, ValueRange{bestV, bestI}, maps, iters,
+              [&](OpBuilder &nb, Location nl, ValueRange a) {
+                Value i = nb.create<arith::IndexCastOp>(nl, i64, nb.create<linalg::IndexOp>(nl, axis));
+                Value eligible = nb.create<arith::OrIOp>(nl, first, before(nb, a[1], a[2], a[0], i));
+                Value take = nb.create<arith::AndIOp>(nl, eligible, before(nb, a[0], i, a[3], a[4]));
+                nb.create<linalg::YieldOp>(nl, ValueRange{nb.create<arith::SelectOp>(nl, take, a[0], a[3]),
+                                                          nb.create<arith::SelectOp>(nl, take, i, a[4])});
+              });
+          offsets[axis] = j;
+          Value v = b.create<tensor::InsertSliceOp>(l, round.getResult(0), acc[0], offsets, sizes, strides);
+          Value idx = b.create<tensor::InsertSliceOp>(l, round.getResult(1), acc[1], offsets, sizes, strides);
+          b.create<scf::YieldOp>(l, ValueRange{v, idx});
+        });
+    Value v = loop.getResult(0);
+    if (isUnsigned)
+      v = rewriter.create<tensor::BitcastOp>(loc, valuesType, v);
+    rewriter.replaceOp(op, ValueRange{v, loop.getResult(1)});
+    return success();
+  }
+};
+
 /// graph.cumsum and graph.cumprod: one generic whose extra reduction dimension runs over
 /// the axis, taking the elements before (or after) each position.
 template <typename OpTy, bool Product> struct CumulativeLowering : OpConversionPattern<OpTy> {
@@ -186,6 +290,6 @@ Value dlc::buildArgReduce(OpBuilder &b, Location loc, Value x, int64_t axis, boo
 }
 
 void dlc::populateReductionLoweringPatterns(RewritePatternSet &patterns) {
-  patterns.add<ReduceLowering, ArgReduceLowering, CumulativeLowering<CumSumOp, false>,
+  patterns.add<ReduceLowering, ArgReduceLowering, TopKLowering, CumulativeLowering<CumSumOp, false>,
                CumulativeLowering<CumProdOp, true>>(patterns.getContext());
 }

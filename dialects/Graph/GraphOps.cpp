@@ -423,6 +423,25 @@ LogicalResult ReduceOp::verify() {
   return expectShape(*this, out);
 }
 
+LogicalResult TopKOp::verify() {
+  auto x = tensorOf(getInput());
+  if (failed(verifyAxis(*this, getAxis(), x.getRank())))
+    return failure();
+  int64_t extent = x.getDimSize(getAxis());
+  if (getK() < 0 || getK() > extent)
+    return emitOpError() << "k = " << getK() << " is not within the axis' " << extent << " elements";
+  SmallVector<int64_t> out(x.getShape());
+  out[getAxis()] = getK();
+  auto values = tensorOf(getValues()), indices = tensorOf(getIndices());
+  if (values.getShape() != ArrayRef<int64_t>(out) || indices.getShape() != ArrayRef<int64_t>(out))
+    return emitOpError() << "values " << shapeString(values.getShape()) << " and indices "
+                         << shapeString(indices.getShape()) << " must have shape " << shapeString(out);
+  if (values.getElementType() != x.getElementType())
+    return emitOpError() << "values of " << values.getElementType() << " differ from the input's "
+                         << x.getElementType();
+  return expectElementType(*this, getIndices(), "indices", IntegerType::get(getContext(), 64));
+}
+
 LogicalResult ArgReduceOp::verify() {
   if (getKind() != "max" && getKind() != "min")
     return emitOpError() << "kind must be 'max' or 'min', got '" << getKind() << "'";

@@ -348,6 +348,24 @@ def Graph_ArgReduceOp : Graph_Op<"arg_reduce"> {
   let hasVerifier = 1;
 }
 
+def Graph_TopKOp : Graph_Op<"topk"> {
+  let summary = "the k largest (or smallest) elements along an axis, sorted, with their i64 indices";
+  let description = [{
+    `values` holds, along `axis`, the k largest elements (the k smallest with
+    `largest = false`) in order, best first; `indices` their positions. Of equal elements
+    the one with the lower index comes first (ONNX TopK).
+
+    ```mlir
+    %v, %i = graph.topk %x {k = 3 : i64, axis = 1 : i64, largest = true}
+        : (tensor<4x10xf32>) -> (tensor<4x3xf32>, tensor<4x3xi64>)
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, I64Attr:$k, I64Attr:$axis, BoolAttr:$largest);
+  let results = (outs AnyRankedTensor:$values, AnyRankedTensor:$indices);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Graph_CumSumOp : Graph_Op<"cumsum", [SameOperandsAndResultType, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "cumulative sum along an axis (exclusive and reverse variants)";
   let description = [{

@@ -55,13 +55,12 @@ struct Window {
   std::vector<int64_t> kernel, strides, dilations, pads;
 };
 
-Expected<Window> windowAttrs(Importer &im, llvm::ArrayRef<int64_t> inSpatial, std::vector<int64_t> kernel,
-                             bool hasDilations = true) {
+Expected<Window> windowAttrs(Importer &im, llvm::ArrayRef<int64_t> inSpatial, std::vector<int64_t> kernel) {
   int64_t n = inSpatial.size();
   Window w;
   w.kernel = std::move(kernel);
   w.strides = im.attrInts("strides", std::vector<int64_t>(n, 1));
-  w.dilations = hasDilations ? im.attrInts("dilations", std::vector<int64_t>(n, 1)) : std::vector<int64_t>(n, 1);
+  w.dilations = im.attrInts("dilations", std::vector<int64_t>(n, 1));
   w.pads = im.attrInts("pads", std::vector<int64_t>(2 * n, 0));
   if ((int64_t)w.strides.size() != n || (int64_t)w.dilations.size() != n || (int64_t)w.pads.size() != 2 * n ||
       (int64_t)w.kernel.size() != n)
@@ -181,11 +180,7 @@ template <bool isMax> Error pool(Importer &im) {
     return im.error("input " + shapeStr(xs) + " must have rank >= 3 (N x C x spatial...)");
   if (!im.hasAttr("kernel_shape"))
     return im.error("kernel_shape is required");
-  if (!isMax) // AveragePool-19 dilations: the average-pool kernels do not dilate
-    for (int64_t d : im.attrInts("dilations"))
-      if (d != 1)
-        return im.unsupportedAttr("dilations", "with a dilation other than 1 (dilated average pooling)");
-  DLC_TRY(w, windowAttrs(im, xs.drop_front(2), im.attrInts("kernel_shape"), isMax));
+  DLC_TRY(w, windowAttrs(im, xs.drop_front(2), im.attrInts("kernel_shape")));
   if constexpr (isMax)
     im.setOutput(0, graph::MaxPoolOp::create(im.b, im.loc(), type, x, w.kernel, w.strides, w.pads, w.dilations));
   else
@@ -207,10 +202,7 @@ Error lpPool(Importer &im) {
     return im.error("kernel_shape is required");
   if (!isa<FloatType>(xt.getElementType()))
     return im.error("LpPool needs a floating-point input");
-  for (int64_t d : im.attrInts("dilations"))
-    if (d != 1)
-      return im.unsupportedAttr("dilations", "with a dilation other than 1 (dilated Lp pooling)");
-  DLC_TRY(w, windowAttrs(im, xs.drop_front(2), im.attrInts("kernel_shape"), false));
+  DLC_TRY(w, windowAttrs(im, xs.drop_front(2), im.attrInts("kernel_shape")));
   Type elem = xt.getElementType();
   double p = (double)im.attrInt("p", 2), window = 1;
   for (int64_t k : w.kernel)

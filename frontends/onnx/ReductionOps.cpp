@@ -1,6 +1,6 @@
 // Converters of the reductions: ReduceSum/Mean/Max/Min/Prod/L1/L2/LogSum/LogSumExp/
 // SumSquare (axes as attribute or, from ReduceSum-13 / opset 18, as input) and
-// ArgMax/ArgMin.
+// ArgMax/ArgMin, TopK.
 #include "frontends/onnx/ImporterContext.h"
 
 using namespace mlir;
@@ -63,6 +63,23 @@ Error lpNormalization(Importer &im) {
   return Error::success();
 }
 
+/// TopK: graph.topk along the axis; K must be known at import (it fixes the shapes).
+Error topK(Importer &im) {
+  DLC_TRY(x, im.input(0));
+  DLC_TRY(valuesType, im.outputType(0));
+  DLC_TRY(indicesType, im.outputType(1));
+  DLC_TRY(kc, im.constInput(1, "K"));
+  if (kc.size() != 1)
+    return im.error("K must hold one value, got " + llvm::Twine(kc.size()));
+  DLC_TRY(axis, im.normAxis(im.attrInt("axis", -1), Importer::typeOf(x).getRank(), "axis"));
+  auto op = graph::TopKOp::create(im.b, im.loc(), TypeRange{valuesType, indicesType}, x,
+                                  im.b.getI64IntegerAttr(kc.getInt(0)), im.b.getI64IntegerAttr(axis),
+                                  im.b.getBoolAttr(im.attrInt("largest", 1) != 0));
+  im.setOutput(0, op.getValues());
+  im.setOutput(1, op.getIndices());
+  return Error::success();
+}
+
 constexpr char kSum[] = "sum", kMean[] = "mean", kMax[] = "max", kMin[] = "min", kProd[] = "prod", kL1[] = "l1",
                kL2[] = "l2", kLogSum[] = "log_sum", kLogSumExp[] = "log_sum_exp", kSumSquare[] = "sum_square";
 
@@ -82,6 +99,7 @@ void addReductionConverters(ConverterMap &m) {
   m["LpNormalization"] = lpNormalization;
   m["ArgMax"] = argReduce<true>;
   m["ArgMin"] = argReduce<false>;
+  m["TopK"] = topK;
 }
 
 } // namespace dlc::onnx_frontend::detail

@@ -236,15 +236,21 @@ Error compress(Importer &im) {
   return Error::success();
 }
 
+/// ScatterElements' and ScatterND's `reduction`, which graph.scatter_elements takes as is.
+Expected<std::string> scatterReduction(Importer &im) {
+  std::string reduction = im.attrString("reduction", "none");
+  if (reduction != "none" && reduction != "add" && reduction != "mul" && reduction != "max" && reduction != "min")
+    return im.unsupportedAttr("reduction", "'" + reduction + "'");
+  return reduction;
+}
+
 Error scatterElements(Importer &im) {
   DLC_TRY(x, im.input(0));
   DLC_TRY(idx, im.input(1));
   DLC_TRY(updates, im.input(2));
   DLC_TRY(type, im.outputType(0));
   DLC_TRY(axis, im.normAxis(im.attrInt("axis", 0), Importer::typeOf(x).getRank(), "axis"));
-  std::string reduction = im.attrString("reduction", "none");
-  if (reduction != "none" && reduction != "add" && reduction != "mul" && reduction != "max" && reduction != "min")
-    return im.unsupportedAttr("reduction", "'" + reduction + "'");
+  DLC_TRY(reduction, scatterReduction(im));
   idx = graph::castTo(im.b, im.loc(), idx, im.b.getI64Type());
   im.setOutput(0, graph::ScatterElementsOp::create(im.b, im.loc(), type, x, idx, updates, im.b.getI64IntegerAttr(axis),
                                                    im.b.getStringAttr(reduction)));
@@ -275,9 +281,7 @@ Error scatterND(Importer &im) {
   DLC_TRY(idx, im.input(1));
   DLC_TRY(updates, im.input(2));
   DLC_TRY(type, im.outputType(0));
-  std::string reduction = im.attrString("reduction", "none");
-  if (reduction != "none" && reduction != "add" && reduction != "mul" && reduction != "max" && reduction != "min")
-    return im.unsupportedAttr("reduction", "'" + reduction + "'");
+  DLC_TRY(reduction, scatterReduction(im));
   auto xs = Importer::typeOf(x).getShape(), is = Importer::typeOf(idx).getShape();
   int64_t k = is.empty() ? 0 : is.back();
   if (is.empty() || k < 1 || k > (int64_t)xs.size())

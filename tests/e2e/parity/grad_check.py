@@ -192,6 +192,9 @@ check("avg_pool_1d", [N("Mul", ["x", "w"], ["h"]), N("AveragePool", ["h"], ["y"]
 check("max_pool_overlap_dilated", [N("Mul", ["x", "w"], ["h"]), N("MaxPool", ["h"], ["y"], kernel_shape=[3, 3], strides=[1, 2],
                                                                   dilations=[2, 1], pads=[2, 1, 2, 1])],
       (2, 2, 7, 6), (2, 2, 7, 6), (2, 2, 7, 3))
+check("avg_pool_overlap_dilated", [N("Mul", ["x", "w"], ["h"]), N("AveragePool", ["h"], ["y"], kernel_shape=[3, 3],
+                                                                  strides=[1, 2], dilations=[2, 1], pads=[2, 1, 2, 1])],
+      (2, 2, 7, 6), (2, 2, 7, 6), (2, 2, 7, 3), opset=19)  # AveragePool-19 dilates
 check("global_avg_pool", [N("Mul", ["x", "w"], ["h"]), N("GlobalAveragePool", ["h"], ["y"])], (2, 3, 4, 5), (2, 3, 4, 5), (2, 3, 1, 1))
 check("global_max_pool", [N("Mul", ["x", "w"], ["h"]), N("GlobalMaxPool", ["h"], ["y"])], (2, 3, 4, 5), (2, 3, 4, 5), (2, 3, 1, 1))
 

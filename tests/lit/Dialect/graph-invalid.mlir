@@ -160,3 +160,19 @@ func.func @cumprod_axis(%x: tensor<3xf32>) -> tensor<3xf32> {
   %0 = graph.cumprod %x {axis = 1 : i64, exclusive = false, reverse = false} : (tensor<3xf32>) -> tensor<3xf32>
   return %0 : tensor<3xf32>
 }
+
+// -----
+
+func.func @topk_k(%x: tensor<4x10xf32>) -> (tensor<4x12xf32>, tensor<4x12xi64>) {
+  // expected-error @+1 {{k = 12 is not within the axis' 10 elements}}
+  %v, %i = graph.topk %x {k = 12 : i64, axis = 1 : i64, largest = true} : (tensor<4x10xf32>) -> (tensor<4x12xf32>, tensor<4x12xi64>)
+  return %v, %i : tensor<4x12xf32>, tensor<4x12xi64>
+}
+
+// -----
+
+func.func @topk_indices(%x: tensor<4x10xf32>) -> (tensor<4x3xf32>, tensor<4x3xi32>) {
+  // expected-error @+1 {{indices}}
+  %v, %i = graph.topk %x {k = 3 : i64, axis = 1 : i64, largest = true} : (tensor<4x10xf32>) -> (tensor<4x3xf32>, tensor<4x3xi32>)
+  return %v, %i : tensor<4x3xf32>, tensor<4x3xi32>
+}

@@ -65,5 +65,7 @@ func.func @bits_and_scatter(%x: tensor<3x3xf32>, %i: tensor<3x2xi64>, %u: tensor
   %2 = graph.cumprod %x {axis = 0 : i64, exclusive = true, reverse = false} : (tensor<3x3xf32>) -> tensor<3x3xf32>
   // CHECK: graph.bitcast %{{.*}} : (tensor<8xf4E2M1FN>) -> tensor<8xui4>
   %3 = graph.bitcast %c : (tensor<8xf4E2M1FN>) -> tensor<8xui4>
+  // CHECK: graph.topk %{{.*}} {axis = 0 : i64, k = 2 : i64, largest = false}
+  %v, %i2 = graph.topk %x {k = 2 : i64, axis = 0 : i64, largest = false} : (tensor<3x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xi64>)
   return %0, %1, %2, %3 : tensor<3x3xi32>, tensor<3x3xf32>, tensor<3x3xf32>, tensor<8xui4>
 }

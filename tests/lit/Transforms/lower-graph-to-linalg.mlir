@@ -230,3 +230,18 @@ func.func @bitcast(%x: tensor<4xf32>) -> tensor<4xi32> {
   %0 = graph.bitcast %x : (tensor<4xf32>) -> tensor<4xi32>
   return %0 : tensor<4xi32>
 }
+
+// -----
+
+// TopK: k rounds of a reduction over the axis, each inserted at its position.
+// CHECK-LABEL: func @topk
+// CHECK: scf.for
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "reduction"]
+// CHECK: arith.cmpf olt
+// CHECK: tensor.insert_slice
+// CHECK: tensor.insert_slice
+func.func @topk(%x: tensor<4x10xf32>) -> (tensor<4x3xf32>, tensor<4x3xi64>) {
+  %v, %i = graph.topk %x {k = 3 : i64, axis = 1 : i64, largest = true} : (tensor<4x10xf32>) -> (tensor<4x3xf32>, tensor<4x3xi64>)
+  return %v, %i : tensor<4x3xf32>, tensor<4x3xi64>
+}

@@ -1,3 +1,4 @@
+// The graph-level passes (compiler/Passes.td): they know no target.
 #ifndef DLC_COMPILER_PASSES_H
 #define DLC_COMPILER_PASSES_H
 
@@ -26,13 +27,6 @@ namespace dlc {
 
 /// The attribute that marks an entry point (infer, train_step, eval_step).
 constexpr const char *kEntryAttr = "dlc.entry";
-constexpr const char *kArenaBytesAttr = "dlc.arena_bytes";
-/// Marks an scf.for whose iterations may run on different threads.
-constexpr const char *kParallelAttr = "dlc.parallel";
-/// On an outlined parallel body: its number of iterations.
-constexpr const char *kParallelTripsAttr = "dlc.parallel_trips";
-/// Defined by every artifact: runs fn over [0, n) on the runtime's thread pool.
-constexpr const char *kRunParallelSymbol = "dlc_run_parallel";
 
 } // namespace dlc
 

@@ -1,5 +1,5 @@
 #include "codegen/cpu/Artifact.h"
-#include "compiler/Passes.h"
+#include "codegen/cpu/Passes.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"

@@ -1,4 +1,7 @@
 // dlc-opt: mlir-opt with every dlc dialect, pass and pipeline registered.
+#include "codegen/cpu/Pipeline.h"
+#include "codegen/cuda/Pipeline.h"
+#include "codegen/linalg/Pipelines.h"
 #include "compiler/Passes.h"
 #include "compiler/Pipelines.h"
 
@@ -10,8 +13,10 @@
 
 int main(int argc, char **argv) {
   mlir::registerAllPasses();
-  dlc::registerDLCPasses();
-  dlc::registerPipelines();
+  dlc::registerCompilerPipelines();
+  dlc::registerLinalgPipelines();
+  dlc::registerCpuPipelines();
+  dlc::registerCudaPipelines();
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);

@@ -2,6 +2,10 @@
 
 #include "codegen/cpu/Artifact.h"
 #include "codegen/cuda/CudaArtifact.h"
+#include "codegen/cpu/Pipeline.h"
+#include "codegen/cuda/Pipeline.h"
+#include "codegen/linalg/Passes.h"
+#include "codegen/linalg/Pipelines.h"
 #include "compiler/Passes.h"
 #include "compiler/Pipelines.h"
 

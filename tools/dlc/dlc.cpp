@@ -1,5 +1,5 @@
 // dlc: the compiler driver. `dlc compile MODEL.onnx -o MODEL.so` imports the ONNX
-// model, runs the pipelines of compiler/Pipelines.h and links the artifact; --emit
+// model, runs the pipelines of compiler/ and codegen/ (Pipelines.h, Pipeline.h) and links the artifact; --emit
 // stops at any stage and prints it.
 #include "tools/dlc/Driver.h"
 

@@ -1,6 +1,6 @@
 // dlc-signless-integers: uiN -> iN everywhere once the lowering has picked the unsigned
 // arith ops (see codegen/linalg/LoweringUtils.h).
-#include "compiler/Passes.h"
+#include "codegen/linalg/Passes.h"
 #include "codegen/linalg/LoweringUtils.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -8,7 +8,7 @@
 
 namespace dlc {
 #define GEN_PASS_DEF_SIGNLESSINTEGERS
-#include "compiler/Passes.h.inc"
+#include "codegen/linalg/Passes.h.inc"
 } // namespace dlc
 
 using namespace mlir;

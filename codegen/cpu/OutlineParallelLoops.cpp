@@ -1,12 +1,12 @@
 // dlc-outline-parallel-loops: scf.for {dlc.parallel} -> private body function + call.
-#include "compiler/Passes.h"
+#include "codegen/cpu/Passes.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_OUTLINEPARALLELLOOPS
-#include "compiler/Passes.h.inc"
+#include "codegen/cpu/Passes.h.inc"
 } // namespace dlc
 
 using namespace mlir;

@@ -1,12 +1,12 @@
 // dlc-lower-graph-to-linalg: applies the <Op>Lowering patterns of codegen/linalg.
 #include "codegen/linalg/GraphToLinalg.h"
-#include "compiler/Passes.h"
+#include "codegen/linalg/Passes.h"
 
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_LOWERGRAPHTOLINALG
-#include "compiler/Passes.h.inc"
+#include "codegen/linalg/Passes.h.inc"
 } // namespace dlc
 
 using namespace mlir;

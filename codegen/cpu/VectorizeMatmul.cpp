@@ -1,11 +1,11 @@
 // dlc-vectorize-matmul: f32 linalg.matmul on memrefs -> register-blocked vector loops.
-#include "compiler/Passes.h"
+#include "codegen/cpu/Passes.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_VECTORIZEMATMUL
-#include "compiler/Passes.h.inc"
+#include "codegen/cpu/Passes.h.inc"
 } // namespace dlc
 
 using namespace mlir;

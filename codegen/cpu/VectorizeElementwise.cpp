@@ -7,14 +7,14 @@
 // pool and its gradient, bias-gradient sums. LLVM alone leaves many of these scalar
 // (short rows are fully unrolled before its loop vectorizer runs, and it cannot prove
 // the arena's buffers apart).
-#include "compiler/Passes.h"
+#include "codegen/cpu/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/IR/IRMapping.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_VECTORIZEELEMENTWISE
-#include "compiler/Passes.h.inc"
+#include "codegen/cpu/Passes.h.inc"
 } // namespace dlc
 
 using namespace mlir;

@@ -1,11 +1,11 @@
 // dlc-lower-parallel-calls: calls of outlined parallel bodies -> dlc_run_parallel.
-#include "compiler/Passes.h"
+#include "codegen/cpu/Passes.h"
 
 #include "mlir/IR/SymbolTable.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_LOWERPARALLELCALLS
-#include "compiler/Passes.h.inc"
+#include "codegen/cpu/Passes.h.inc"
 } // namespace dlc
 
 using namespace mlir;

@@ -1,12 +1,12 @@
 // dlc-fuse-elementwise: upstream elementwise fusion that leaves contractions alone.
-#include "compiler/Passes.h"
+#include "codegen/linalg/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_FUSEELEMENTWISE
-#include "compiler/Passes.h.inc"
+#include "codegen/linalg/Passes.h.inc"
 } // namespace dlc
 
 using namespace mlir;

@@ -1,9 +1,9 @@
 // dlc-drop-argument-results: results of an entry point that are its own arguments.
-#include "compiler/Passes.h"
+#include "codegen/linalg/Passes.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_DROPARGUMENTRESULTS
-#include "compiler/Passes.h.inc"
+#include "codegen/linalg/Passes.h.inc"
 } // namespace dlc
 
 using namespace mlir;

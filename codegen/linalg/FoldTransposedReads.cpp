@@ -3,11 +3,11 @@
 // the transposed tensor is never materialized just to be gathered from. The weight
 // gradient's im2col of the transposed input then becomes the forward im2col of the
 // same input, and CSE keeps one.
-#include "compiler/Passes.h"
+#include "codegen/linalg/Passes.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_FOLDTRANSPOSEDREADS
-#include "compiler/Passes.h.inc"
+#include "codegen/linalg/Passes.h.inc"
 } // namespace dlc
 
 using namespace mlir;

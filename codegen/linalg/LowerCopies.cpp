@@ -1,9 +1,9 @@
 // dlc-lower-copies: memref.copy -> linalg.copy.
-#include "compiler/Passes.h"
+#include "codegen/linalg/Passes.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_LOWERCOPIES
-#include "compiler/Passes.h.inc"
+#include "codegen/linalg/Passes.h.inc"
 } // namespace dlc
 
 using namespace mlir;

@@ -1,12 +1,12 @@
 // dlc-retype-empty-arguments: zero-size memref arguments of entry points, which the
 // bare-pointer calling convention refuses.
-#include "compiler/Passes.h"
+#include "codegen/linalg/Passes.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_RETYPEEMPTYARGUMENTS
-#include "compiler/Passes.h.inc"
+#include "codegen/linalg/Passes.h.inc"
 } // namespace dlc
 
 using namespace mlir;

@@ -2,7 +2,7 @@
 // types (f8E4M3FN, f8E5M2, their FNUZ variants, f4E2M1FN, ...) as integer and f32 ops.
 // LLVM has no such types: memory holds them as i8, and the conversions are computed from
 // the type's APFloat semantics, so one pattern serves every format.
-#include "compiler/Passes.h"
+#include "codegen/linalg/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -12,7 +12,7 @@
 
 namespace dlc {
 #define GEN_PASS_DEF_EXPANDSMALLFLOATS
-#include "compiler/Passes.h.inc"
+#include "codegen/linalg/Passes.h.inc"
 } // namespace dlc
 
 using namespace mlir;

@@ -1,12 +1,12 @@
 // dlc-plan-memory: static allocations of an entry point -> views into one arena,
 // with bytes shared between buffers whose live ranges do not overlap.
-#include "compiler/Passes.h"
+#include "codegen/linalg/Passes.h"
 
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace dlc {
 #define GEN_PASS_DEF_PLANMEMORY
-#include "compiler/Passes.h.inc"
+#include "codegen/linalg/Passes.h.inc"
 } // namespace dlc
 
 using namespace mlir;

@@ -1,5 +1,5 @@
 // The graph-level pipeline of dlc (the first stage of `dlc compile --emit`), registered
-// with dlc-opt under the same name. The targets' pipelines are under codegen/.
+// with dlc-opt under the same name. Each target keeps its own pipelines with its code generator.
 #ifndef DLC_COMPILER_PIPELINES_H
 #define DLC_COMPILER_PIPELINES_H
 

@@ -1028,7 +1028,7 @@ static Error normalizeConstantNodes(onnx::GraphProto &graph) {
   return Error::success();
 }
 
-static NodeProto constantNode(const std::string &nodeName, const std::string &output, const ConstTensor &value) {
+NodeProto constantNode(const std::string &nodeName, const std::string &output, const ConstTensor &value) {
   NodeProto n;
   n.set_op_type("Constant");
   n.set_name(nodeName);

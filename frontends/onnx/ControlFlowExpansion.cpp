@@ -82,15 +82,6 @@ void addIntAttr(onnx::NodeProto &n, const std::string &name, int64_t v) {
   a->set_i(v);
 }
 
-onnx::NodeProto constantNode(const ConstTensor &value, const std::string &output) {
-  onnx::NodeProto n = makeNode("Constant", {}, output, output);
-  auto *a = n.add_attribute();
-  a->set_name("value");
-  a->set_type(onnx::AttributeProto::TENSOR);
-  *a->mutable_t() = encodeTensor(value, output);
-  return n;
-}
-
 /// Appends the nodes of one instance of `body` to `out`, its inputs bound to `inputs` (outer
 /// names) and its internal names prefixed; returns the outer names of its outputs.
 std::vector<std::string> inlineBody(const onnx::GraphProto &body, const std::vector<std::string> &inputs,
@@ -194,7 +185,7 @@ private:
     if (!scalar)
       shape.push_back((int64_t)values.size());
     std::string name = fresh("c");
-    *out.Add() = constantNode(ConstTensor::ofInts(onnx::TensorProto::INT64, shape, std::move(values)), name);
+    *out.Add() = constantNode(name, name, ConstTensor::ofInts(onnx::TensorProto::INT64, shape, std::move(values)));
     return name;
   }
 
@@ -391,7 +382,7 @@ private:
     std::string condTrue;
     if (count > 0) {
       condTrue = fresh("cond");
-      *out.Add() = constantNode(ConstTensor::ofInts(onnx::TensorProto::BOOL, {}, {1}), condTrue);
+      *out.Add() = constantNode(condTrue, condTrue, ConstTensor::ofInts(onnx::TensorProto::BOOL, {}, {1}));
     }
     for (int64_t t = 0; t < count; ++t) {
       std::vector<std::string> inputs{constInts({t}, true, out), condTrue};

@@ -202,9 +202,9 @@ Error where(Importer &im) {
   return Error::success();
 }
 
-/// Cast-19's `saturate` (default 1): a float cast to an 8-bit float clamps to the target's
-/// largest finite value first, so out-of-range values and infinities do not become
-/// inf or NaN. NaN stays NaN.
+} // namespace
+
+/// Out-of-range values and infinities clamp instead of becoming the target's inf or NaN.
 Value saturateFor(Importer &im, Value x, Type to) {
   auto target = dyn_cast<FloatType>(to);
   if (!target || target.getWidth() > 8 || !isa<FloatType>(Importer::typeOf(x).getElementType()) ||
@@ -214,6 +214,8 @@ Value saturateFor(Importer &im, Value x, Type to) {
   return graph::ClipOp::create(im.b, im.loc(), Importer::typeOf(x), x, im.b.getF64FloatAttr(-largest),
                                im.b.getF64FloatAttr(largest));
 }
+
+namespace {
 
 /// A float cast to a 4- or 2-bit integer gives 0 where the value truncated toward zero
 /// is out of the target's range, as ONNX's reference does (not a wrap or a saturation).

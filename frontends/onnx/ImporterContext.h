@@ -191,6 +191,9 @@ llvm::Expected<std::vector<ConstTensor>>
 evaluateNode(const onnx::NodeProto &node, llvm::ArrayRef<const ConstTensor *> inputs,
              llvm::ArrayRef<std::optional<std::vector<int64_t>>> inputShapes);
 
+/// A Constant node named `nodeName` that defines `output` as `value`.
+onnx::NodeProto constantNode(const std::string &nodeName, const std::string &output, const ConstTensor &value);
+
 /// Runs shape inference and import-time evaluation in rounds until nothing more folds:
 /// each folded node is replaced by Constant nodes. `inferShapes` runs shape inference on
 /// the model (value_info holds only what this function seeds: the static types of
@@ -354,6 +357,11 @@ private:
 
 using ConverterFn = llvm::Error (*)(Importer &);
 using ConverterMap = std::map<std::string, ConverterFn>;
+/// Cast-19's `saturate` (default 1) for a cast of the float tensor `x` to `to`: for an
+/// 8-bit or narrower float target, `x` clamped to the target's largest finite value (NaN
+/// stays NaN); otherwise `x` (ElementwiseOps.cpp).
+mlir::Value saturateFor(Importer &im, mlir::Value x, mlir::Type to);
+
 void addElementwiseConverters(ConverterMap &map);
 void addNNConverters(ConverterMap &map);
 void addTensorConverters(ConverterMap &map);

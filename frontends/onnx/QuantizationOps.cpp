@@ -6,7 +6,6 @@
 
 #include "dialects/Graph/GraphBuilders.h"
 
-#include "llvm/ADT/APFloat.h"
 
 using namespace mlir;
 
@@ -107,12 +106,8 @@ Value quantizeValue(Importer &im, Value v, Value zeroPoint, RankedTensorType typ
   Type elem = type.getElementType();
   Type compute = Importer::typeOf(v).getElementType();
   auto shaped = [&](Value like) { return im.tensorType(Importer::typeOf(like).getShape(), elem); };
-  if (auto f = dyn_cast<FloatType>(elem)) {
-    if (im.attrInt("saturate", 1)) {
-      double largest = llvm::APFloat::getLargest(f.getFloatSemantics()).convertToDouble();
-      v = graph::ClipOp::create(im.b, im.loc(), Importer::typeOf(v), v, im.b.getF64FloatAttr(-largest),
-                                im.b.getF64FloatAttr(largest));
-    }
+  if (isa<FloatType>(elem)) {
+    v = saturateFor(im, v, elem);
     return graph::CastOp::create(im.b, im.loc(), shaped(v), v);
   }
   v = graph::unary<graph::RoundOp>(im.b, im.loc(), v);

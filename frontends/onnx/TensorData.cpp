@@ -128,8 +128,7 @@ static uint16_t doubleToNarrowBits(int32_t dtype, double d) {
     // out-of-range values saturate, as ONNX's reference casts them.
     if (std::isnan(d))
       d = std::signbit(d) ? -0.0 : 0.0;
-    double largest = llvm::APFloat::getLargest(sem).convertToDouble();
-    d = std::clamp(d, -largest, largest);
+    d = std::clamp(d, -largestFinite(dtype), largestFinite(dtype));
   }
   llvm::APFloat v(d);
   bool lost;

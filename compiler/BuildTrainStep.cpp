@@ -17,25 +17,19 @@ namespace dlc {
 
 using namespace mlir;
 using namespace dlc::graph;
+namespace abi = dlc::abi;
 
 namespace {
 
-constexpr const char *kKind = "dlc.kind", *kName = "dlc.name", *kInit = "dlc.init", *kTrainable = "dlc.trainable";
-constexpr const char *kUpdatesParam = "dlc.updates_param";
 /// The dropout masks' seed: an i64 parameter that dlc-run train sets from --seed and
 /// checkpoints keep, like optimizer.step (the masks' counter).
 constexpr const char *kSeedParam = "rng.seed";
 
-StringRef argAttr(func::FuncOp f, unsigned i, StringRef name) {
-  auto a = f.getArgAttrOfType<StringAttr>(i, name);
-  return a ? a.getValue() : StringRef();
-}
-
 bool isTrainable(func::FuncOp f, unsigned i) {
-  if (argAttr(f, i, kKind) != "param")
+  if (abi::getArgKind(f, i) != abi::ArgKind::param)
     return false;
-  if (auto t = f.getArgAttrOfType<BoolAttr>(i, kTrainable))
-    return t.getValue();
+  if (auto t = abi::getTrainable(f, i))
+    return *t;
   return isa<FloatType>(typeOf(f.getArgument(i)).getElementType());
 }
 
@@ -120,10 +114,10 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     for (unsigned i = 0; i < infer.getNumArguments(); ++i) {
       if (!isTrainable(infer, i))
         continue;
-      StringRef name = argAttr(infer, i, kName);
+      StringRef name = abi::getArgName(infer, i);
       names += (names.empty() ? "" : ", ") + name.str();
       if (std::regex_search(name.begin(), name.end(), re)) {
-        infer.setArgAttr(i, kTrainable, BoolAttr::get(infer.getContext(), false));
+        abi::setTrainable(infer, i, false);
         ++frozen;
       }
     }
@@ -141,25 +135,20 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     SmallVector<std::pair<unsigned, StringRef>> trainable;
     for (unsigned i = 0; i < infer.getNumArguments(); ++i)
       if (isTrainable(infer, i))
-        trainable.push_back({i, argAttr(infer, i, kName)});
-    auto append = [&](Type type, std::string name, Attribute init) {
+        trainable.push_back({i, abi::getArgName(infer, i)});
+    auto append = [&](Type type, std::string name, FloatAttr init) {
       unsigned index = infer.getNumArguments();
-      NamedAttrList attrs;
-      attrs.set(kKind, b.getStringAttr("param"));
-      attrs.set(kName, b.getStringAttr(name));
-      attrs.set(kInit, init);
-      attrs.set(kTrainable, b.getBoolAttr(false));
-      (void)infer.insertArgument(index, type, attrs.getDictionary(b.getContext()), loc);
+      (void)infer.insertArgument(index, type, abi::paramAttrs(b.getContext(), name, init, false), loc);
     };
     for (StringRef slot : slots())
       for (auto [i, name] : trainable)
-        append(infer.getArgument(i).getType(), (name + "/" + slot).str(), b.getStringAttr("zeros"));
+        append(infer.getArgument(i).getType(), (name + "/" + slot).str(), FloatAttr());
     append(RankedTensorType::get({}, b.getF32Type()), "optimizer.lr", b.getF64FloatAttr(lr));
-    append(RankedTensorType::get({}, b.getI64Type()), "optimizer.step", b.getStringAttr("zeros"));
+    append(RankedTensorType::get({}, b.getI64Type()), "optimizer.step", FloatAttr());
     bool dropout = false;
     infer.walk([&](DropoutOp) { dropout = true; });
     if (dropout)
-      append(RankedTensorType::get({}, b.getI64Type()), kSeedParam, b.getStringAttr("zeros"));
+      append(RankedTensorType::get({}, b.getI64Type()), kSeedParam, FloatAttr());
   }
 
   /// The label's type for the chosen loss and model output.
@@ -169,54 +158,26 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     return output;
   }
 
+  /// The --loss op on the model output `y`; null after an error.
   Value buildLoss(OpBuilder &b, Location l, Value y, Value label) {
     auto yt = typeOf(y);
+    auto scalarType = RankedTensorType::get({}, yt.getElementType());
     if (loss == "cross_entropy" || loss == "nll") {
       if (yt.getRank() != 2) {
         emitError(l) << "loss " << loss << " expects a [batch, classes] output, got " << y.getType();
         return {};
       }
-      int64_t n = yt.getDimSize(0), c = yt.getDimSize(1);
       Value logp = loss == "nll" ? y : b.create<LogSoftmaxOp>(l, yt, y, b.getI64IntegerAttr(1)).getResult();
-      // one-hot(label) from a comparison with [0, 1, ..., C-1]
-      auto iotaType = RankedTensorType::get({1, c}, b.getI64Type());
-      SmallVector<int64_t> iota(c);
-      for (int64_t i = 0; i < c; ++i)
-        iota[i] = i;
-      Value classes = b.create<ConstantOp>(l, iotaType, DenseElementsAttr::get(iotaType, ArrayRef<int64_t>(iota)));
-      Value column = reshape(b, l, label, {n, 1});
-      Value hit = b.create<EqualOp>(l, RankedTensorType::get({n, c}, b.getI1Type()), column, classes);
-      Value target = b.create<CastOp>(l, yt, hit);
-      if (labelSmoothing > 0) // torch: (1 - eps) * one-hot + eps / C
-        target = add(b, l, mul(b, l, target, scalar(b, l, y, 1 - labelSmoothing)),
-                     scalar(b, l, y, labelSmoothing / (double)c));
-      Value picked = reduceSum(b, l, mul(b, l, logp, target), {0, 1}, false);
-      return neg(b, l, div(b, l, picked, scalar(b, l, y, (double)n)));
+      return b.create<NllLossOp>(l, scalarType, logp, label, Value(), b.getStringAttr("mean"), IntegerAttr(),
+                                 b.getF64FloatAttr(labelSmoothing));
     }
-    SmallVector<int64_t> all;
-    for (int64_t i = 0; i < yt.getRank(); ++i)
-      all.push_back(i);
-    double count = (double)yt.getNumElements();
-    Value perElement;
-    if (loss == "mse") {
-      Value d = sub(b, l, y, label);
-      perElement = mul(b, l, d, d);
-    } else if (loss == "l1") {
-      Value d = sub(b, l, y, label);
-      perElement = b.create<AbsOp>(l, d.getType(), d);
-    } else if (loss == "bce_logits") {
-      // max(x, 0) - x t + log(1 + exp(-|x|)): no overflow for any x, as torch's
-      // BCEWithLogitsLoss.
-      Value softplusNegAbs = b.create<LogOp>(
-          l, yt, add(b, l, scalar(b, l, y, 1.0), b.create<ExpOp>(l, yt, neg(b, l, b.create<AbsOp>(l, yt, y)))));
-      perElement = add(b, l, sub(b, l, b.create<ReluOp>(l, yt, y), mul(b, l, y, label)), softplusNegAbs);
-    } else { // bce on probabilities: -(t log p + (1 - t) log(1 - p))
-      Value one = scalar(b, l, y, 1.0);
-      Value logp = b.create<LogOp>(l, yt, y);
-      Value log1mp = b.create<LogOp>(l, yt, sub(b, l, one, y));
-      perElement = neg(b, l, add(b, l, mul(b, l, label, logp), mul(b, l, sub(b, l, one, label), log1mp)));
-    }
-    return div(b, l, reduceSum(b, l, perElement, all, false), scalar(b, l, y, count));
+    if (loss == "mse")
+      return b.create<MseLossOp>(l, scalarType, y, label, "mean");
+    if (loss == "l1")
+      return b.create<L1LossOp>(l, scalarType, y, label, "mean");
+    if (loss == "bce_logits")
+      return b.create<BceWithLogitsLossOp>(l, scalarType, y, label, "mean");
+    return b.create<BceLossOp>(l, scalarType, y, label, "mean");
   }
 
   /// The loss of `fn` (a clone of @infer whose terminator is `ret`): a graph output, or
@@ -225,23 +186,29 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     OpBuilder b(fn.getContext());
     Location loc = fn.getLoc();
     unsigned numInputs = 0;
-    while (numInputs < fn.getNumArguments() && argAttr(fn, numInputs, kKind) == "input")
+    while (numInputs < fn.getNumArguments() && abi::getArgKind(fn, numInputs) == abi::ArgKind::input)
       ++numInputs;
     if (!lossOutput.empty()) {
+      // A loss the graph computes (ONNX's SoftmaxCrossEntropyLoss): autodiff differentiates
+      // what it is made of.
+      if (failed(dlc::decomposeComposites(fn)))
+        return {};
       for (unsigned i = 0; i < fn.getNumResults(); ++i)
-        if (auto n = fn.getResultAttrOfType<StringAttr>(i, kName); n && n.getValue() == lossOutput)
+        if (abi::getResultName(fn, i) == lossOutput)
           if (typeOf(ret.getOperand(i)).getRank() == 0)
             return ret.getOperand(i);
       fn.emitError() << "--loss-output '" << lossOutput << "' is not a scalar output of the graph";
       return {};
     }
     auto yt = typeOf(ret.getOperand(0));
-    NamedAttrList attrs;
-    attrs.set(kKind, b.getStringAttr("input"));
-    attrs.set(kName, b.getStringAttr(label));
-    (void)fn.insertArgument(numInputs, labelType(yt), attrs.getDictionary(b.getContext()), loc);
+    (void)fn.insertArgument(numInputs, labelType(yt), abi::inputAttrs(b.getContext(), label), loc);
     OpBuilder lb(ret);
-    return buildLoss(lb, loc, ret.getOperand(0), fn.getArgument(numInputs));
+    Value lossValue = buildLoss(lb, loc, ret.getOperand(0), fn.getArgument(numInputs));
+    if (!lossValue)
+      return {};
+    // Autodiff differentiates what the loss is made of.
+    auto decomposed = dlc::decomposeComposite(cast<CompositeOpInterface>(lossValue.getDefiningOp()));
+    return succeeded(decomposed) ? decomposed->front() : Value();
   }
 
   /// Parameters no gradient reaches (a mask buffer used only through a comparison, the
@@ -265,7 +232,7 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     for (unsigned i = 0; i < scratch.getNumArguments(); ++i)
       if (isTrainable(scratch, i)) {
         params.push_back(scratch.getArgument(i));
-        names.push_back(argAttr(scratch, i, kName));
+        names.push_back(abi::getArgName(scratch, i));
       }
     OpBuilder b(ret);
     if (!lossValue || failed(dlc::differentiate(b, lossValue, params, grads, &reached))) {
@@ -277,8 +244,8 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
       if (!r)
         unreached.insert(name);
     for (unsigned i = 0; i < infer.getNumArguments(); ++i)
-      if (isTrainable(infer, i) && unreached.contains(argAttr(infer, i, kName)))
-        infer.setArgAttr(i, kTrainable, BoolAttr::get(infer.getContext(), false));
+      if (isTrainable(infer, i) && unreached.contains(abi::getArgName(infer, i)))
+        abi::setTrainable(infer, i, false);
     scratch.erase();
     return success();
   }
@@ -288,6 +255,7 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     b.setInsertionPointAfter(infer);
     func::FuncOp fn = cast<func::FuncOp>(infer->clone());
     fn.setName(name);
+    abi::setEntry(fn);
     b.insert(fn);
     Location loc = fn.getLoc();
     auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
@@ -300,7 +268,7 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     OpBuilder lb(ret);
 
     SmallVector<Value> results{lossValue};
-    SmallVector<DictionaryAttr> resultAttrs{b.getDictionaryAttr(b.getNamedAttr(kName, b.getStringAttr("loss")))};
+    SmallVector<DictionaryAttr> resultAttrs{abi::resultAttrs(b.getContext(), "loss")};
     if (!train) {
       for (unsigned i = 0; i < ret.getNumOperands(); ++i) {
         // The --loss-output graph output is the "loss" result already (returning it
@@ -335,9 +303,9 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
       return success();
     Value seed, step;
     for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
-      if (argAttr(fn, i, kName) == kSeedParam)
+      if (abi::getArgName(fn, i) == kSeedParam)
         seed = fn.getArgument(i);
-      if (argAttr(fn, i, kName) == "optimizer.step")
+      if (abi::getArgName(fn, i) == "optimizer.step")
         step = fn.getArgument(i);
     }
     if (!seed || !step)
@@ -409,7 +377,7 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     DenseMap<StringRef, Value> byName;
     Value lrV, stepV;
     for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
-      StringRef n = argAttr(fn, i, kName);
+      StringRef n = abi::getArgName(fn, i);
       byName[n] = fn.getArgument(i);
       if (isTrainable(fn, i))
         params.push_back(fn.getArgument(i));
@@ -440,68 +408,54 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
         g = mul(b, l, g, factor);
     }
 
-    // Bias corrections use t = step + 1.
-    Value t = b.create<CastOp>(l, RankedTensorType::get({}, b.getF32Type()),
-                               b.create<AddOp>(l, stepV.getType(), stepV,
-                                               b.create<ConstantOp>(l, cast<RankedTensorType>(stepV.getType()),
-                                                                    DenseElementsAttr::get(cast<RankedTensorType>(stepV.getType()),
-                                                                                           b.getI64IntegerAttr(1).getValue()))));
+    auto stepType = cast<RankedTensorType>(stepV.getType());
+    Value one = b.create<ConstantOp>(l, stepType, DenseElementsAttr::get(stepType, b.getI64IntegerAttr(1).getValue()));
+    Value nextStep = b.create<AddOp>(l, stepType, stepV, one); // Adam's bias corrections use t = step + 1
     SmallVector<std::pair<Value, Value>> writes(initialWrites); // (new value, destination argument)
     for (auto [p, g] : llvm::zip(params, grads)) {
       StringRef name;
       for (unsigned i = 0; i < fn.getNumArguments(); ++i)
         if (fn.getArgument(i) == p)
-          name = argAttr(fn, i, kName);
+          name = abi::getArgName(fn, i);
       auto state = [&](StringRef slot) { return byName.lookup(b.getStringAttr((name + "/" + slot).str()).getValue()); };
-      auto s = [&](double v) { return scalar(b, l, p, v); };
-      Value lrT = lrV.getType() == RankedTensorType::get({}, typeOf(p).getElementType())
-                      ? lrV
-                      : b.create<CastOp>(l, RankedTensorType::get({}, typeOf(p).getElementType()), lrV).getResult();
-      if (weightDecay > 0 && optimizer != "adamw")
-        g = add(b, l, g, mul(b, l, p, s(weightDecay)));
-      Value np = p;
-      if (optimizer == "adamw" && weightDecay > 0)
-        np = sub(b, l, p, mul(b, l, mul(b, l, p, lrT), s(weightDecay)));
+      auto f64 = [&](double v) { return b.getF64FloatAttr(v); };
+      Value lrT = castTo(b, l, lrV, typeOf(p).getElementType());
+      Type pt = p.getType();
+      // PyTorch's weight_decay is L2 in the gradient, AdamW's decoupled.
+      double l2 = optimizer == "adamw" ? 0.0 : (double)weightDecay;
       if (optimizer == "sgd") {
-        np = sub(b, l, np, mul(b, l, lrT, g));
+        writes.push_back({b.create<SgdUpdateOp>(l, pt, p, g, lrT, f64(l2)), p});
       } else if (optimizer == "momentum" || optimizer == "nesterov") {
         Value v = state("momentum");
-        // PyTorch: v = mu * v + g (the first step starts from v = g, the same with v = 0)
-        Value nv = add(b, l, mul(b, l, v, s(momentum)), g);
-        Value dir = optimizer == "nesterov" ? add(b, l, g, mul(b, l, nv, s(momentum))) : nv;
-        np = sub(b, l, np, mul(b, l, lrT, dir));
-        writes.push_back({nv, v});
+        auto u = b.create<MomentumUpdateOp>(l, TypeRange{pt, pt}, p, g, v, lrT, stepV, f64(momentum), f64(0.0),
+                                            b.getBoolAttr(optimizer == "nesterov"), f64(l2));
+        writes.push_back({u.getNewVelocity(), v});
+        writes.push_back({u.getNewParam(), p});
       } else if (optimizer == "adam" || optimizer == "adamw") {
         Value m = state("adam.m"), v = state("adam.v");
-        Value nm = add(b, l, mul(b, l, m, s(beta1)), mul(b, l, g, s(1 - beta1)));
-        Value nv = add(b, l, mul(b, l, v, s(beta2)), mul(b, l, mul(b, l, g, g), s(1 - beta2)));
-        Value tp = typeOf(p).getElementType() == b.getF32Type() ? t : b.create<CastOp>(l, RankedTensorType::get({}, typeOf(p).getElementType()), t).getResult();
-        Value bc1 = sub(b, l, s(1), b.create<PowOp>(l, tp.getType(), s(beta1), tp));
-        Value bc2 = sub(b, l, s(1), b.create<PowOp>(l, tp.getType(), s(beta2), tp));
-        Value denom = add(b, l, div(b, l, b.create<SqrtOp>(l, nv.getType(), nv), b.create<SqrtOp>(l, bc2.getType(), bc2)), s(eps()));
-        np = sub(b, l, np, mul(b, l, div(b, l, lrT, bc1), div(b, l, nm, denom)));
-        writes.push_back({nm, m});
-        writes.push_back({nv, v});
+        double decoupled = optimizer == "adamw" ? (double)weightDecay : 0.0;
+        auto u = b.create<AdamUpdateOp>(l, TypeRange{pt, pt, pt}, p, g, m, v, lrT, nextStep, f64(beta1), f64(beta2),
+                                        f64(eps()), f64(l2), f64(decoupled), f64(0.0), b.getBoolAttr(true));
+        writes.push_back({u.getNewM(), m});
+        writes.push_back({u.getNewV(), v});
+        writes.push_back({u.getNewParam(), p});
       } else if (optimizer == "rmsprop") {
         Value v = state("square_avg");
-        Value nv = add(b, l, mul(b, l, v, s(alpha)), mul(b, l, mul(b, l, g, g), s(1 - alpha)));
-        np = sub(b, l, np, mul(b, l, lrT, div(b, l, g, add(b, l, b.create<SqrtOp>(l, nv.getType(), nv), s(eps())))));
-        writes.push_back({nv, v});
+        auto u = b.create<RmspropUpdateOp>(l, TypeRange{pt, pt}, p, g, v, lrT, f64(alpha), f64(eps()), f64(l2));
+        writes.push_back({u.getNewSquareAvg(), v});
+        writes.push_back({u.getNewParam(), p});
       } else if (optimizer == "adagrad") {
         Value acc = state("sum");
-        Value na = add(b, l, acc, mul(b, l, g, g));
-        np = sub(b, l, np, mul(b, l, lrT, div(b, l, g, add(b, l, b.create<SqrtOp>(l, na.getType(), na), s(eps())))));
-        writes.push_back({na, acc});
+        auto u = b.create<AdagradUpdateOp>(l, TypeRange{pt, pt}, p, g, acc, lrT, stepV, f64(eps()), f64(0.0), f64(l2));
+        writes.push_back({u.getNewSum(), acc});
+        writes.push_back({u.getNewParam(), p});
       }
-      writes.push_back({np, p});
     }
-    Value one = b.create<ConstantOp>(l, cast<RankedTensorType>(stepV.getType()),
-                                     DenseElementsAttr::get(cast<RankedTensorType>(stepV.getType()), b.getI64IntegerAttr(1).getValue()));
-    writes.push_back({b.create<AddOp>(l, stepV.getType(), stepV, one), stepV});
+    writes.push_back({nextStep, stepV});
     for (auto [value, dest] : writes) {
       auto written = b.create<bufferization::MaterializeInDestinationOp>(l, value, dest);
       results.push_back(written.getResult());
-      resultAttrs.push_back(b.getDictionaryAttr(b.getNamedAttr(kUpdatesParam, b.getUnitAttr())));
+      resultAttrs.push_back(abi::updateResultAttrs(b.getContext()));
     }
     return success();
   }

@@ -27,7 +27,6 @@ struct OutlineKernelsPass : dlc::impl::OutlineKernelsBase<OutlineKernelsPass> {
       std::string name = "k" + std::to_string(counter++) + "_" + group.getName().str();
       auto fn = b.create<func::FuncOp>(group.getLoc(), name, type);
       fn.setPrivate();
-      fn->setAttr("dlc.kernel", b.getUnitAttr());
       symbols.insert(fn);
       fn.getBody().takeBody(group.getBody());
       Block &block = fn.getBody().front();

@@ -2,6 +2,7 @@
 #ifndef DLC_COMPILER_PASSES_H
 #define DLC_COMPILER_PASSES_H
 
+#include "dialects/Abi/AbiDialect.h"
 #include "dialects/Graph/GraphDialect.h"
 #include "dialects/Kernel/KernelDialect.h"
 
@@ -25,8 +26,12 @@ namespace dlc {
 #define GEN_PASS_REGISTRATION
 #include "compiler/Passes.h.inc"
 
-/// The attribute that marks an entry point (infer, train_step, eval_step).
-constexpr const char *kEntryAttr = "dlc.entry";
+/// Replaces the composite op `op` by its decomposition; returns the values that replace
+/// its results.
+mlir::FailureOr<llvm::SmallVector<mlir::Value>> decomposeComposite(graph::CompositeOpInterface op);
+/// Replaces every composite op (graph::CompositeOpInterface) under `root` by its
+/// decomposition (what dlc-decompose-composites runs).
+mlir::LogicalResult decomposeComposites(mlir::Operation *root);
 
 } // namespace dlc
 

@@ -98,4 +98,51 @@ def OutlineKernels : Pass<"dlc-outline-kernels", "mlir::ModuleOp"> {
   let dependentDialects = ["::mlir::func::FuncDialect"];
 }
 
+def DecomposeComposites : Pass<"dlc-decompose-composites", "mlir::ModuleOp"> {
+  let summary = "Replaces losses and optimizer updates by the graph ops that define them";
+  let description = [{
+    Every op with `CompositeOpInterface` (the losses, the optimizer updates) becomes its
+    decomposition, so that fusion and the lowering see only the ops it is made of.
+    `dlc-build-train-step` does the same to the loss before differentiating it.
+
+    ```mlir
+    %l = graph.mse_loss %y, %t {reduction = "mean"} : (tensor<8xf32>, tensor<8xf32>) -> tensor<f32>
+    // becomes
+    %d = graph.sub %y, %t : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+    %s = graph.mul %d, %d : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+    %r = graph.reduce %s {axes = array<i64: 0>, keepdims = false, kind = "sum"} : (tensor<8xf32>) -> tensor<f32>
+    %n = graph.constant dense<8.0> : tensor<f32>
+    %l = graph.div %r, %n : (tensor<f32>, tensor<f32>) -> tensor<f32>
+    ```
+  }];
+}
+
+def PrepackParams : Pass<"dlc-prepack-params", "mlir::ModuleOp"> {
+  let summary = "Stores a parameter read only through a 2-D transpose in its transposed layout";
+  let description = [{
+    Weight prepacking for inference: when @infer is the module's only entry point, a
+    rank-2 parameter whose every use is `graph.transpose` with perm [1, 0] (Gemm's transB,
+    torch's Linear) takes the transposed type and replaces those transposes, so that the
+    kernels read it directly and no transpose runs per call. The argument is marked
+    `dlc.transposed`: the artifact stores the imported initializer transposed, and the
+    manifest shows the stored layout. A module that trains (train_step updates the
+    parameter in its imported layout) is left as it is.
+
+    ```mlir
+    func.func @infer(%x: tensor<2x4xf32> {dlc.kind = #dlc<kind input>},
+                     %w: tensor<3x4xf32> {dlc.kind = #dlc<kind param>}) -> tensor<2x3xf32> attributes {dlc.entry} {
+      %t = graph.transpose %w {perm = array<i64: 1, 0>} : (tensor<3x4xf32>) -> tensor<4x3xf32>
+      %y = graph.matmul %x, %t : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+      return %y : tensor<2x3xf32>
+    }
+    // becomes
+    func.func @infer(%x: tensor<2x4xf32> {dlc.kind = #dlc<kind input>},
+                     %w: tensor<4x3xf32> {dlc.kind = #dlc<kind param>, dlc.transposed}) -> tensor<2x3xf32> attributes {dlc.entry} {
+      %y = graph.matmul %x, %w : (tensor<2x4xf32>, tensor<4x3xf32>) -> tensor<2x3xf32>
+      return %y : tensor<2x3xf32>
+    }
+    ```
+  }];
+}
+
 #endif // DLC_COMPILER_PASSES

@@ -10,6 +10,8 @@ using namespace mlir;
 namespace dlc {
 
 void buildGraphToKernelPipeline(OpPassManager &pm) {
+  pm.addPass(createPrepackParams());
+  pm.addPass(createDecomposeComposites());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createFuseKernels());

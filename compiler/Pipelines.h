@@ -7,7 +7,8 @@
 
 namespace dlc {
 
-/// graph -> kernel: canonicalize, fold constants, fuse into kernel.group regions.
+/// graph -> kernel: prepack inference weights, decompose losses and optimizer updates,
+/// canonicalize, fold constants, fuse into kernel.group regions.
 void buildGraphToKernelPipeline(mlir::OpPassManager &pm);
 
 /// Registers the graph-level passes and this pipeline.

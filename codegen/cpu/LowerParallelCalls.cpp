@@ -20,7 +20,7 @@ struct LowerParallelCallsPass : dlc::impl::LowerParallelCallsBase<LowerParallelC
     auto i64 = IntegerType::get(ctx, 64);
     SmallVector<LLVM::LLVMFuncOp> bodies;
     module.walk([&](LLVM::LLVMFuncOp f) {
-      if (f->hasAttr(dlc::kParallelTripsAttr))
+      if (dlc::abi::getParallelTrips(f))
         bodies.push_back(f);
     });
     if (bodies.empty())
@@ -61,7 +61,7 @@ struct LowerParallelCallsPass : dlc::impl::LowerParallelCallsBase<LowerParallelC
       tb.create<LLVM::CallOp>(body.getLoc(), body, args);
       tb.create<LLVM::ReturnOp>(body.getLoc(), ValueRange{});
 
-      int64_t trips = cast<IntegerAttr>(body->getAttr(dlc::kParallelTripsAttr)).getInt();
+      int64_t trips = *dlc::abi::getParallelTrips(body);
       for (LLVM::CallOp call : calls) {
         Location loc = call.getLoc();
         auto caller = call->getParentOfType<LLVM::LLVMFuncOp>();

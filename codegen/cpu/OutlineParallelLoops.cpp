@@ -30,7 +30,7 @@ struct OutlineParallelLoopsPass : dlc::impl::OutlineParallelLoopsBase<OutlinePar
     SymbolTable symbols(module);
     SmallVector<scf::ForOp> loops;
     module.walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
-      if (!loop->hasAttr(dlc::kParallelAttr))
+      if (!dlc::abi::isParallel(loop))
         return WalkResult::advance();
       loops.push_back(loop);
       return WalkResult::skip(); // nested marked loops run inside this one's threads
@@ -38,7 +38,7 @@ struct OutlineParallelLoopsPass : dlc::impl::OutlineParallelLoopsBase<OutlinePar
     unsigned counter = 0;
     for (scf::ForOp loop : loops)
       if (!outline(loop, symbols, counter))
-        loop->removeAttr(dlc::kParallelAttr);
+        dlc::abi::clearParallel(loop);
   }
 
   bool outline(scf::ForOp loop, SymbolTable &symbols, unsigned &counter) {
@@ -77,7 +77,7 @@ struct OutlineParallelLoopsPass : dlc::impl::OutlineParallelLoopsBase<OutlinePar
       argTypes.push_back(m.getType());
     auto fn = b.create<func::FuncOp>(loc, "dlc_par_body_" + std::to_string(counter++), b.getFunctionType(argTypes, {}));
     fn.setPrivate();
-    fn->setAttr(dlc::kParallelTripsAttr, b.getI64IntegerAttr(trips));
+    dlc::abi::setParallelTrips(fn, trips);
     symbols.insert(fn);
     Block *entry = fn.addEntryBlock();
     OpBuilder fb = OpBuilder::atBlockBegin(entry);

@@ -12,10 +12,6 @@ namespace dlc {
 #define GEN_PASS_REGISTRATION
 #include "codegen/cpu/Passes.h.inc"
 
-/// Marks an scf.for whose iterations may run on different threads.
-constexpr const char *kParallelAttr = "dlc.parallel";
-/// On an outlined parallel body: its number of iterations.
-constexpr const char *kParallelTripsAttr = "dlc.parallel_trips";
 /// Defined by every artifact: runs fn over [0, n) on the runtime's thread pool.
 constexpr const char *kRunParallelSymbol = "dlc_run_parallel";
 

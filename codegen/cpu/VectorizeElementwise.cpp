@@ -172,7 +172,7 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
                                           nb.create<scf::YieldOp>(l);
                                         });
       if (i == 0 && ranges[d] >= 2 && total >= parallelThreshold)
-        loop->setAttr(dlc::kParallelAttr, ob.getUnitAttr());
+        dlc::abi::setParallel(loop);
     };
     nest(b, 0);
   }

@@ -108,7 +108,7 @@ struct MatmulEmitter : EmitterBase {
                            b.create<scf::YieldOp>(l);
                          });
     // Strips write disjoint columns of C.
-    strips->setAttr(dlc::kParallelAttr, b.getUnitAttr());
+    dlc::abi::setParallel(strips);
   }
 
 };
@@ -189,7 +189,7 @@ struct DotEmitter : EmitterBase {
                                            rowsOf(j, NR);
                                            b.create<scf::YieldOp>(l);
                                          });
-      strips->setAttr(dlc::kParallelAttr, b.getUnitAttr()); // disjoint columns of C
+      dlc::abi::setParallel(strips); // disjoint columns of C
     }
     if (nFull < N)
       rowsOf(idx(nFull), N - nFull);
@@ -233,7 +233,7 @@ struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass>
     Location loc = bm.getLoc();
     Value c0 = b.create<arith::ConstantIndexOp>(loc, 0), c1 = b.create<arith::ConstantIndexOp>(loc, 1);
     Value cb = b.create<arith::ConstantIndexOp>(loc, batch);
-    b.create<scf::ForOp>(loc, c0, cb, c1, ValueRange{}, [&](OpBuilder &nb, Location l, Value i, ValueRange) {
+    auto batches = b.create<scf::ForOp>(loc, c0, cb, c1, ValueRange{}, [&](OpBuilder &nb, Location l, Value i, ValueRange) {
       auto slice = [&](Value v, int64_t r, int64_t c) -> Value {
         auto t = cast<MemRefType>(v.getType());
         SmallVector<OpFoldResult> offsets{i, nb.getIndexAttr(0), nb.getIndexAttr(0)};
@@ -245,7 +245,8 @@ struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass>
       Value a = slice(A, M, K), bb = slice(B, K, N), cc = slice(C, M, N);
       emitMatmul(nb, l, a, bb, cc, M, N, K);
       nb.create<scf::YieldOp>(l);
-    })->setAttr(dlc::kParallelAttr, b.getUnitAttr()); // batches write disjoint blocks of C
+    });
+    dlc::abi::setParallel(batches); // batches write disjoint blocks of C
     bm.erase();
   }
 

@@ -1,4 +1,6 @@
 #include "codegen/cuda/CudaArtifact.h"
+#include "codegen/HostObject.h"
+#include "codegen/cuda/Pipeline.h"
 
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -14,7 +16,7 @@ using namespace mlir;
 
 namespace dlc {
 
-llvm::Expected<std::string> cudaFeaturesFor(const std::string &arch) {
+static llvm::Expected<std::string> cudaFeaturesFor(const std::string &arch) {
   int major = 0, minor = 0;
   if (arch.size() != 5 || arch.compare(0, 3, "sm_") != 0 || !isdigit(arch[3]) || !isdigit(arch[4]))
     return llvm::createStringError("unknown CUDA architecture '" + arch + "' (expected sm_XY, e.g. sm_80 or sm_90)");
@@ -39,14 +41,14 @@ static std::string cudaHome() {
   return h && *h ? h : "";
 }
 
-std::string findLibdevice() {
+static std::string findLibdevice() {
   std::string home = cudaHome();
   return firstExisting({home.empty() ? "" : home + "/nvvm/libdevice/libdevice.10.bc",
                         "/usr/local/cuda/nvvm/libdevice/libdevice.10.bc",
                         "/usr/lib/nvidia-cuda-toolkit/libdevice/libdevice.10.bc"});
 }
 
-std::string findPtxas() {
+static std::string findPtxas() {
   std::string home = cudaHome();
   std::string p = firstExisting({home.empty() ? "" : home + "/bin/ptxas", "/usr/local/cuda/bin/ptxas"});
   if (!p.empty())
@@ -56,7 +58,7 @@ std::string findPtxas() {
   return "";
 }
 
-llvm::Expected<std::string> extractPtx(ModuleOp module) {
+static llvm::Expected<std::string> extractPtx(ModuleOp module) {
   std::string ptx;
   int binaries = 0;
   module.walk([&](gpu::BinaryOp bin) {
@@ -89,7 +91,7 @@ static std::string readFile(const std::string &path) {
   return ss.str();
 }
 
-llvm::Expected<std::string> assemblePtx(const std::string &ptxas, const std::string &ptx, const std::string &arch) {
+static llvm::Expected<std::string> assemblePtx(const std::string &ptxas, const std::string &ptx, const std::string &arch) {
   llvm::SmallString<128> dir;
   if (auto ec = llvm::sys::fs::createUniqueDirectory("dlc-ptxas", dir))
     return llvm::createStringError("cannot create a temporary directory: " + ec.message());
@@ -152,34 +154,89 @@ static std::string forwarders(const std::string &arch, uint64_t ptxBytes, uint64
   return os.str();
 }
 
-llvm::Error writeCudaArtifact(ModuleOp module, ArtifactSpec spec, const CudaTargetOptions &options,
-                              const std::string &outputPath) {
-  auto ptx = extractPtx(module);
-  if (!ptx)
-    return ptx.takeError();
-  std::string cubin;
-  if (std::string ptxas = findPtxas(); !ptxas.empty() && !ptx->empty()) {
-    auto assembled = assemblePtx(ptxas, *ptx, options.arch);
-    if (!assembled)
-      return assembled.takeError();
-    cubin = std::move(*assembled);
+namespace {
+
+class CudaArtifactWriter : public ArtifactWriter {
+public:
+  CudaArtifactWriter(const CudaTargetOptions &options, std::string features)
+      : options(options), features(std::move(features)) {}
+
+  StringRef target() const override { return "cuda"; }
+
+  void buildLowering(OpPassManager &pm) const override {
+    CudaPipelineOptions cuda;
+    cuda.chip = options.arch;
+    cuda.features = features;
+    cuda.optLevel = options.optLevel;
+    cuda.precision = options.precision;
+    cuda.libdevice = findLibdevice();
+    buildCudaLowerPipeline(pm, cuda);
   }
-  llvm::SmallString<128> dir;
-  if (auto ec = llvm::sys::fs::createUniqueDirectory("dlc-cuda", dir))
-    return llvm::createStringError("cannot create a temporary directory: " + ec.message());
-  auto cleanup = llvm::make_scope_exit([&] { llvm::sys::fs::remove_directories(dir); });
-  std::string d = dir.str().str();
-  if (auto err = writeFile(d + "/kernels.ptx", *ptx))
-    return err;
-  if (auto err = writeFile(d + "/kernels.cubin", cubin))
-    return err;
-  spec.target = "cuda";
-  spec.extraSource = incbin("dlc_cuda_ptx", d + "/kernels.ptx") + incbin("dlc_cuda_cubin", d + "/kernels.cubin") +
-                     forwarders(options.arch, ptx->size(), cubin.size());
-  std::string obj = d + "/host.o";
-  if (auto err = emitObjectFile(module, spec, options.optLevel, obj))
-    return err;
-  return linkArtifact(obj, spec, outputPath);
+
+  llvm::Error print(ModuleOp lowered, const ArtifactSpec &spec, StringRef stage, llvm::raw_ostream &os) const override {
+    if (stage == "ptx") {
+      auto ptx = extractPtx(lowered);
+      if (!ptx)
+        return ptx.takeError();
+      os << *ptx;
+      return llvm::Error::success();
+    }
+    if (stage != "llvm")
+      return llvm::createStringError("--target cuda prints no stage '" + stage.str() +
+                                     "' after the lowering (llvm, ptx)");
+    auto ir = emitLLVMIR(lowered, spec, options.optLevel);
+    if (!ir)
+      return ir.takeError();
+    os << *ir;
+    return llvm::Error::success();
+  }
+
+  llvm::Error writeObject(ModuleOp lowered, const ArtifactSpec &spec, const std::string &path) const override {
+    return emitObjectFile(lowered, spec, options.optLevel, path);
+  }
+
+  /// Host object + manifest (target "cuda") + the mgpu* forwarders of
+  /// runtime/core/include/dlc/abi.h + the embedded PTX and cubin.
+  llvm::Error write(ModuleOp lowered, const ArtifactSpec &spec, const std::string &path) const override {
+    auto ptx = extractPtx(lowered);
+    if (!ptx)
+      return ptx.takeError();
+    std::string cubin;
+    if (std::string ptxas = findPtxas(); !ptxas.empty() && !ptx->empty()) {
+      auto assembled = assemblePtx(ptxas, *ptx, options.arch);
+      if (!assembled)
+        return assembled.takeError();
+      cubin = std::move(*assembled);
+    }
+    llvm::SmallString<128> dir;
+    if (auto ec = llvm::sys::fs::createUniqueDirectory("dlc-cuda", dir))
+      return llvm::createStringError("cannot create a temporary directory: " + ec.message());
+    auto cleanup = llvm::make_scope_exit([&] { llvm::sys::fs::remove_directories(dir); });
+    std::string d = dir.str().str();
+    if (auto err = writeFile(d + "/kernels.ptx", *ptx))
+      return err;
+    if (auto err = writeFile(d + "/kernels.cubin", cubin))
+      return err;
+    std::string extra = incbin("dlc_cuda_ptx", d + "/kernels.ptx") + incbin("dlc_cuda_cubin", d + "/kernels.cubin") +
+                        forwarders(options.arch, ptx->size(), cubin.size());
+    std::string obj = d + "/host.o";
+    if (auto err = emitObjectFile(lowered, spec, options.optLevel, obj))
+      return err;
+    return linkSharedObject(obj, spec, extra, path);
+  }
+
+private:
+  CudaTargetOptions options;
+  std::string features;
+};
+
+} // namespace
+
+llvm::Expected<std::unique_ptr<ArtifactWriter>> createCudaArtifactWriter(const CudaTargetOptions &options) {
+  auto features = cudaFeaturesFor(options.arch);
+  if (!features)
+    return features.takeError();
+  return std::make_unique<CudaArtifactWriter>(options, *features);
 }
 
 } // namespace dlc

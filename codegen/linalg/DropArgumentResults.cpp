@@ -1,4 +1,5 @@
-// dlc-drop-argument-results: results of an entry point that are its own arguments.
+// dlc-drop-argument-results: results of an entry point that are its own arguments; the
+// others are marked as the outputs their out-parameters will be.
 #include "codegen/linalg/Passes.h"
 
 namespace dlc {
@@ -12,7 +13,7 @@ namespace {
 struct DropArgumentResultsPass : dlc::impl::DropArgumentResultsBase<DropArgumentResultsPass> {
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
-    if (!fn->hasAttr(dlc::kEntryAttr) || fn.isExternal())
+    if (!dlc::abi::isEntry(fn) || fn.isExternal())
       return;
     auto ret = cast<func::ReturnOp>(fn.getBody().front().getTerminator());
     llvm::BitVector drop(ret.getNumOperands());
@@ -20,18 +21,20 @@ struct DropArgumentResultsPass : dlc::impl::DropArgumentResultsBase<DropArgument
     // be copied to its output buffer.
     for (auto [i, v] : llvm::enumerate(ret.getOperands()))
       if (auto arg = dyn_cast<BlockArgument>(v);
-          arg && arg.getOwner() == &fn.getBody().front() && fn.getResultAttr(i, "dlc.updates_param"))
+          arg && arg.getOwner() == &fn.getBody().front() && dlc::abi::updatesParam(fn, i))
         drop.set(i);
-    if (drop.none())
-      return;
-    SmallVector<Value> kept;
-    for (auto [i, v] : llvm::enumerate(ret.getOperands()))
-      if (!drop.test(i))
-        kept.push_back(v);
-    OpBuilder(ret).create<func::ReturnOp>(ret.getLoc(), kept);
-    ret.erase();
-    if (failed(fn.eraseResults(drop)))
-      signalPassFailure();
+    if (drop.any()) {
+      SmallVector<Value> kept;
+      for (auto [i, v] : llvm::enumerate(ret.getOperands()))
+        if (!drop.test(i))
+          kept.push_back(v);
+      OpBuilder(ret).create<func::ReturnOp>(ret.getLoc(), kept);
+      ret.erase();
+      if (failed(fn.eraseResults(drop)))
+        return signalPassFailure();
+    }
+    for (unsigned i = 0; i < fn.getNumResults(); ++i)
+      dlc::abi::markOutput(fn, i);
   }
 };
 } // namespace

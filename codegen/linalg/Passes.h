@@ -12,9 +12,6 @@ namespace dlc {
 #define GEN_PASS_REGISTRATION
 #include "codegen/linalg/Passes.h.inc"
 
-/// On a bufferized entry point: the bytes of its one planned arena (dlc-plan-memory).
-constexpr const char *kArenaBytesAttr = "dlc.arena_bytes";
-
 } // namespace dlc
 
 #endif

@@ -33,8 +33,9 @@ def SignlessIntegers : Pass<"dlc-signless-integers", "mlir::ModuleOp"> {
     unsigned division, comparison, extension and conversion; it computes on signless
     values behind `tensor.bitcast`s. Bufferization and the LLVM lowering know only
     signless integers: this pass retypes every value, block argument, function type and
-    dense constant from `uiN` to `iN` and drops the bitcasts that became no-ops. The
-    artifact's manifest, read from the graph-level signature, keeps the dtype u8.
+    dense constant from `uiN` to `iN` and drops the bitcasts that became no-ops. An entry
+    point's unsigned argument or result first records its type in `dlc.tensor_type`, from
+    which the artifact's manifest takes the dtype (u8).
 
     ```mlir
     %0 = tensor.bitcast %arg0 : tensor<4xui8> to tensor<4xi8>
@@ -89,11 +90,12 @@ def DropArgumentResults : Pass<"dlc-drop-argument-results", "mlir::func::FuncOp"
     After bufferization, train_step returns each parameter it updated in place: the very
     argument buffer. Such results carry no data the caller lacks, so they are removed
     from the signature (upstream's drop-equivalent-buffer-results skips public functions).
+    Every result left gets `dlc.kind = #dlc<kind output>`, which its out-parameter keeps.
 
     ```mlir
     func.func @train_step(%w: memref<4xf32>) -> (memref<f32>, memref<4xf32> {dlc.updates_param}) { ... return %loss, %w }
     // becomes
-    func.func @train_step(%w: memref<4xf32>) -> memref<f32> { ... return %loss }
+    func.func @train_step(%w: memref<4xf32>) -> (memref<f32> {dlc.kind = #dlc<kind output>}) { ... return %loss }
     ```
   }];
 }
@@ -105,12 +107,13 @@ def RetypeEmptyArguments : Pass<"dlc-retype-empty-arguments", "mlir::func::FuncO
     CastLike's type-only input). The bare-pointer calling convention of the entry points
     refuses memrefs with a zero dim, so such an argument becomes `memref<1xT>` (still one
     pointer for the runtime to pass) and its uses read a zero-byte `memref.alloca` of the
-    original type instead: an empty buffer holds no data to read or write.
+    original type instead: an empty buffer holds no data to read or write. The argument's
+    `dlc.tensor_type` keeps the shape the caller exchanges.
 
     ```mlir
     func.func @infer(%x: memref<2x0xf32>, %y: memref<2xf32>) attributes {dlc.entry} { ... uses %x ... }
     // becomes
-    func.func @infer(%x: memref<1xf32>, %y: memref<2xf32>) attributes {dlc.entry} {
+    func.func @infer(%x: memref<1xf32> {dlc.tensor_type = tensor<2x0xf32>}, %y: memref<2xf32>) attributes {dlc.entry} {
       %e = memref.alloca() : memref<2x0xf32>
       ... uses %e ...
     }

@@ -26,7 +26,7 @@ struct PlanMemoryPass : dlc::impl::PlanMemoryBase<PlanMemoryPass> {
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
-    if (!func->hasAttr(kEntryAttr) || func.isExternal())
+    if (!abi::isEntry(func) || func.isExternal())
       return;
     Block &block = func.getBody().front();
     // A static buffer allocated inside a loop body (scratch of a recurrent step) holds
@@ -108,7 +108,7 @@ struct PlanMemoryPass : dlc::impl::PlanMemoryBase<PlanMemoryPass> {
     OpBuilder b(func.getContext());
     auto arenaType = MemRefType::get({std::max<int64_t>(arenaBytes, alignment)}, b.getI8Type());
     unsigned argIndex = func.getNumArguments();
-    if (failed(func.insertArgument(argIndex, arenaType, b.getDictionaryAttr(b.getNamedAttr("dlc.name", b.getStringAttr("arena"))),
+    if (failed(func.insertArgument(argIndex, arenaType, abi::arenaAttrs(func.getContext()),
                                    func.getLoc())))
       return signalPassFailure();
     Value arena = func.getArgument(argIndex);
@@ -123,7 +123,7 @@ struct PlanMemoryPass : dlc::impl::PlanMemoryBase<PlanMemoryPass> {
     func.walk([&](memref::DeallocOp d) { deallocs.push_back(d); });
     for (auto d : deallocs)
       d.erase();
-    func->setAttr(kArenaBytesAttr, b.getI64IntegerAttr(arenaType.getDimSize(0)));
+    abi::setArenaBytes(func, arenaType.getDimSize(0));
   }
 };
 

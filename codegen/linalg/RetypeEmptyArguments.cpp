@@ -15,7 +15,7 @@ namespace {
 struct RetypeEmptyArgumentsPass : dlc::impl::RetypeEmptyArgumentsBase<RetypeEmptyArgumentsPass> {
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
-    if (!fn->hasAttr(dlc::kEntryAttr) || fn.isExternal())
+    if (!dlc::abi::isEntry(fn) || fn.isExternal())
       return;
     Block &entry = fn.getBody().front();
     OpBuilder b = OpBuilder::atBlockBegin(&entry);
@@ -30,6 +30,8 @@ struct RetypeEmptyArgumentsPass : dlc::impl::RetypeEmptyArgumentsBase<RetypeEmpt
       if (empty.getType() != type)
         replacement = memref::CastOp::create(b, fn.getLoc(), type, empty);
       arg.replaceAllUsesWith(replacement);
+      if (!dlc::abi::getArgTensorType(fn, arg.getArgNumber()))
+        dlc::abi::setArgTensorType(fn, arg.getArgNumber(), RankedTensorType::get(type.getShape(), type.getElementType()));
       Type boxed = MemRefType::get({1}, type.getElementType());
       arg.setType(boxed);
       inputs[arg.getArgNumber()] = boxed;

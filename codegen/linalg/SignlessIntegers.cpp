@@ -33,8 +33,23 @@ Type signless(Type t) {
   return t;
 }
 
+/// An entry point's unsigned arguments and results keep their type for the manifest.
+void recordTensorTypes(func::FuncOp fn) {
+  FunctionType type = fn.getFunctionType();
+  for (auto [i, t] : llvm::enumerate(type.getInputs()))
+    if (auto tensor = dyn_cast<RankedTensorType>(t); tensor && signless(t) != t && !dlc::abi::getArgTensorType(fn, i))
+      dlc::abi::setArgTensorType(fn, i, tensor);
+  for (auto [i, t] : llvm::enumerate(type.getResults()))
+    if (auto tensor = dyn_cast<RankedTensorType>(t); tensor && signless(t) != t && !dlc::abi::getResultTensorType(fn, i))
+      dlc::abi::setResultTensorType(fn, i, tensor);
+}
+
 struct SignlessIntegersPass : dlc::impl::SignlessIntegersBase<SignlessIntegersPass> {
   void runOnOperation() override {
+    getOperation()->walk([&](func::FuncOp fn) {
+      if (dlc::abi::isEntry(fn))
+        recordTensorTypes(fn);
+    });
     getOperation()->walk([&](Operation *op) {
       for (Region &r : op->getRegions())
         for (Block &b : r)

@@ -9,6 +9,7 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 
 #include "dialects/Graph/GraphDialect.h.inc"
+#include "dialects/Graph/CompositeInterface.h.inc"
 #include "dialects/Graph/GradientInterface.h.inc"
 
 #define GET_OP_CLASSES

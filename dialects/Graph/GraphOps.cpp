@@ -770,6 +770,7 @@ LogicalResult PadGradOp::verify() {
 }
 
 
+#include "dialects/Graph/CompositeInterface.cpp.inc"
 #include "dialects/Graph/GradientInterface.cpp.inc"
 
 #define GET_OP_CLASSES

@@ -2,6 +2,7 @@
 #define DLC_GRAPH_OPS
 
 include "dialects/Graph/GraphDialect.td"
+include "dialects/Graph/CompositeInterface.td"
 include "dialects/Graph/GradientInterface.td"
 include "mlir/IR/BuiltinAttributes.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
@@ -712,5 +713,7 @@ def Graph_PadGradOp : Graph_Op<"pad_grad"> {
 }
 
 include "dialects/Graph/GraphRecurrentOps.td"
+include "dialects/Graph/LossOps.td"
+include "dialects/Graph/OptimizerOps.td"
 
 #endif // DLC_GRAPH_OPS

@@ -301,7 +301,7 @@ Expected<Value> Importer::valueOf(const std::string &name, bool nonTrainable) {
     paramIndex_[name] = params_->size();
     params_->push_back(Parameter{name, type, std::move(*bytes), !nonTrainable});
     argNames_.push_back(name);
-    argKinds_.push_back("param");
+    argKinds_.push_back(abi::ArgKind::param);
   } else {
     v = graph::ConstantOp::create(b, NameLoc::get(StringAttr::get(&ctx, name)), type, denseFromBytes(type, *bytes));
   }
@@ -408,7 +408,7 @@ Error Importer::run(ModuleOp module, std::vector<Parameter> &params) {
       return makeError("graph input: " + llvm::toString(type.takeError()));
     Location argLoc = NameLoc::get(StringAttr::get(&ctx, in.name()));
     argNames_.push_back(in.name());
-    argKinds_.push_back("input");
+    argKinds_.push_back(abi::ArgKind::input);
     if (!packedBits(in.type().tensor_type().elem_type())) {
       values_[in.name()] = body_->addArgument(*type, argLoc);
       continue;
@@ -450,15 +450,18 @@ Error Importer::run(ModuleOp module, std::vector<Parameter> &params) {
   func::ReturnOp::create(b, funcLoc, results);
   func.setFunctionType(FunctionType::get(&ctx, body_->getArgumentTypes(), resultTypes));
   for (unsigned i = 0; i < body_->getNumArguments(); ++i) {
-    func.setArgAttr(i, "dlc.name", StringAttr::get(&ctx, argNames_[i]));
-    func.setArgAttr(i, "dlc.kind", StringAttr::get(&ctx, argKinds_[i]));
+    abi::setArgName(func, i, argNames_[i]);
+    abi::setArgKind(func, i, argKinds_[i]);
+    if (argKinds_[i] == abi::ArgKind::param)
+      abi::setTrainable(func, i, (*params_)[paramIndex_.at(argNames_[i])].trainable);
   }
+  abi::setEntry(func);
   for (int i = 0; i < graph_.output_size(); ++i)
-    func.setResultAttr(i, "dlc.name", StringAttr::get(&ctx, graph_.output(i).name()));
+    abi::setResultName(func, i, graph_.output(i).name());
   for (auto &[i, type] : packedArgs_)
-    func.setArgAttr(i, kPackedTypeAttr, TypeAttr::get(type));
+    abi::setArgTensorType(func, i, type);
   for (auto &[i, type] : packedResults_)
-    func.setResultAttr(i, kPackedTypeAttr, TypeAttr::get(type));
+    abi::setResultTensorType(func, i, type);
   return Error::success();
 }
 

@@ -5,6 +5,7 @@
 
 #include "frontends/onnx/OnnxImporter.h"
 
+#include "dialects/Abi/AbiDialect.h"
 #include "dialects/Graph/GraphDialect.h"
 
 #include "mlir/IR/Builders.h"
@@ -342,7 +343,8 @@ private:
   std::unordered_map<std::string, mlir::Value> values_;
   std::unordered_set<std::string> used_;
   std::vector<Parameter> *params_ = nullptr;
-  std::vector<std::string> argNames_, argKinds_;
+  std::vector<std::string> argNames_;
+  std::vector<abi::ArgKind> argKinds_;
   std::map<unsigned, mlir::RankedTensorType> packedArgs_, packedResults_; // position -> unpacked type
   std::string boundaryName_;
   std::unordered_map<std::string, size_t> paramIndex_;
@@ -378,7 +380,7 @@ const ConverterMap &converters();
 
 /// The domain of ONNX's optimizer ops (Adam, Adagrad, Momentum).
 inline constexpr const char *kTrainingDomain = "ai.onnx.preview.training";
-/// The converters of ops of kTrainingDomain, by op type (TrainingOps.cpp).
+/// The converters of ops of kTrainingDomain, by op type (OptimizerOps.cpp).
 const ConverterMap &trainingConverters();
 /// The converter of `opType` in `domain` ("" or "ai.onnx": the default domain), or null.
 ConverterFn findConverter(const std::string &domain, const std::string &opType);

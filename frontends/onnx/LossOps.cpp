@@ -1,11 +1,9 @@
-// Converters of the ONNX losses SoftmaxCrossEntropyLoss and NegativeLogLikelihoodLoss.
-// Both become compositions of existing graph ops (log_softmax, equal against the class
-// indices, cast, mul, reduce, div), so a graph ending in one of them can be trained with
-// `dlc compile --train --loss-output NAME`: the gradient comes from those ops' rules, and
-// the label-only part (one-hot, weights, ignore mask) is off the differentiated path.
+// Converters of the ONNX losses SoftmaxCrossEntropyLoss and NegativeLogLikelihoodLoss:
+// graph.nll_loss (after graph.log_softmax for the former), the op `dlc compile --train`
+// builds for its own cross-entropy, so a graph ending in one of them can be trained with
+// `dlc compile --train --loss-output NAME`.
 #include "frontends/onnx/ImporterContext.h"
 
-#include "dialects/Graph/GraphBuilders.h"
 
 using namespace mlir;
 
@@ -59,46 +57,14 @@ Expected<LossInputs> lossInputs(Importer &im, const char *scoresName, const char
   return in;
 }
 
-/// loss[n, d] = -logp[n, target[n, d], d] * weight[target[n, d]] (0 where target ==
-/// ignore_index), then reduced. The selection is a product with coef[n, c, d] = (target[n,
-/// d] == c) * weight[c] * (target[n, d] != ignore_index), summed over the class axis; the
-/// mean divides by the sum of coef, the selected weights, as ONNX specifies.
+/// graph.nll_loss, with the result type its reduction gives.
 Value negativeLogLikelihood(Importer &im, const LossInputs &in) {
-  OpBuilder &b = im.b;
-  Location l = im.loc();
   auto lt = Importer::typeOf(in.logp), tt = Importer::typeOf(in.target);
-  int64_t rank = lt.getRank(), classes = lt.getDimSize(1);
-  Type labelElem = tt.getElementType();
-
-  SmallVector<int64_t> column(lt.getShape()); // (N, 1, d1..dk)
-  column[1] = 1;
-  Value labels = im.reshape(in.target, column);
-  SmallVector<int64_t> iotaShape(rank, 1); // (1, C, 1..1)
-  iotaShape[1] = classes;
-  SmallVector<APInt> iota;
-  for (int64_t c = 0; c < classes; ++c)
-    iota.push_back(APInt(labelElem.getIntOrFloatBitWidth(), c, /*isSigned=*/true));
-  Value classIndex = im.constant(DenseElementsAttr::get(RankedTensorType::get(iotaShape, labelElem), iota));
-  Value hit = graph::EqualOp::create(b, l, RankedTensorType::get(lt.getShape(), b.getI1Type()), labels, classIndex);
-  Value coef = graph::CastOp::create(b, l, lt, hit);
-  if (in.weight)
-    coef = graph::mul(b, l, coef, im.reshape(in.weight, iotaShape));
-  if (in.ignoreIndex) {
-    Value ignored = graph::EqualOp::create(b, l, RankedTensorType::get(column, b.getI1Type()), labels,
-                                           im.scalar(labelElem, (double)*in.ignoreIndex));
-    Value kept = graph::NotOp::create(b, l, ignored.getType(), ignored);
-    coef = graph::mul(b, l, coef, graph::CastOp::create(b, l, RankedTensorType::get(column, lt.getElementType()), kept));
-  }
-  Value perElement = graph::neg(b, l, graph::reduceSum(b, l, graph::mul(b, l, in.logp, coef), {1}, false));
-  if (in.reduction == "none")
-    return perElement;
-  Value total = graph::reduceSum(b, l, perElement, llvm::to_vector(llvm::seq<int64_t>(0, rank - 1)), false);
-  if (in.reduction == "sum")
-    return total;
-  Value count = !in.weight && !in.ignoreIndex
-                    ? im.scalar(lt.getElementType(), (double)tt.getNumElements())
-                    : graph::reduceSum(b, l, coef, llvm::to_vector(llvm::seq<int64_t>(0, rank)), false);
-  return graph::div(b, l, total, count);
+  auto resultType = in.reduction == "none" ? RankedTensorType::get(tt.getShape(), lt.getElementType())
+                                           : RankedTensorType::get({}, lt.getElementType());
+  IntegerAttr ignore = in.ignoreIndex ? im.b.getI64IntegerAttr(*in.ignoreIndex) : IntegerAttr();
+  return graph::NllLossOp::create(im.b, im.loc(), resultType, in.logp, in.target, in.weight,
+                                  im.b.getStringAttr(in.reduction), ignore, im.b.getF64FloatAttr(0.0));
 }
 
 Error negativeLogLikelihoodLoss(Importer &im) {

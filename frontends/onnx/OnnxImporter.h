@@ -41,14 +41,11 @@ struct Parameter {
   bool trainable = false; // floating-point initializers
 };
 
-/// On an input or output of a 4- or 2-bit element type (int4, uint4, int2, uint2,
-/// float4e2m1), which crosses the entry point as its packed bytes (tensor<Kxui8>): the
-/// TypeAttr of the tensor those bytes hold.
-constexpr const char *kPackedTypeAttr = "dlc.packed_type";
-
-/// `module` holds `func.func @infer(inputs..., params...) -> outputs...`. Every argument
-/// has the attributes `dlc.name` (the ONNX name) and `dlc.kind` ("input" or "param");
-/// every result has `dlc.name`; packed inputs and outputs have kPackedTypeAttr. The params
+/// `module` holds the entry point `func.func @infer(inputs..., params...) -> outputs...`.
+/// Every argument has a name and a kind (input or param), every parameter whether it
+/// trains, every result a name, and an input or output of a 4- or 2-bit element type
+/// (int4, uint4, int2, uint2, float4e2m1), which crosses the entry point as its packed
+/// bytes (tensor<Kxui8>), the tensor type those bytes hold (dialects/Abi). The params
 /// follow the inputs, in the order of `params`.
 struct ImportedModel {
   mlir::OwningOpRef<mlir::ModuleOp> module;

@@ -20,6 +20,6 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
-  registry.insert<dlc::graph::GraphDialect, dlc::kernel::KernelDialect>();
+  registry.insert<dlc::abi::AbiDialect, dlc::graph::GraphDialect, dlc::kernel::KernelDialect>();
   return mlir::asMainReturnCode(mlir::MlirOptMain(argc, argv, "dlc optimizer driver\n", registry));
 }

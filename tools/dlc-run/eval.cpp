@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "dlc/checkpoint.hpp"
 #include "dlc/dataset.hpp"
+#include "dlc/file_io.hpp"
 #include "dlc/metrics.hpp"
 #include "evaluate.hpp"
 #include "plots.hpp"
@@ -131,7 +132,7 @@ int run_eval(const Options &opts) {
   std::printf("  elapsed   %.3f s (%.0f samples/s, %d thread%s)\n", elapsed, rate,
               dlc_get_num_threads(), dlc_get_num_threads() == 1 ? "" : "s");
   if (!metrics_path.empty()) {
-    dlc::write_text_file_atomic(metrics_path, w.str());
+    dlc::write_file_atomic(metrics_path, w.str());
     std::printf("  metrics   %s\n", metrics_path.c_str());
   }
   if (opts.has("plot-dir")) {

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dlc/plot.hpp"
+#include "plot.hpp"
 #include "options.hpp"
 
 namespace dlc_run {

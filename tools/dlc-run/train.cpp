@@ -1,20 +1,10 @@
 // dlc-run train: runs an artifact's train_step over a data set for a number of epochs or
-// steps, with learning-rate schedules, a progress display, a per-step JSON log, periodic
-// evaluation, and checkpoints that resume exactly.
-//
-// The training ABI this relies on (what 'dlc compile --train' produces):
-//   train_step: inputs = the model's data inputs, then the label input; one output "loss"
-//     (f32 scalar); updates the parameters in place.
-//   "optimizer.lr" (f32 scalar parameter): the learning rate train_step uses; written here
-//     before every step. "optimizer.step" (i64 scalar parameter): steps done; train_step
-//     increments it. Optimizer state slots "P/<slot>" are ordinary parameters.
-//   eval_step (optional): the same inputs; outputs "loss", then the model outputs.
+// steps with dlc::Trainer (runtime/train: data order, learning-rate schedules, checkpoints
+// that resume exactly, the training ABI it relies on), adding what a command line shows: a
+// progress display, a per-step JSON log, periodic evaluation and loss curves.
 //
 // Steps and epochs are global: --steps N / --epochs N name the point where training ends,
-// counted from the start of training, also after --resume. Step s (0-based) uses batch
-// s mod K of epoch s div K, K = floor(samples / batch size); an epoch's order is a seeded
-// shuffle of (seed, epoch), so a resumed run feeds exactly the batches the uninterrupted
-// run would have.
+// counted from the start of training, also after --resume.
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
@@ -28,9 +18,11 @@
 #include <unistd.h>
 
 #include "commands.hpp"
-#include "dlc/checkpoint.hpp"
 #include "dlc/dataset.hpp"
+#include "dlc/file_io.hpp"
+#include "dlc/json.hpp"
 #include "dlc/metrics.hpp"
+#include "dlc/trainer.hpp"
 #include "evaluate.hpp"
 #include "plots.hpp"
 
@@ -39,74 +31,6 @@ namespace dlc_run {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-constexpr const char *kCheckpointFormat = "dlc-checkpoint";
-constexpr const char *kCheckpointVersion = "1";
-
-// --- Learning-rate schedules.
-
-struct Schedule {
-  enum Kind { Constant, Step, Cosine } kind = Constant;
-  int64_t every = 0;
-  double gamma = 1;
-  std::string text = "constant"; // canonical form, stored in checkpoints
-};
-
-std::string number_text(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
-Schedule parse_schedule(const std::string &s) {
-  Schedule out;
-  const std::string usage = "--lr-schedule expects constant, step:EVERY:GAMMA or cosine, got '" +
-                            s + "'";
-  if (s == "constant")
-    return out;
-  if (s == "cosine") {
-    out.kind = Schedule::Cosine;
-    out.text = s;
-    return out;
-  }
-  if (s.compare(0, 5, "step:") == 0) {
-    size_t colon = s.find(':', 5);
-    if (colon == std::string::npos)
-      throw CliError(usage);
-    std::string every = s.substr(5, colon - 5), gamma = s.substr(colon + 1);
-    char *end = nullptr;
-    errno = 0;
-    long long e = std::strtoll(every.c_str(), &end, 10);
-    if (every.empty() || *end || errno || e < 1)
-      throw CliError("--lr-schedule step:EVERY:GAMMA: EVERY must be a positive integer, got '" +
-                     every + "'");
-    end = nullptr;
-    double g = std::strtod(gamma.c_str(), &end);
-    if (gamma.empty() || *end || !std::isfinite(g) || g <= 0)
-      throw CliError("--lr-schedule step:EVERY:GAMMA: GAMMA must be a positive number, got '" +
-                     gamma + "'");
-    out.kind = Schedule::Step;
-    out.every = e;
-    out.gamma = g;
-    out.text = "step:" + std::to_string(e) + ":" + number_text(g);
-    return out;
-  }
-  throw CliError(usage);
-}
-
-// The learning rate of step `step` (0-based: the number of steps done before it).
-double schedule_lr(const Schedule &s, double base, int64_t step, int64_t total) {
-  switch (s.kind) {
-  case Schedule::Constant:
-    return base;
-  case Schedule::Step:
-    return base * std::pow(s.gamma, static_cast<double>(step / s.every));
-  case Schedule::Cosine:
-    return base * 0.5 *
-           (1.0 + std::cos(M_PI * static_cast<double>(step) / static_cast<double>(total)));
-  }
-  return base;
-}
 
 // --- Small helpers.
 
@@ -128,19 +52,6 @@ double parse_double(const std::string &what, const std::string &s) {
   if (s.empty() || *end || !std::isfinite(v))
     throw CliError(what + " expects a number, got '" + s + "'");
   return v;
-}
-
-int64_t parse_i64(const std::string &what, const std::string &s) {
-  char *end = nullptr;
-  errno = 0;
-  long long v = std::strtoll(s.c_str(), &end, 10);
-  if (s.empty() || *end || errno)
-    throw CliError(what + ": '" + s + "' is not an integer");
-  return v;
-}
-
-std::string scalar_desc(const dlc_param_desc &p) {
-  return describe(p.tensor);
 }
 
 // --- Progress: a redrawn bar on a terminal, plain lines otherwise.
@@ -246,7 +157,7 @@ std::FILE *open_log(const std::string &path, bool resume, int64_t step) {
       if (s <= step)
         kept += line + "\n";
     }
-    dlc::write_text_file_atomic(path, kept);
+    dlc::write_file_atomic(path, kept);
   }
   std::FILE *f = std::fopen(path.c_str(), resume ? "a" : "w");
   if (!f)
@@ -255,14 +166,6 @@ std::FILE *open_log(const std::string &path, bool resume, int64_t step) {
 }
 
 // --- The command.
-
-struct TrainState {
-  int64_t step = 0;
-  uint64_t seed = 0;
-  bool shuffle = true;
-  double base_lr = NAN;
-  Schedule schedule;
-};
 
 int run_train(const Options &opts) {
   const std::string path = opts.model_path();
@@ -284,9 +187,9 @@ int run_train(const Options &opts) {
     if (lr < 0)
       throw CliError("train: --lr must not be negative, got " + opts.get("lr"));
   }
-  Schedule schedule;
+  dlc::LrSchedule schedule;
   if (opts.has("lr-schedule"))
-    schedule = parse_schedule(opts.get("lr-schedule"));
+    schedule = dlc::LrSchedule::parse(opts.get("lr-schedule"));
   std::string progress_mode = opts.get("progress", "auto");
   if (progress_mode != "auto" && progress_mode != "bar" && progress_mode != "lines")
     throw CliError("train: --progress expects auto, bar or lines, got '" + progress_mode + "'");
@@ -306,52 +209,26 @@ int run_train(const Options &opts) {
   apply_threads(opts);
 
   dlc::Model model = load_model(path);
-  const dlc_entry_desc *train = model.find_entry("train_step");
-  if (!train)
-    throw CliError("'train' needs an artifact compiled with --train ('" + path +
-                   "' has no train_step entry point; compile with dlc compile --train)");
-  const std::string where = "entry 'train_step' of '" + path + "'";
-  if (train->num_inputs < 1)
-    throw CliError(where + " takes no inputs; it needs at least the label input");
-  if (train->num_outputs != 1 || std::strcmp(train->outputs[0].name, "loss") != 0 ||
-      train->outputs[0].rank != 0 || train->outputs[0].dtype != DLC_DTYPE_F32)
-    throw CliError(where + " must have exactly one output, 'loss' (f32 scalar)");
-  const int label_index = label_input_index(*train);
-  const dlc_tensor_desc &label_desc = train->inputs[label_index];
-
-  const int lr_idx = dlc_model_find_param(model.handle(), "optimizer.lr");
-  const int step_idx = dlc_model_find_param(model.handle(), "optimizer.step");
-  if (lr_idx >= 0 && (model.param(lr_idx).tensor.rank != 0 ||
-                      model.param(lr_idx).tensor.dtype != DLC_DTYPE_F32))
-    throw CliError("parameter 'optimizer.lr' of '" + path + "' is " +
-                   scalar_desc(model.param(lr_idx)) + ", expected an f32 scalar");
-  if (step_idx >= 0 && (model.param(step_idx).tensor.rank != 0 ||
-                        model.param(step_idx).tensor.dtype != DLC_DTYPE_I64))
-    throw CliError("parameter 'optimizer.step' of '" + path + "' is " +
-                   scalar_desc(model.param(step_idx)) + ", expected an i64 scalar");
-  if (lr_idx < 0 && (opts.has("lr") || opts.has("lr-schedule")))
+  const dlc_entry_desc &train = dlc::Trainer::train_entry(model);
+  const int label_index = label_input_index(train);
+  const dlc_tensor_desc &label_desc = train.inputs[label_index];
+  if (dlc_model_find_param(model.handle(), "optimizer.lr") < 0 && (opts.has("lr") || opts.has("lr-schedule")))
     throw CliError("'" + path + "' has no parameter 'optimizer.lr', so its learning rate is "
                    "fixed; --lr and --lr-schedule need an artifact from dlc compile --train");
-  float *lr_param = lr_idx >= 0 ? static_cast<float *>(model.param_data(lr_idx)) : nullptr;
-  int64_t *step_param = step_idx >= 0 ? static_cast<int64_t *>(model.param_data(step_idx)) : nullptr;
 
   // The data set, checked against train_step before anything runs.
   dlc::Dataset data = dlc::Dataset::load(
-      spec, dataset_options(*train, opts.get("label"), dlc::DataSplit::Train, false));
+      spec, dataset_options(train, opts.get("label"), dlc::DataSplit::Train, false));
   if (!data.has_labels())
     throw CliError(spec + ": no label array for input '" + label_desc.name +
                    "' of train_step; name it with --label NAME");
   dlc::BindOptions bo;
   bo.entry = "train_step";
   bo.label_input = label_desc.name;
-  std::vector<dlc::InputBinding> bindings = dlc::bind_inputs(data, *train, bo);
-  check_labels_for_input(data, *train, label_index, model_classes(model));
-  const int64_t B = bindings[0].shape[0];
-  const int64_t N = data.size();
-  const int64_t K = N / B;
-  if (K == 0)
-    throw CliError(spec + ": " + std::to_string(N) + " samples, fewer than one batch of " +
-                   std::to_string(B) + " (the batch size train_step was compiled for)");
+  std::vector<dlc::InputBinding> bindings = dlc::bind_inputs(data, train, bo);
+  check_labels_for_input(data, train, label_index, model_classes(model));
+  dlc::Trainer trainer(model, data, std::move(bindings), spec);
+  const int64_t B = trainer.batch_size(), N = trainer.samples(), K = trainer.batches_per_epoch();
   const int64_t total = steps_opt ? steps_opt : epochs_opt * K;
   const int64_t epochs = (total + K - 1) / K;
 
@@ -368,96 +245,47 @@ int run_train(const Options &opts) {
     evaluator = std::make_unique<Evaluator>(model, path, *eval_data, eval_entry);
   }
 
-  TrainState st;
+  // The run's state: the options, or the checkpoint's where the options leave it open.
+  dlc::TrainingState st;
   st.seed = static_cast<uint64_t>(opts.get_int("seed", 0, 0, INT64_MAX));
   st.shuffle = !opts.has("no-shuffle");
   st.schedule = schedule;
-  const double initial_lr = lr_param ? static_cast<double>(*lr_param) : NAN;
-  st.base_lr = opts.has("lr") ? parse_double("train: --lr", opts.get("lr")) : initial_lr;
+  st.base_lr = opts.has("lr") ? parse_double("train: --lr", opts.get("lr")) : trainer.compiled_lr();
   std::vector<std::string> notes;
-
   if (!resume.empty()) {
-    dlc::CheckpointLoad ck = dlc::load_checkpoint(model, resume);
-    auto meta = [&](const char *key) -> const std::string * {
-      for (const auto &kv : ck.metadata)
-        if (kv.first == key)
-          return &kv.second;
-      return nullptr;
-    };
-    auto need = [&](const char *key) -> const std::string & {
-      const std::string *v = meta(key);
-      if (!v)
-        throw CliError("checkpoint '" + resume + "' has no training state to resume from (no '" +
-                       key + "' in its metadata); 'dlc-run eval --checkpoint' can still use it");
-      return *v;
-    };
-    const std::string *fmt = meta("format");
-    if (fmt && *fmt != kCheckpointFormat)
-      throw CliError("checkpoint '" + resume + "' has no training state to resume from (its "
-                     "metadata 'format' is '" + *fmt + "', not '" + kCheckpointFormat +
-                     "'); 'dlc-run eval --checkpoint' can still use it");
-    need("format");
+    dlc::ResumedRun ck = trainer.load_checkpoint(resume);
     const std::string where_ck = "checkpoint '" + resume + "'";
-    int64_t ck_step = parse_i64(where_ck + ": metadata 'step'", need("step"));
-    int64_t ck_batch = parse_i64(where_ck + ": metadata 'batch_size'", need("batch_size"));
-    int64_t ck_samples = parse_i64(where_ck + ": metadata 'samples'", need("samples"));
-    uint64_t ck_seed =
-        static_cast<uint64_t>(parse_i64(where_ck + ": metadata 'seed'", need("seed")));
-    bool ck_shuffle = need("shuffle") == "true";
-    if (ck_step < 0)
-      throw CliError(where_ck + ": metadata 'step' is negative");
-    if (ck_batch != B || ck_samples != N)
-      throw CliError(where_ck + " was written training on " + std::to_string(ck_samples) +
-                     " samples in batches of " + std::to_string(ck_batch) + "; " + spec + " has " +
-                     std::to_string(N) + " samples in batches of " + std::to_string(B) +
-                     ", so the run cannot continue where it stopped");
-    if (opts.has("seed") && ck_seed != st.seed)
+    if (opts.has("seed") && ck.state.seed != st.seed)
       throw CliError("train: --seed " + std::to_string(st.seed) + " differs from the seed " +
-                     std::to_string(ck_seed) + " of " + where_ck +
+                     std::to_string(ck.state.seed) + " of " + where_ck +
                      "; leave --seed out to continue its run");
-    if (opts.has("no-shuffle") && ck_shuffle)
+    if (opts.has("no-shuffle") && ck.state.shuffle)
       throw CliError("train: --no-shuffle, but " + where_ck +
                      " was written by a shuffled run; leave --no-shuffle out to continue it");
-    if (!opts.has("no-shuffle") && !ck_shuffle)
+    if (!opts.has("no-shuffle") && !ck.state.shuffle)
       notes.push_back("not shuffling, as the run that wrote the checkpoint");
-    st.seed = ck_seed;
-    st.shuffle = ck_shuffle;
-    if (const std::string *v = meta("lr")) {
-      double ck_lr = parse_double(where_ck + ": metadata 'lr'", *v);
+    st.seed = ck.state.seed;
+    st.shuffle = ck.state.shuffle;
+    if (ck.has_lr) {
       if (!opts.has("lr"))
-        st.base_lr = ck_lr;
-      else if (st.base_lr != ck_lr)
-        notes.push_back("--lr " + number_text(st.base_lr) + " replaces the checkpoint's " +
-                        number_text(ck_lr));
-    }
-    if (const std::string *v = meta("lr_schedule")) {
+        st.base_lr = ck.state.base_lr;
+      else if (st.base_lr != ck.state.base_lr)
+        notes.push_back("--lr " + dlc::number_text(st.base_lr) + " replaces the checkpoint's " +
+                        dlc::number_text(ck.state.base_lr));
       if (!opts.has("lr-schedule"))
-        st.schedule = parse_schedule(*v);
-      else if (st.schedule.text != *v)
-        notes.push_back("--lr-schedule " + st.schedule.text + " replaces the checkpoint's " + *v);
+        st.schedule = ck.state.schedule;
+      else if (st.schedule.text != ck.state.schedule.text)
+        notes.push_back("--lr-schedule " + st.schedule.text + " replaces the checkpoint's " +
+                        ck.state.schedule.text);
     }
-    if (step_param && *step_param != ck_step)
-      throw CliError(where_ck + ": its 'optimizer.step' is " + std::to_string(*step_param) +
-                     ", but its metadata says step " + std::to_string(ck_step));
-    st.step = ck_step;
-    if (const std::string *m = meta("model_name"))
-      if (*m != model.manifest().model_name)
-        notes.push_back("the checkpoint was written for model '" + *m + "', this artifact is '" +
-                        model.manifest().model_name + "'");
-  } else if (step_param && *step_param != 0) {
-    // An artifact's initial step count is 0; anything else would shift the schedule.
-    notes.push_back("the artifact's optimizer.step starts at " + std::to_string(*step_param));
-    st.step = 0;
-    *step_param = 0;
+    st.step = ck.state.step;
+    if (!ck.model_name.empty() && ck.model_name != model.manifest().model_name)
+      notes.push_back("the checkpoint was written for model '" + ck.model_name + "', this artifact is '" +
+                      model.manifest().model_name + "'");
   }
-  // Dropout's masks draw from (rng.seed, optimizer.step): the run's seed, so a resumed
-  // run (whose seed is the checkpoint's) draws the masks the uninterrupted one would.
-  if (const int seed_idx = dlc_model_find_param(model.handle(), "rng.seed"); seed_idx >= 0) {
-    if (model.param(seed_idx).tensor.rank != 0 || model.param(seed_idx).tensor.dtype != DLC_DTYPE_I64)
-      throw CliError("parameter 'rng.seed' of '" + path + "' is " + scalar_desc(model.param(seed_idx)) +
-                     ", expected an i64 scalar");
-    *static_cast<int64_t *>(model.param_data(seed_idx)) = static_cast<int64_t>(st.seed);
-  }
+  for (std::string &n : trainer.start(st, total, !resume.empty()))
+    notes.push_back(std::move(n));
+  const dlc::TrainingState &run = trainer.state();
 
   const bool tty = progress_mode == "bar" || (progress_mode == "auto" && ::isatty(STDOUT_FILENO));
   std::printf("train: %s on %s: %" PRId64 " samples, %" PRId64 " batch%s of %" PRId64
@@ -467,50 +295,25 @@ int run_train(const Options &opts) {
   if (N % B)
     std::printf("  note: the last partial batch of each epoch is dropped: %" PRId64
                 " of %" PRId64 " samples are left out per epoch%s\n",
-                N % B, N, st.shuffle ? " (different ones each epoch)" : "");
-  if (lr_param)
-    std::printf("  lr %.6g%s, %s, seed %" PRIu64 "\n", st.base_lr,
-                st.schedule.kind == Schedule::Constant ? "" : (" (" + st.schedule.text + ")").c_str(),
-                st.shuffle ? "shuffled" : "not shuffled", st.seed);
+                N % B, N, run.shuffle ? " (different ones each epoch)" : "");
+  if (trainer.has_lr())
+    std::printf("  lr %.6g%s, %s, seed %" PRIu64 "\n", run.base_lr,
+                run.schedule.kind == dlc::LrSchedule::Constant ? "" : (" (" + run.schedule.text + ")").c_str(),
+                run.shuffle ? "shuffled" : "not shuffled", run.seed);
   else
     std::printf("  learning rate fixed by the artifact, %s, seed %" PRIu64 "\n",
-                st.shuffle ? "shuffled" : "not shuffled", st.seed);
+                run.shuffle ? "shuffled" : "not shuffled", run.seed);
   if (!resume.empty())
     std::printf("  resumed from %s at step %" PRId64 " (epoch %" PRId64 ", batch %" PRId64 ")\n",
-                resume.c_str(), st.step, st.step / K + 1, st.step % K);
+                resume.c_str(), run.step, run.step / K + 1, run.step % K);
   for (const std::string &n : notes)
     std::printf("  note: %s\n", n.c_str());
   std::fflush(stdout);
 
-  auto save = [&](int64_t step) {
-    dlc::SafetensorsMetadata md = {
-        {"format", kCheckpointFormat},
-        {"format_version", kCheckpointVersion},
-        {"producer", model.manifest().producer ? model.manifest().producer : ""},
-        {"model_name", model.manifest().model_name ? model.manifest().model_name : ""},
-        {"runtime", "dlc-run"},
-        {"step", std::to_string(step)},
-        {"epoch", std::to_string(step / K)},
-        {"position", std::to_string(step % K)},
-        {"seed", std::to_string(st.seed)},
-        {"shuffle", st.shuffle ? "true" : "false"},
-        {"batch_size", std::to_string(B)},
-        {"batches_per_epoch", std::to_string(K)},
-        {"samples", std::to_string(N)},
-        {"data", spec},
-        {"total_steps", std::to_string(total)},
-    };
-    if (lr_param) {
-      md.push_back({"lr", number_text(st.base_lr)});
-      md.push_back({"lr_schedule", st.schedule.text});
-    }
-    dlc::save_checkpoint(model, checkpoint, md);
-  };
-
-  if (st.step >= total) {
+  if (trainer.done()) {
     std::printf("  nothing to do: the run ends at step %" PRId64 "\n", total);
     if (!checkpoint.empty())
-      save(st.step);
+      trainer.save(checkpoint);
     return 0;
   }
 
@@ -523,23 +326,15 @@ int run_train(const Options &opts) {
     }
   } close_log{log};
   if (opts.has("log"))
-    log = open_log(opts.get("log"), !resume.empty(), st.step);
+    log = open_log(opts.get("log"), !resume.empty(), run.step);
 
-  dlc::Batcher batcher(data, std::move(bindings), B, st.shuffle, st.seed);
-  std::vector<dlc::Tensor> ins = batcher.make_tensors();
-  std::vector<dlc_tensor> in;
-  for (size_t i = 0; i < ins.size(); ++i)
-    in.push_back(ins[i].view(batcher.bindings()[i].input.c_str()));
-  dlc::Tensor loss_t(DLC_DTYPE_F32, {});
-  std::vector<dlc_tensor> out{loss_t.view("loss")};
-
-  Progress progress(tty, print_every, K, epochs, total, B, st.step);
+  Progress progress(tty, print_every, K, epochs, total, B, run.step);
   std::unique_ptr<TrainingCurves> curves;
   if (opts.has("plot-dir")) {
     std::string name = path.substr(path.rfind('/') + 1);
     curves = std::make_unique<TrainingCurves>(opts.get("plot-dir"), "Training loss: " + name);
     if (!resume.empty() && opts.has("log"))
-      curves->load_log(opts.get("log"), st.step);
+      curves->load_log(opts.get("log"), run.step);
   }
   int64_t current_epoch = -1, saved_at = -1;
   double epoch_loss = 0;
@@ -551,7 +346,7 @@ int run_train(const Options &opts) {
   auto run_eval = [&](int64_t epoch) {
     EvalResult r = evaluator->run();
     if (curves)
-      curves->add_eval(st.step, r);
+      curves->add_eval(run.step, r);
     char buf[256];
     if (r.task == Task::Classification)
       std::snprintf(buf, sizeof buf, "  eval: loss %.4f  accuracy %.4f (%lld/%lld)",
@@ -563,68 +358,56 @@ int run_train(const Options &opts) {
     progress.line(progress.epoch_text(epoch) + buf);
   };
 
-  while (st.step < total) {
-    const int64_t epoch = st.step / K, pos = st.step % K;
+  while (!trainer.done()) {
+    const int64_t epoch = run.step / K, pos = run.step % K;
     if (epoch != current_epoch) {
-      batcher.set_epoch(static_cast<uint64_t>(epoch));
       current_epoch = epoch;
       epoch_loss = 0;
       epoch_steps = 0;
       epoch_start = Clock::now();
     }
-    batcher.fill(pos, ins);
-    double lr = NAN;
-    if (lr_param) {
-      *lr_param = static_cast<float>(schedule_lr(st.schedule, st.base_lr, st.step, total));
-      lr = *lr_param;
-    }
-    model.run("train_step", in, out);
-    const double loss = *loss_t.data_as<float>();
-    ++st.step;
-    if (step_param && *step_param != st.step)
-      throw CliError("train_step of '" + path + "' left 'optimizer.step' at " +
-                     std::to_string(*step_param) + " after step " + std::to_string(st.step) +
-                     " (it must count the steps)");
+    const double loss = trainer.step();
+    const double lr = trainer.last_lr();
     last_loss = loss;
     if (curves)
-      curves->add_step(st.step, loss);
+      curves->add_step(run.step, loss);
     epoch_loss += loss;
     ++epoch_steps;
     if (!std::isfinite(loss) && !warned_nonfinite) {
       warned_nonfinite = true;
       progress.line("  warning: the loss is " + dlc::json_number(loss) + " at step " +
-                    std::to_string(st.step));
+                    std::to_string(run.step));
     }
     if (log) {
-      std::string line = "{\"step\":" + std::to_string(st.step) +
+      std::string line = "{\"step\":" + std::to_string(run.step) +
                          ",\"epoch\":" + std::to_string(epoch + 1) +
                          ",\"loss\":" + dlc::json_number(loss);
-      if (lr_param)
+      if (trainer.has_lr())
         line += ",\"lr\":" + dlc::json_number(lr);
       line += "}\n";
       if (std::fputs(line.c_str(), log) < 0 || std::fflush(log) != 0)
         throw CliError("cannot write the log '" + opts.get("log") + "': " + std::strerror(errno));
     }
-    progress.step(st.step, epoch_loss / static_cast<double>(epoch_steps), lr, lr_param != nullptr);
-    if (every && st.step % every == 0 && st.step < total) {
-      save(st.step);
-      saved_at = st.step;
-      progress.line("  checkpoint " + checkpoint + " at step " + std::to_string(st.step));
+    progress.step(run.step, epoch_loss / static_cast<double>(epoch_steps), lr, trainer.has_lr());
+    if (every && run.step % every == 0 && run.step < total) {
+      trainer.save(checkpoint);
+      saved_at = run.step;
+      progress.line("  checkpoint " + checkpoint + " at step " + std::to_string(run.step));
     }
     const bool epoch_end = pos == K - 1;
-    if (epoch_end || st.step == total) {
+    if (epoch_end || run.step == total) {
       double secs = std::chrono::duration<double>(Clock::now() - epoch_start).count();
       char buf[200];
       std::snprintf(buf, sizeof buf,
                     "%s: step %" PRId64 "/%" PRId64 ", loss %.4f (mean of %" PRId64
                     " step%s), %.2f s, %.0f samples/s",
-                    epoch_end ? " done" : " (stopped)", st.step, total,
+                    epoch_end ? " done" : " (stopped)", run.step, total,
                     epoch_loss / static_cast<double>(epoch_steps), epoch_steps,
                     epoch_steps == 1 ? "" : "s", secs,
                     secs > 0 ? static_cast<double>(epoch_steps * B) / secs : 0.0);
       progress.line(progress.epoch_text(epoch) + buf);
       if (curves)
-        curves->add_epoch_mean(st.step, epoch_loss / static_cast<double>(epoch_steps));
+        curves->add_epoch_mean(run.step, epoch_loss / static_cast<double>(epoch_steps));
       if (evaluator)
         run_eval(epoch);
       if (curves) // rewritten every epoch, so that a long run can be watched
@@ -633,12 +416,12 @@ int run_train(const Options &opts) {
   }
   progress.clear();
 
-  if (!checkpoint.empty() && saved_at != st.step)
-    save(st.step);
-  std::printf("trained to step %" PRId64 " in %.2f s; last loss %.6g\n", st.step, progress.seconds(),
+  if (!checkpoint.empty() && saved_at != run.step)
+    trainer.save(checkpoint);
+  std::printf("trained to step %" PRId64 " in %.2f s; last loss %.6g\n", run.step, progress.seconds(),
               last_loss);
   if (!checkpoint.empty())
-    std::printf("checkpoint: %s (step %" PRId64 ")\n", checkpoint.c_str(), st.step);
+    std::printf("checkpoint: %s (step %" PRId64 ")\n", checkpoint.c_str(), run.step);
   if (curves)
     std::printf("%s\n", curves->note().c_str());
   return 0;

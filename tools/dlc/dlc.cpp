@@ -1,7 +1,7 @@
 // dlc: the compiler driver. `dlc compile MODEL.onnx -o MODEL.so` imports the ONNX
 // model, runs the pipelines of compiler/ and codegen/ (Pipelines.h, Pipeline.h) and links the artifact; --emit
 // stops at any stage and prints it.
-#include "tools/dlc/Driver.h"
+#include "driver/Driver.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"

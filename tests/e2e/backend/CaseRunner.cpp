@@ -2,7 +2,7 @@
 #include "tests/e2e/backend/OutputCompare.h"
 #include "tests/e2e/backend/TensorData.h"
 
-#include "tools/dlc/Driver.h"
+#include "driver/Driver.h"
 
 #include "dlc/runtime.h"
 #include "onnx/onnx_pb.h"

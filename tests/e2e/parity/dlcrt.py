@@ -1,4 +1,4 @@
-"""ctypes binding of libdlcrt's C API (runtime/include/dlc/runtime.h), enough for tests to
+"""ctypes binding of libdlcrt's C API (runtime/core/include/dlc/runtime.h), enough for tests to
 call an artifact's entry points step by step."""
 import ctypes, os
 import numpy as np

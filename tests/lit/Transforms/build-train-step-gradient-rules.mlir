@@ -7,8 +7,8 @@
 // CHECK: graph.gather %arg{{.*}}, %arg{{.*}} {axis = 0 : i64}
 // CHECK: graph.gather_grad %{{.*}}, %arg{{.*}} {axis = 0 : i64} : (tensor<2x3x4xf32>, tensor<2x3xi64>) -> tensor<10x4xf32>
 // CHECK: bufferization.materialize_in_destination
-func.func @infer(%i: tensor<2x3xi64> {dlc.kind = "input", dlc.name = "i"},
-                 %t: tensor<10x4xf32> {dlc.kind = "param", dlc.name = "table"}) -> (tensor<2x3x4xf32> {dlc.name = "y"}) {
+func.func @infer(%i: tensor<2x3xi64> {dlc.kind = #dlc<kind input>, dlc.name = "i"},
+                 %t: tensor<10x4xf32> {dlc.kind = #dlc<kind param>, dlc.name = "table"}) -> (tensor<2x3x4xf32> {dlc.name = "y"}) {
   %0 = graph.gather %t, %i {axis = 0 : i64} : (tensor<10x4xf32>, tensor<2x3xi64>) -> tensor<2x3x4xf32>
   return %0 : tensor<2x3x4xf32>
 }
@@ -24,8 +24,8 @@ func.func @infer(%i: tensor<2x3xi64> {dlc.kind = "input", dlc.name = "i"},
 // CHECK: graph.slice_grad %{{.*}} {starts = array<i64: 0, 0, 1, 0>, steps = array<i64: 1, 1, 2, 1>} : (tensor<1x2x4x8xf32>) -> tensor<1x2x8x8xf32>
 // CHECK: graph.avg_pool_grad %{{.*}} {count_include_pad = true, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>}
 // CHECK-SAME: (tensor<1x2x4x4xf32>) -> tensor<1x2x8x8xf32>
-func.func @infer(%x: tensor<1x2x8x8xf32> {dlc.kind = "input", dlc.name = "x"},
-                 %w: tensor<1x2x8x8xf32> {dlc.kind = "param", dlc.name = "w"}) -> (tensor<1x2xf32> {dlc.name = "y"}) {
+func.func @infer(%x: tensor<1x2x8x8xf32> {dlc.kind = #dlc<kind input>, dlc.name = "x"},
+                 %w: tensor<1x2x8x8xf32> {dlc.kind = #dlc<kind param>, dlc.name = "w"}) -> (tensor<1x2xf32> {dlc.name = "y"}) {
   %0 = graph.mul %x, %w : (tensor<1x2x8x8xf32>, tensor<1x2x8x8xf32>) -> tensor<1x2x8x8xf32>
   %1 = graph.avg_pool %0 {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>,
       dilations = array<i64: 1, 1>, count_include_pad = true} : (tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32>
@@ -52,8 +52,8 @@ func.func @infer(%x: tensor<1x2x8x8xf32> {dlc.kind = "input", dlc.name = "x"},
 // CHECK: %[[T:.*]] = graph.tanh %[[SP]]
 // CHECK: graph.mul %[[T]], %[[T]]
 // CHECK: graph.sigmoid %arg
-func.func @infer(%x: tensor<4xf32> {dlc.kind = "input", dlc.name = "x"},
-                 %w: tensor<4xf32> {dlc.kind = "param", dlc.name = "w"}) -> (tensor<4xf32> {dlc.name = "y"}) {
+func.func @infer(%x: tensor<4xf32> {dlc.kind = #dlc<kind input>, dlc.name = "x"},
+                 %w: tensor<4xf32> {dlc.kind = #dlc<kind param>, dlc.name = "w"}) -> (tensor<4xf32> {dlc.name = "y"}) {
   %0 = graph.mish %w : (tensor<4xf32>) -> tensor<4xf32>
   %1 = graph.mul %0, %x : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %1 : tensor<4xf32>
@@ -75,10 +75,10 @@ func.func @infer(%x: tensor<4xf32> {dlc.kind = "input", dlc.name = "x"},
 // CHECK: graph.slice %{{.*}} : (tensor<3x4x3x2xf32>) -> tensor<3x4x2x2xf32>
 // CHECK: graph.transpose %{{.*}} {perm = array<i64: 1, 0, 2, 3>} : (tensor<3x4x2x2xf32>) -> tensor<4x3x2x2xf32>
 // CHECK: graph.reduce %[[G]] {axes = array<i64: 0, 2, 3>, keepdims = false, kind = "sum"} : (tensor<2x6x7x6xf32>) -> tensor<6xf32>
-func.func @infer(%x: tensor<2x4x3x3xf32> {dlc.kind = "input", dlc.name = "x"},
-                 %a: tensor<2x4x3x3xf32> {dlc.kind = "param", dlc.name = "a"},
-                 %w: tensor<4x3x2x2xf32> {dlc.kind = "param", dlc.name = "w"},
-                 %b: tensor<6xf32> {dlc.kind = "param", dlc.name = "b"}) -> (tensor<2x6x7x6xf32> {dlc.name = "y"}) {
+func.func @infer(%x: tensor<2x4x3x3xf32> {dlc.kind = #dlc<kind input>, dlc.name = "x"},
+                 %a: tensor<2x4x3x3xf32> {dlc.kind = #dlc<kind param>, dlc.name = "a"},
+                 %w: tensor<4x3x2x2xf32> {dlc.kind = #dlc<kind param>, dlc.name = "w"},
+                 %b: tensor<6xf32> {dlc.kind = #dlc<kind param>, dlc.name = "b"}) -> (tensor<2x6x7x6xf32> {dlc.name = "y"}) {
   %0 = graph.mul %x, %a : (tensor<2x4x3x3xf32>, tensor<2x4x3x3xf32>) -> tensor<2x4x3x3xf32>
   %1 = graph.conv_transpose %0, %w, %b {strides = array<i64: 2, 2>, pads = array<i64: 0, 1, 0, 0>, dilations = array<i64: 1, 2>,
       output_padding = array<i64: 1, 0>, group = 2} : (tensor<2x4x3x3xf32>, tensor<4x3x2x2xf32>, tensor<6xf32>) -> tensor<2x6x7x6xf32>

@@ -4,16 +4,16 @@
 // SoftmaxCrossEntropyLoss imports). train_step differentiates it and takes no label of its
 // own; eval_step returns it once, as "loss", followed by the other outputs.
 // CHECK-LABEL: func.func @train_step
-// CHECK-SAME: %{{.*}}: tensor<4xi64> {dlc.kind = "input", dlc.name = "t"}
+// CHECK-SAME: %{{.*}}: tensor<4xi64> {dlc.kind = #dlc<kind input>, dlc.name = "t"}
 // CHECK-NOT: dlc.name = "label"
 // CHECK-SAME: -> (tensor<f32> {dlc.name = "loss"}, {{.*}}dlc.updates_param
 // CHECK: graph.matmul
 // CHECK-LABEL: func.func @eval_step
-// CHECK-SAME: -> (tensor<f32> {dlc.name = "loss"}, tensor<4x2xf32> {dlc.name = "y"}) {
+// CHECK-SAME: -> (tensor<f32> {dlc.name = "loss"}, tensor<4x2xf32> {dlc.name = "y"}) attributes {dlc.entry} {
 // CHECK: return %{{.*}}, %{{.*}} : tensor<f32>, tensor<4x2xf32>{{$}}
-func.func @infer(%x: tensor<4x3xf32> {dlc.kind = "input", dlc.name = "x"},
-                 %t: tensor<4xi64> {dlc.kind = "input", dlc.name = "t"},
-                 %w: tensor<3x2xf32> {dlc.kind = "param", dlc.name = "w"})
+func.func @infer(%x: tensor<4x3xf32> {dlc.kind = #dlc<kind input>, dlc.name = "x"},
+                 %t: tensor<4xi64> {dlc.kind = #dlc<kind input>, dlc.name = "t"},
+                 %w: tensor<3x2xf32> {dlc.kind = #dlc<kind param>, dlc.name = "w"})
     -> (tensor<4x2xf32> {dlc.name = "y"}, tensor<f32> {dlc.name = "total"}) {
   %cls = graph.constant dense<[[0, 1]]> : tensor<1x2xi64>
   %y = graph.matmul %x, %w : (tensor<4x3xf32>, tensor<3x2xf32>) -> tensor<4x2xf32>

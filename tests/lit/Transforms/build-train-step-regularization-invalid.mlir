@@ -8,8 +8,8 @@
 // RANGE: label smoothing 1.5 is outside [0, 1]
 
 // expected-error @+1 {{--freeze '(' is not a valid regular expression}}
-func.func @infer(%x: tensor<2x3xf32> {dlc.kind = "input", dlc.name = "x"},
-                 %w: tensor<3x4xf32> {dlc.kind = "param", dlc.name = "w"}) -> (tensor<2x4xf32> {dlc.name = "y"}) {
+func.func @infer(%x: tensor<2x3xf32> {dlc.kind = #dlc<kind input>, dlc.name = "x"},
+                 %w: tensor<3x4xf32> {dlc.kind = #dlc<kind param>, dlc.name = "w"}) -> (tensor<2x4xf32> {dlc.name = "y"}) {
   %0 = graph.matmul %x, %w : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }

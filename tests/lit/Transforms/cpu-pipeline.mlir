@@ -11,7 +11,7 @@
 // LINALG-NOT: func.func private
 
 // The entry point takes bare pointers: inputs, outputs, then the arena.
-// LLVM: llvm.func @infer(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr {dlc.name = "arena"})
+// LLVM: llvm.func @infer(%{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr {dlc.kind = #dlc<kind output>}, %{{.*}}: !llvm.ptr {dlc.kind = #dlc<kind arena>, dlc.name = "arena"})
 // LLVM-SAME: dlc.arena_bytes
 func.func @infer(%x: tensor<4x8xf32>, %w: tensor<8x3xf32>, %b: tensor<3xf32>) -> tensor<4x3xf32> attributes {dlc.entry} {
   %0 = graph.matmul %x, %w : (tensor<4x8xf32>, tensor<8x3xf32>) -> tensor<4x3xf32>

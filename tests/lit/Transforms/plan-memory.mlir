@@ -3,7 +3,7 @@
 // %a dies before %c is allocated, so %c reuses %a's bytes; %b (largest, placed first)
 // overlaps both. The dealloc does not extend %a's life.
 // CHECK-LABEL: func @entry
-// CHECK-SAME: %{{.*}}: memref<{{.*}}>, %[[ARENA:.*]]: memref<768xi8> {dlc.name = "arena"})
+// CHECK-SAME: %{{.*}}: memref<{{.*}}>, %[[ARENA:.*]]: memref<768xi8> {dlc.kind = #dlc<kind arena>, dlc.name = "arena"})
 // CHECK-SAME: dlc.arena_bytes = 768
 // CHECK: %[[A:.*]] = memref.view %[[ARENA]][%c512{{.*}}][] : memref<768xi8> to memref<64xf32>
 // CHECK: %[[B:.*]] = memref.view %[[ARENA]][%c0{{.*}}][] : memref<768xi8> to memref<128xf32>

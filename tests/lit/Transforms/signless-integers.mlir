@@ -27,3 +27,10 @@ func.func @constant() -> tensor<2xui8> {
   %c = arith.constant dense<[1, 255]> : tensor<2xui8>
   return %c : tensor<2xui8>
 }
+
+// An entry point's unsigned argument and result keep their type for the manifest; a
+// signed one needs none.
+// CHECK-LABEL: func.func @infer(%arg0: tensor<4xi8> {dlc.tensor_type = tensor<4xui8>}, %arg1: tensor<4xi32>) -> (tensor<4xi8> {dlc.tensor_type = tensor<4xui8>})
+func.func @infer(%a: tensor<4xui8>, %b: tensor<4xi32>) -> tensor<4xui8> attributes {dlc.entry} {
+  return %a : tensor<4xui8>
+}

@@ -8,16 +8,16 @@
 // CHECK-DAG: llvm.func @infer(
 // CHECK-DAG: llvm.func @train_step(
 // CHECK-DAG: llvm.func @eval_step(
-func.func @infer(%x: tensor<2x4x6x6xf32> {dlc.kind = "input", dlc.name = "x"},
-                 %w1: tensor<4x4x3x3xf32> {dlc.kind = "param", dlc.name = "w1"},
-                 %s1: tensor<4xf32> {dlc.kind = "param", dlc.name = "s1"},
-                 %b1: tensor<4xf32> {dlc.kind = "param", dlc.name = "b1"},
-                 %m1: tensor<4xf32> {dlc.kind = "param", dlc.name = "m1", dlc.trainable = false},
-                 %v1: tensor<4xf32> {dlc.kind = "param", dlc.name = "v1", dlc.trainable = false},
-                 %s2: tensor<4xf32> {dlc.kind = "param", dlc.name = "s2"},
-                 %b2: tensor<4xf32> {dlc.kind = "param", dlc.name = "b2"},
-                 %m2: tensor<4xf32> {dlc.kind = "param", dlc.name = "m2", dlc.trainable = false},
-                 %v2: tensor<4xf32> {dlc.kind = "param", dlc.name = "v2", dlc.trainable = false}) -> (tensor<2x144xf32> {dlc.name = "y"}) {
+func.func @infer(%x: tensor<2x4x6x6xf32> {dlc.kind = #dlc<kind input>, dlc.name = "x"},
+                 %w1: tensor<4x4x3x3xf32> {dlc.kind = #dlc<kind param>, dlc.name = "w1"},
+                 %s1: tensor<4xf32> {dlc.kind = #dlc<kind param>, dlc.name = "s1"},
+                 %b1: tensor<4xf32> {dlc.kind = #dlc<kind param>, dlc.name = "b1"},
+                 %m1: tensor<4xf32> {dlc.kind = #dlc<kind param>, dlc.name = "m1", dlc.trainable = false},
+                 %v1: tensor<4xf32> {dlc.kind = #dlc<kind param>, dlc.name = "v1", dlc.trainable = false},
+                 %s2: tensor<4xf32> {dlc.kind = #dlc<kind param>, dlc.name = "s2"},
+                 %b2: tensor<4xf32> {dlc.kind = #dlc<kind param>, dlc.name = "b2"},
+                 %m2: tensor<4xf32> {dlc.kind = #dlc<kind param>, dlc.name = "m2", dlc.trainable = false},
+                 %v2: tensor<4xf32> {dlc.kind = #dlc<kind param>, dlc.name = "v2", dlc.trainable = false}) -> (tensor<2x144xf32> {dlc.name = "y"}) {
   %0 = graph.conv %x, %w1 {strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 1}
       : (tensor<2x4x6x6xf32>, tensor<4x4x3x3xf32>) -> tensor<2x4x6x6xf32>
   %1 = graph.batch_norm %0, %s1, %b1, %m1, %v1 {epsilon = 1.0e-5 : f64, momentum = 0.9 : f64}

@@ -5,11 +5,13 @@
 
 #include "ImporterTestSupport.h"
 
+#include "dialects/Abi/AbiDialect.h"
 #include "dialects/Graph/GraphDialect.h"
 #include "frontends/onnx/OnnxImporter.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include "onnx/onnx_pb.h"
@@ -210,11 +212,12 @@ TEST_CASE("Gemm + Relu imports to transpose, matmul, add, relu with two paramete
   CHECK(typeStr(f.getArgument(0).getType()) == "tensor<2x4xf32>");
   CHECK(typeStr(f.getArgument(1).getType()) == "tensor<3x4xf32>");
   CHECK(typeStr(f.getArgument(2).getType()) == "tensor<3xf32>");
-  CHECK(f.getArgAttrOfType<mlir::StringAttr>(0, "dlc.kind").getValue() == "input");
-  CHECK(f.getArgAttrOfType<mlir::StringAttr>(0, "dlc.name").getValue() == "x");
-  CHECK(f.getArgAttrOfType<mlir::StringAttr>(1, "dlc.kind").getValue() == "param");
-  CHECK(f.getArgAttrOfType<mlir::StringAttr>(1, "dlc.name").getValue() == "W");
-  CHECK(f.getResultAttrOfType<mlir::StringAttr>(0, "dlc.name").getValue() == "y");
+  CHECK(dlc::abi::getArgKind(f, 0) == dlc::abi::ArgKind::input);
+  CHECK(dlc::abi::getArgName(f, 0) == "x");
+  CHECK(dlc::abi::getArgKind(f, 1) == dlc::abi::ArgKind::param);
+  CHECK(dlc::abi::getArgName(f, 1) == "W");
+  CHECK(dlc::abi::getResultName(f, 0) == "y");
+  CHECK(mlir::succeeded(mlir::verify(r->model->module.get()))); // the dlc dialect accepts the attributes
   REQUIRE(f.getFunctionType().getNumResults() == 1);
   CHECK(typeStr(f.getFunctionType().getResult(0)) == "tensor<2x3xf32>");
 
@@ -1352,12 +1355,12 @@ TEST_CASE("4- and 2-bit inputs and outputs cross the entry point packed, their t
   auto fn = r->func();
   CHECK(typeStr(fn.getArgument(0).getType()) == "tensor<13xui8>");
   CHECK(typeStr(fn.getFunctionType().getResult(0)) == "tensor<7xui8>");
-  auto in = fn.getArgAttrOfType<mlir::TypeAttr>(0, kPackedTypeAttr);
-  auto out = fn.getResultAttrOfType<mlir::TypeAttr>(0, kPackedTypeAttr);
+  auto in = dlc::abi::getArgTensorType(fn, 0);
+  auto out = dlc::abi::getResultTensorType(fn, 0);
   REQUIRE(in);
   REQUIRE(out);
-  CHECK(typeStr(in.getValue()) == "tensor<5x5xi4>");
-  CHECK(typeStr(out.getValue()) == "tensor<5x5xui2>");
+  CHECK(typeStr(in) == "tensor<5x5xi4>");
+  CHECK(typeStr(out) == "tensor<5x5xui2>");
 }
 
 TEST_CASE("GridSample imports for 2-D and 3-D inputs; a grid of the wrong shape is named", "[importer][opset]") {

@@ -3,6 +3,10 @@
 // ONNX backend node tests, imported as they are and with one defect each.
 #include "ImporterTestSupport.h"
 
+#include "dialects/Graph/GraphDialect.h"
+
+#include <tuple>
+
 using namespace dlc::importer_test;
 
 namespace {
@@ -22,7 +26,7 @@ void setInputShape(onnx::ModelProto &m, const std::string &name, std::vector<int
 
 } // namespace
 
-TEST_CASE("SoftmaxCrossEntropyLoss imports as log_softmax and a one-hot selection", "[importer][loss]") {
+TEST_CASE("SoftmaxCrossEntropyLoss imports as log_softmax and graph.nll_loss", "[importer][loss]") {
   auto m = nodeModel("test_sce_mean_weight_ii_log_prob");
   if (!m)
     return;
@@ -30,8 +34,11 @@ TEST_CASE("SoftmaxCrossEntropyLoss imports as log_softmax and a one-hot selectio
   REQUIRE_IMPORTED(r);
   auto counts = r->opCounts();
   CHECK(counts["graph.log_softmax"] == 1);
-  CHECK(counts["graph.equal"] == 2);     // against the class indices; against ignore_index
-  CHECK(counts["graph.div"] == 1);       // mean over the selected weights
+  auto losses = r->ops<dlc::graph::NllLossOp>();
+  REQUIRE(losses.size() == 1);
+  CHECK(losses[0].getWeight());                 // the class weights
+  CHECK(losses[0].getIgnoreIndex().has_value()); // and ignore_index reach the op
+  CHECK(losses[0].getReduction() == "mean");
   CHECK(r->func().getNumResults() == 2); // the loss and log_prob
 }
 
@@ -45,7 +52,9 @@ TEST_CASE("NegativeLogLikelihoodLoss with reduction none keeps the label shape",
   auto labels = mlir::cast<mlir::RankedTensorType>(r->func().getArgumentTypes()[1]);
   CHECK(labels.getRank() == 6);
   CHECK(type.getShape() == labels.getShape());
-  CHECK(r->opCounts()["graph.div"] == 0);
+  auto losses = r->ops<dlc::graph::NllLossOp>();
+  REQUIRE(losses.size() == 1);
+  CHECK(losses[0].getReduction() == "none");
 }
 
 TEST_CASE("loss import errors name the node and the input", "[importer][loss]") {
@@ -86,19 +95,29 @@ TEST_CASE("loss import errors name the node and the input", "[importer][loss]") 
   }
 }
 
-TEST_CASE("Adam, Adagrad and Momentum import without a default-domain opset", "[importer][training]") {
-  for (const char *name : {"test_adam", "test_adagrad_multiple", "test_nesterov_momentum"}) {
+TEST_CASE("Adam, Adagrad and Momentum import as the update ops, one per tensor", "[importer][training]") {
+  for (auto [name, op, updates] : {std::tuple{"test_adam", "graph.adam_update", 1},
+                                   std::tuple{"test_adagrad_multiple", "graph.adagrad_update", 2},
+                                   std::tuple{"test_nesterov_momentum", "graph.momentum_update", 1}}) {
     auto m = nodeModel(name);
     if (!m)
       return;
     INFO(name);
-    REQUIRE(m->opset_import_size() == 1);
+    REQUIRE(m->opset_import_size() == 1); // no default-domain opset
     auto r = importModel(*m);
     REQUIRE_IMPORTED(r);
     CHECK(r->func().getNumArguments() == (unsigned)m->graph().input_size());
     CHECK(r->func().getNumResults() == (unsigned)m->graph().output_size());
-    CHECK(r->opCounts()["graph.sub"] >= 1);
+    CHECK(r->opCounts()[op] == updates);
   }
+  auto m = nodeModel("test_nesterov_momentum");
+  if (!m)
+    return;
+  auto r = importModel(*m);
+  REQUIRE_IMPORTED(r);
+  auto momentum = r->ops<dlc::graph::MomentumUpdateOp>();
+  REQUIRE(momentum.size() == 1);
+  CHECK(momentum[0].getNesterov());
 }
 
 TEST_CASE("optimizer op import errors name the node and the input", "[importer][training]") {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "dlc/plot.hpp"
+#include "plot.hpp"
 #include "test_support.hpp"
 
 using Catch::Matchers::Contains;

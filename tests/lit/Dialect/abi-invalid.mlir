@@ -1,0 +1,92 @@
+// RUN: dlc-opt %s -split-input-file -verify-diagnostics
+// What the dlc dialect refuses: each attribute has one type and one place.
+
+// expected-error @+1 {{'dlc.kind' is a #dlc<kind ...> (input, param, output, arena)}}
+func.func @infer(%x: tensor<4xf32> {dlc.kind = "input"}) attributes {dlc.entry} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{argument #0: 'dlc.trainable' belongs on a parameter}}
+func.func @infer(%x: tensor<4xf32> {dlc.kind = #dlc<kind input>, dlc.trainable = true}) attributes {dlc.entry} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{argument #0: 'dlc.init' is a float}}
+func.func @infer(%x: tensor<4xf32> {dlc.kind = #dlc<kind param>, dlc.init = "zeros"}) attributes {dlc.entry} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{argument #0: 'dlc.name' is a string}}
+func.func @infer(%x: tensor<4xf32> {dlc.kind = #dlc<kind input>, dlc.name = 3 : i64}) attributes {dlc.entry} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{argument #0: 'dlc.tensor_type' is a ranked tensor type}}
+func.func @infer(%x: memref<4xi8> {dlc.kind = #dlc<kind input>, dlc.tensor_type = i4}) attributes {dlc.entry} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{argument #0: 'dlc.updates_param' is not an attribute of arguments}}
+func.func @infer(%x: tensor<4xf32> {dlc.updates_param}) attributes {dlc.entry} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{result #0: 'dlc.kind' of a result is #dlc<kind output>}}
+func.func @infer(%x: tensor<4xf32>) -> (tensor<4xf32> {dlc.kind = #dlc<kind param>}) attributes {dlc.entry} {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'dlc.arena_bytes' belongs on an entry point (dlc.entry)}}
+func.func @helper() attributes {dlc.arena_bytes = 64 : i64} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'dlc.arena_bytes' is a byte count (>= 0), not -1}}
+func.func @infer() attributes {dlc.entry, dlc.arena_bytes = -1 : i64} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'dlc.parallel_trips' is an iteration count (> 0), not 0}}
+func.func private @body() attributes {dlc.parallel_trips = 0 : i64} {
+  return
+}
+
+// -----
+
+func.func @f() {
+  // expected-error @+1 {{'dlc.parallel' marks loops only}}
+  %c0 = arith.constant {dlc.parallel} 0 : index
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'dlc.entry' is a unit attribute}}
+func.func @infer() attributes {dlc.entry = "yes"} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{has the unknown attribute 'dlc.kernel'}}
+func.func private @k0() attributes {dlc.kernel} {
+  return
+}

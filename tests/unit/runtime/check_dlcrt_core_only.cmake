@@ -1,0 +1,20 @@
+# Fails if LIB (libdlcrt) needs zlib or defines a symbol of the I/O or training layers
+# (libdlcrt_io, libdlcrt_train): an inference deployment links the loader and nothing else.
+execute_process(COMMAND readelf -d ${LIB} OUTPUT_VARIABLE dyn RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "readelf -d ${LIB} failed")
+endif()
+if(dyn MATCHES "Shared library: \\[libz\\.so")
+  message(FATAL_ERROR "${LIB} needs zlib: compression belongs to libdlcrt_io")
+endif()
+execute_process(COMMAND nm -DC --defined-only ${LIB} OUTPUT_VARIABLE syms RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR NOT syms MATCHES "dlc_model_load")
+  message(FATAL_ERROR "nm -DC ${LIB} failed or lists no dlc_model_load:\n${syms}")
+endif()
+foreach(sym read_npy write_npy read_safetensors Dataset Batcher JsonWriter save_checkpoint Trainer
+            ClassificationMetrics write_file_atomic)
+  if(syms MATCHES "dlc::${sym}")
+    message(FATAL_ERROR "${LIB} defines dlc::${sym}, which belongs to libdlcrt_io or libdlcrt_train")
+  endif()
+endforeach()
+message(STATUS "${LIB}: core only")

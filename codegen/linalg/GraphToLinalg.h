@@ -7,22 +7,22 @@
 
 namespace dlc {
 void populateElementwiseLoweringPatterns(mlir::RewritePatternSet &patterns);
-void populateContractionLoweringPatterns(mlir::RewritePatternSet &patterns);
-void populatePoolingLoweringPatterns(mlir::RewritePatternSet &patterns);
-void populateNormalizationLoweringPatterns(mlir::RewritePatternSet &patterns);
-void populateReductionLoweringPatterns(mlir::RewritePatternSet &patterns);
-void populateDataMovementLoweringPatterns(mlir::RewritePatternSet &patterns);
-void populateRecurrentLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateConvLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populatePoolLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateNNLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateReduceLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateShapeLoweringPatterns(mlir::RewritePatternSet &patterns);
+void populateRnnLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateRandomLoweringPatterns(mlir::RewritePatternSet &patterns);
 
 inline void populateGraphToLinalgPatterns(mlir::RewritePatternSet &patterns) {
   populateElementwiseLoweringPatterns(patterns);
-  populateContractionLoweringPatterns(patterns);
-  populatePoolingLoweringPatterns(patterns);
-  populateNormalizationLoweringPatterns(patterns);
-  populateReductionLoweringPatterns(patterns);
-  populateDataMovementLoweringPatterns(patterns);
-  populateRecurrentLoweringPatterns(patterns);
+  populateConvLoweringPatterns(patterns);
+  populatePoolLoweringPatterns(patterns);
+  populateNNLoweringPatterns(patterns);
+  populateReduceLoweringPatterns(patterns);
+  populateShapeLoweringPatterns(patterns);
+  populateRnnLoweringPatterns(patterns);
   populateRandomLoweringPatterns(patterns);
 }
 } // namespace dlc

@@ -8,7 +8,7 @@ func.func @dynamic(%n: index) attributes {dlc.entry} {
 
 // -----
 
-// (A static alloc in a loop body is planned before the loop: recurrent-pipeline.mlir.)
+// (A static alloc in a loop body is planned before the loop: rnn-pipeline.mlir.)
 func.func @nested(%c: i1) attributes {dlc.entry} {
   scf.if %c {
     // expected-error @+1 {{cannot be planned into the arena}}

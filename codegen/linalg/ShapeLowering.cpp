@@ -417,7 +417,7 @@ struct PadGradLowering : OpConversionPattern<PadGradOp> {
 
 } // namespace
 
-void dlc::populateDataMovementLoweringPatterns(RewritePatternSet &patterns) {
+void dlc::populateShapeLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<ConstantLowering, ReshapeLowering, TransposeLowering, ConcatLowering, SliceLowering, GatherLowering,
                GatherElementsLowering, PadLowering, TileLowering, TriluLowering, SliceGradLowering,
                GatherGradLowering, GatherElementsGradLowering, PadGradLowering, ScatterElementsLowering>(

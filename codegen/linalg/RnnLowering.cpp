@@ -15,7 +15,7 @@
 #include "codegen/linalg/GraphToLinalg.h"
 #include "codegen/linalg/LoweringUtils.h"
 #include "dialects/Graph/GraphDialect.h"
-#include "dialects/Graph/RecurrentOps.h"
+#include "dialects/Graph/RnnOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -713,7 +713,7 @@ struct RecurrentGradLowering : OpConversionPattern<RecurrentGradOp> {
 } // namespace
 
 namespace dlc {
-void populateRecurrentLoweringPatterns(RewritePatternSet &patterns) {
+void populateRnnLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<RNNLowering, GRULowering, LSTMLowering, RecurrentGradLowering>(patterns.getContext());
 }
 } // namespace dlc

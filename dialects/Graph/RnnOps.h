@@ -1,7 +1,7 @@
 // Facts about the recurrent ops (graph.rnn, graph.gru, graph.lstm) shared by their
 // verifiers, gradient rules, importer and lowering. `cell` is "rnn", "gru" or "lstm".
-#ifndef DLC_DIALECTS_GRAPH_RECURRENTOPS_H
-#define DLC_DIALECTS_GRAPH_RECURRENTOPS_H
+#ifndef DLC_DIALECTS_GRAPH_RNNOPS_H
+#define DLC_DIALECTS_GRAPH_RNNOPS_H
 
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringRef.h"

@@ -186,7 +186,7 @@ struct HardmaxLowering : OpConversionPattern<HardmaxOp> {
 
 } // namespace
 
-void dlc::populateNormalizationLoweringPatterns(RewritePatternSet &patterns) {
+void dlc::populateNNLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<BatchNormLowering, InstanceNormLowering, LayerNormLowering, SoftmaxLowering, LogSoftmaxLowering,
                HardmaxLowering>(patterns.getContext());
 }

@@ -289,6 +289,6 @@ struct AvgPoolGradLowering : OpConversionPattern<AvgPoolGradOp> {
 
 } // namespace
 
-void dlc::populatePoolingLoweringPatterns(RewritePatternSet &patterns) {
+void dlc::populatePoolLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<MaxPoolLowering, AvgPoolLowering, MaxPoolGradLowering, AvgPoolGradLowering>(patterns.getContext());
 }

@@ -1,7 +1,7 @@
 // Converters of the recurrent layers: RNN, GRU and LSTM become one graph.rnn, graph.gru or
 // graph.lstm each (the recurrence is lowered as a loop, not unrolled here). Activation
 // names are normalized and every activation gets its alpha and beta.
-#include "dialects/Graph/RecurrentOps.h"
+#include "dialects/Graph/RnnOps.h"
 #include "frontends/onnx/ImporterContext.h"
 
 using namespace mlir;

@@ -3,7 +3,7 @@
 // (gates and states of every step, planned in the arena like any other tensor) and
 // builds one graph.recurrent_grad, whose lowering runs the reverse-time loop.
 #include "dialects/Graph/GraphBuilders.h"
-#include "dialects/Graph/RecurrentOps.h"
+#include "dialects/Graph/RnnOps.h"
 
 #include "mlir/IR/Builders.h"
 

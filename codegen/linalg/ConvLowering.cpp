@@ -457,6 +457,6 @@ Value padSpatialTensor(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> lo
 }
 } // namespace dlc
 
-void dlc::populateContractionLoweringPatterns(RewritePatternSet &patterns) {
+void dlc::populateConvLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<MatMulLowering, ConvLowering, ConvTransposeLowering>(patterns.getContext());
 }

@@ -2,7 +2,7 @@
 // checked against hidden_size, the number of directions and the layout, and the message
 // names the operand or result that is wrong.
 #include "dialects/Graph/GraphDialect.h"
-#include "dialects/Graph/RecurrentOps.h"
+#include "dialects/Graph/RnnOps.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"

@@ -1,12 +1,12 @@
-#ifndef DLC_GRAPH_RECURRENT_OPS
-#define DLC_GRAPH_RECURRENT_OPS
+#ifndef DLC_GRAPH_RNN_OPS
+#define DLC_GRAPH_RNN_OPS
 
 // Included at the end of GraphOps.td: Graph_Op and the gradient interface are defined.
 
 //===----------------------------------------------------------------------===//
 // Recurrent layers (ONNX RNN, GRU, LSTM). The recurrence stays one op until lowering,
 // where it becomes one matmul for the input projection of every step and an scf.for
-// over time (codegen/linalg/RecurrentLowering.cpp).
+// over time (codegen/linalg/RnnLowering.cpp).
 //===----------------------------------------------------------------------===//
 
 class Graph_RecurrentOp<string mnemonic, list<Trait> traits = []>
@@ -142,4 +142,4 @@ def Graph_RecurrentGradOp : Graph_Op<"recurrent_grad", [AttrSizedOperandSegments
   let hasVerifier = 1;
 }
 
-#endif // DLC_GRAPH_RECURRENT_OPS
+#endif // DLC_GRAPH_RNN_OPS

@@ -289,7 +289,7 @@ Value dlc::buildArgReduce(OpBuilder &b, Location loc, Value x, int64_t axis, boo
   return generic.getResult(1);
 }
 
-void dlc::populateReductionLoweringPatterns(RewritePatternSet &patterns) {
+void dlc::populateReduceLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<ReduceLowering, ArgReduceLowering, TopKLowering, CumulativeLowering<CumSumOp, false>,
                CumulativeLowering<CumProdOp, true>>(patterns.getContext());
 }

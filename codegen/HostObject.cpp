@@ -1,4 +1,5 @@
 #include "codegen/HostObject.h"
+#include "dialects/Abi/AbiDialect.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -89,6 +90,7 @@ static llvm::Expected<std::unique_ptr<llvm::Module>> toLLVM(ModuleOp module, con
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
   module->getContext()->appendDialectRegistry(registry);
+  abi::eraseAttributes(module);
   auto llvmModule = translateModuleToLLVMIR(module, ctx, spec.modelName);
   if (!llvmModule)
     return llvm::createStringError("translation of the LLVM dialect to LLVM IR failed");

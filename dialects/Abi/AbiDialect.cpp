@@ -261,4 +261,34 @@ void setParallelTrips(Operation *fn, int64_t trips) {
   fn->setAttr(kParallelTrips, IntegerAttr::get(IntegerType::get(loaded(fn), 64), trips));
 }
 
+void eraseAttributes(Operation *root) {
+  Dialect *abi = root->getContext()->getLoadedDialect<AbiDialect>();
+  if (!abi)
+    return;
+  auto isOurs = [&](NamedAttribute a) { return a.getNameDialect() == abi; };
+  auto filtered = [&](DictionaryAttr attrs) {
+    SmallVector<NamedAttribute> kept;
+    for (NamedAttribute a : attrs)
+      if (!isOurs(a))
+        kept.push_back(a);
+    return DictionaryAttr::get(root->getContext(), kept);
+  };
+  root->walk([&](Operation *op) {
+    SmallVector<StringAttr> names;
+    for (NamedAttribute a : op->getDiscardableAttrs())
+      if (isOurs(a))
+        names.push_back(a.getName());
+    for (StringAttr name : names)
+      op->removeDiscardableAttr(name);
+    if (auto fn = dyn_cast<FunctionOpInterface>(op)) {
+      for (unsigned i = 0; i < fn.getNumArguments(); ++i)
+        if (DictionaryAttr attrs = fn.getArgAttrDict(i))
+          fn.setArgAttrs(i, filtered(attrs));
+      for (unsigned i = 0; i < fn.getNumResults(); ++i)
+        if (DictionaryAttr attrs = fn.getResultAttrDict(i))
+          fn.setResultAttrs(i, filtered(attrs));
+    }
+  });
+}
+
 } // namespace dlc::abi

@@ -82,6 +82,11 @@ void clearParallel(mlir::Operation *loop);
 std::optional<int64_t> getParallelTrips(mlir::Operation *fn);
 void setParallelTrips(mlir::Operation *fn, int64_t trips);
 
+// Removes every attribute of this dialect under `root` (on ops, function arguments and
+// results): for the translation to LLVM IR, which has no place for them, once the
+// manifest is derived.
+void eraseAttributes(mlir::Operation *root);
+
 } // namespace dlc::abi
 
 #endif

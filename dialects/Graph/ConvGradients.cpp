@@ -1,5 +1,5 @@
-// The gradient rules of the convolution and the transposed convolution
-// (GradientOpInterface), grouped and depthwise included. For conv, the input gradient is
+// The gradient rules of the matrix product, the convolution and the transposed
+// convolution (GradientOpInterface), grouped and depthwise included. For conv, the input gradient is
 // the transposed convolution (lowered as W^T g and col2im) and the weight gradient a
 // convolution of the input with the output gradient, batch as channels (lowered as a
 // long-reduction matmul over the input's windows). conv_transpose is conv's adjoint in
@@ -120,5 +120,42 @@ LogicalResult ConvTransposeOp::buildGradients(OpBuilder &b, Value g, SmallVector
   out.push_back(convWeightGradient(b, l, g, x, ws, strides, pads, dil, getGroup()));
   if (getBias())
     out.push_back(biasGradient(b, l, g));
+  return success();
+}
+
+LogicalResult MatMulOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
+  Location l = getLoc();
+  Value a = getLhs(), w = getRhs();
+  auto as = typeOf(a).getShape(), ws = typeOf(w).getShape();
+  // NumPy's 1-D promotion, a [K] -> [1, K] and w [K] -> [K, 1]; the gradients are
+  // computed for the promoted operands and reshaped back.
+  if (as.size() == 1)
+    a = reshape(b, l, a, {1, as[0]});
+  if (ws.size() == 1)
+    w = reshape(b, l, w, {ws[0], 1});
+  auto pa = typeOf(a).getShape(), pw = typeOf(w).getShape();
+  SmallVector<int64_t> batch;
+  broadcastShapes({pa.drop_back(2), pw.drop_back(2)}, batch);
+  SmallVector<int64_t> gShape(batch);
+  gShape.append({pa[pa.size() - 2], pw.back()});
+  g = reshape(b, l, g, gShape);
+  Value da, dw;
+  if (pw.size() == 2) {
+    // [..., M, K] x [K, N]: da = g w^T; dw = a^T g over all leading rows.
+    da = b.create<MatMulOp>(l, typeOf(a), g, transposeLast2(b, l, w));
+    int64_t rows = typeOf(a).getNumElements() / pa.back();
+    Value a2 = reshape(b, l, a, {rows, pa.back()});
+    Value g2 = reshape(b, l, g, {rows, gShape.back()});
+    dw = b.create<MatMulOp>(l, typeOf(w), transposeLast2(b, l, a2), g2);
+  } else {
+    // Batched: products over the broadcast batch, summed back to each operand's batch.
+    SmallVector<int64_t> daShape(batch), dwShape(batch);
+    daShape.append({pa[pa.size() - 2], pa.back()});
+    dwShape.append({pw[pw.size() - 2], pw.back()});
+    da = unbroadcast(b, l, b.create<MatMulOp>(l, withShape(a, daShape), g, transposeLast2(b, l, w)), pa);
+    dw = unbroadcast(b, l, b.create<MatMulOp>(l, withShape(w, dwShape), transposeLast2(b, l, a), g), pw);
+  }
+  out.push_back(reshape(b, l, da, as));
+  out.push_back(reshape(b, l, dw, ws));
   return success();
 }

@@ -118,4 +118,8 @@ Value castTo(OpBuilder &b, Location l, Value x, Type elem) {
   return b.create<CastOp>(l, RankedTensorType::get(typeOf(x).getShape(), elem), x);
 }
 
+void noGradient(Operation *op, SmallVectorImpl<Value> &operandGrads) {
+  operandGrads.append(op->getNumOperands(), Value());
+}
+
 } // namespace dlc::graph

@@ -38,6 +38,10 @@ mlir::Value castTo(mlir::OpBuilder &b, mlir::Location l, mlir::Value x, mlir::Ty
 mlir::Value reduce(mlir::OpBuilder &b, mlir::Location l, mlir::Value x, llvm::StringRef kind,
                    llvm::ArrayRef<int64_t> axes, bool keep);
 
+/// d/dx of a piecewise-constant op is zero almost everywhere: no gradient flows to any
+/// of `op`'s operands.
+void noGradient(mlir::Operation *op, llvm::SmallVectorImpl<mlir::Value> &operandGrads);
+
 /// A comparison (GreaterOp, EqualOp ...) of x and y broadcast together: an i1 tensor.
 template <typename OpTy> mlir::Value compare(mlir::OpBuilder &b, mlir::Location l, mlir::Value x, mlir::Value y) {
   llvm::SmallVector<int64_t> shape;

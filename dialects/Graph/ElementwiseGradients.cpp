@@ -1,16 +1,11 @@
-// The reverse-mode gradient rule of every differentiable graph op (GradientOpInterface).
-// Rules build graph ops; broadcasting operands get their gradient summed back to their
-// own shape.
+// The gradient rules of the elementwise ops (GradientOpInterface): broadcasting operands
+// get their gradient summed back to their own shape.
 #include "dialects/Graph/GraphBuilders.h"
 
 #include "mlir/IR/Builders.h"
 
 using namespace mlir;
 using namespace dlc::graph;
-
-//===----------------------------------------------------------------------===//
-// Elementwise
-//===----------------------------------------------------------------------===//
 
 LogicalResult ReluOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
   out.push_back(select(b, getLoc(), greaterZero(b, getLoc(), getInput(), false), g));
@@ -92,175 +87,22 @@ LogicalResult DivOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value
   return success();
 }
 
-LogicalResult BroadcastOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  out.push_back(unbroadcast(b, getLoc(), g, typeOf(getInput()).getShape()));
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
-// Shapes, reductions, softmax
-//===----------------------------------------------------------------------===//
-
-LogicalResult ReshapeOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  out.push_back(reshape(b, getLoc(), g, typeOf(getInput()).getShape()));
-  return success();
-}
-
-LogicalResult TransposeOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  SmallVector<int64_t> inverse(getPerm().size());
-  for (auto [i, p] : llvm::enumerate(getPerm()))
-    inverse[p] = i;
-  out.push_back(transpose(b, getLoc(), g, inverse));
-  return success();
-}
-
-LogicalResult ReduceOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  Location l = getLoc();
-  Value x = getInput();
-  auto in = typeOf(x).getShape();
-  StringRef kind = getKind();
-  SmallVector<int64_t> keep;
-  for (int64_t i = 0; i < (int64_t)in.size(); ++i)
-    keep.push_back(llvm::is_contained(getAxes(), i) ? 1 : in[i]);
-  // g and the result with the reduced axes kept as 1, so they broadcast against x.
-  Value gk = reshape(b, l, g, keep), yk = reshape(b, l, getOutput(), keep);
-  auto s = [&](double v) { return scalar(b, l, x, v); };
-  Value local; // d result / d x, broadcast against x
-  if (kind == "sum") {
-    out.push_back(broadcastTo(b, l, gk, in));
-    return success();
-  }
-  if (kind == "mean") {
-    int64_t count = 1;
-    for (int64_t a : getAxes())
-      count *= in[a];
-    out.push_back(broadcastTo(b, l, div(b, l, gk, s((double)count)), in));
-    return success();
-  }
-  if (kind == "max" || kind == "min") {
-    // Shared evenly by the elements equal to the extreme (PyTorch's amax/amin).
-    Value hit = castTo(b, l, compare<EqualOp>(b, l, x, yk), typeOf(x).getElementType());
-    local = div(b, l, hit, reduceSum(b, l, hit, getAxes(), true));
-  } else if (kind == "prod") {
-    // The product of the other elements, exact with zeros: an element gets it when no
-    // other element is zero.
-    Value isZero = compare<EqualOp>(b, l, x, s(0));
-    Value zeros = reduceSum(b, l, castTo(b, l, isZero, typeOf(x).getElementType()), getAxes(), true);
-    Value nonZero = where(b, l, isZero, s(1), x);
-    Value prodNonZero = reduce(b, l, nonZero, "prod", getAxes(), true);
-    Value atZero = where(b, l, compare<EqualOp>(b, l, zeros, s(1)), prodNonZero, s(0));
-    Value atOther = where(b, l, compare<EqualOp>(b, l, zeros, s(0)), div(b, l, prodNonZero, nonZero), s(0));
-    local = where(b, l, isZero, atZero, atOther);
-  } else if (kind == "l1") {
-    local = unary<SignOp>(b, l, x);
-  } else if (kind == "l2") {
-    // x / ||x||; 0 where the norm is 0 (then x is 0 too), as PyTorch.
-    Value safe = where(b, l, compare<EqualOp>(b, l, yk, s(0)), s(1), yk);
-    local = div(b, l, x, safe);
-  } else if (kind == "log_sum") {
-    local = div(b, l, s(1), unary<ExpOp>(b, l, yk));
-  } else if (kind == "log_sum_exp") {
-    local = unary<ExpOp>(b, l, sub(b, l, x, yk));
-  } else if (kind == "sum_square") {
-    local = mul(b, l, x, s(2));
-  } else {
-    return emitOpError() << "has no gradient rule for reduction kind '" << kind << "'";
-  }
-  out.push_back(broadcastTo(b, l, mul(b, l, gk, local), in));
-  return success();
-}
-
-LogicalResult LogSoftmaxOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  Location l = getLoc();
-  // dx = g - softmax(x) * sum(g), softmax(x) = exp(y)
-  Value softmax = b.create<ExpOp>(l, getOutput().getType(), getOutput());
-  Value total = reduceSum(b, l, g, {getAxis()}, true);
-  out.push_back(sub(b, l, g, mul(b, l, softmax, total)));
-  return success();
-}
-
-LogicalResult SoftmaxOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  Location l = getLoc();
-  // dx = y * (g - sum(g * y))
-  Value y = getOutput();
-  Value total = reduceSum(b, l, mul(b, l, g, y), {getAxis()}, true);
-  out.push_back(mul(b, l, y, sub(b, l, g, total)));
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
-// Contractions, convolution, pooling
-//===----------------------------------------------------------------------===//
-
-LogicalResult MatMulOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  Location l = getLoc();
-  Value a = getLhs(), w = getRhs();
-  auto as = typeOf(a).getShape(), ws = typeOf(w).getShape();
-  // NumPy's 1-D promotion, a [K] -> [1, K] and w [K] -> [K, 1]; the gradients are
-  // computed for the promoted operands and reshaped back.
-  if (as.size() == 1)
-    a = reshape(b, l, a, {1, as[0]});
-  if (ws.size() == 1)
-    w = reshape(b, l, w, {ws[0], 1});
-  auto pa = typeOf(a).getShape(), pw = typeOf(w).getShape();
-  SmallVector<int64_t> batch;
-  broadcastShapes({pa.drop_back(2), pw.drop_back(2)}, batch);
-  SmallVector<int64_t> gShape(batch);
-  gShape.append({pa[pa.size() - 2], pw.back()});
-  g = reshape(b, l, g, gShape);
-  Value da, dw;
-  if (pw.size() == 2) {
-    // [..., M, K] x [K, N]: da = g w^T; dw = a^T g over all leading rows.
-    da = b.create<MatMulOp>(l, typeOf(a), g, transposeLast2(b, l, w));
-    int64_t rows = typeOf(a).getNumElements() / pa.back();
-    Value a2 = reshape(b, l, a, {rows, pa.back()});
-    Value g2 = reshape(b, l, g, {rows, gShape.back()});
-    dw = b.create<MatMulOp>(l, typeOf(w), transposeLast2(b, l, a2), g2);
-  } else {
-    // Batched: products over the broadcast batch, summed back to each operand's batch.
-    SmallVector<int64_t> daShape(batch), dwShape(batch);
-    daShape.append({pa[pa.size() - 2], pa.back()});
-    dwShape.append({pw[pw.size() - 2], pw.back()});
-    da = unbroadcast(b, l, b.create<MatMulOp>(l, withShape(a, daShape), g, transposeLast2(b, l, w)), pa);
-    dw = unbroadcast(b, l, b.create<MatMulOp>(l, withShape(w, dwShape), transposeLast2(b, l, a), g), pw);
-  }
-  out.push_back(reshape(b, l, da, as));
-  out.push_back(reshape(b, l, dw, ws));
-  return success();
-}
-
-LogicalResult MaxPoolOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  out.push_back(b.create<MaxPoolGradOp>(getLoc(), getInput().getType(), getInput(), getOutput(), g,
-                                        getKernelShapeAttr(), getStridesAttr(), getPadsAttr(), getDilationsAttr()));
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
-// More elementwise math and activations
-//===----------------------------------------------------------------------===//
-
-namespace {
-/// d/dx of a piecewise-constant op is zero almost everywhere: no gradient flows.
-void noGradient(Operation *op, SmallVectorImpl<Value> &out) { out.append(op->getNumOperands(), Value()); }
-} // namespace
-
 LogicalResult SignOp::buildGradients(OpBuilder &, Value, SmallVectorImpl<Value> &out) {
   noGradient(*this, out);
   return success();
 }
+
 LogicalResult FloorOp::buildGradients(OpBuilder &, Value, SmallVectorImpl<Value> &out) {
   noGradient(*this, out);
   return success();
 }
+
 LogicalResult CeilOp::buildGradients(OpBuilder &, Value, SmallVectorImpl<Value> &out) {
   noGradient(*this, out);
   return success();
 }
+
 LogicalResult RoundOp::buildGradients(OpBuilder &, Value, SmallVectorImpl<Value> &out) {
-  noGradient(*this, out);
-  return success();
-}
-LogicalResult HardmaxOp::buildGradients(OpBuilder &, Value, SmallVectorImpl<Value> &out) {
   noGradient(*this, out);
   return success();
 }
@@ -452,10 +294,6 @@ LogicalResult AsinhOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Val
   return success();
 }
 
-//===----------------------------------------------------------------------===//
-// More binary ops and where
-//===----------------------------------------------------------------------===//
-
 LogicalResult PowOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
   Location l = getLoc();
   Value x = getLhs(), e = castTo(b, l, getRhs(), typeOf(x).getElementType());
@@ -477,6 +315,7 @@ LogicalResult PowOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value
 namespace {
 /// max/min: the gradient goes to the operand that wins, halved on ties (PyTorch's
 /// maximum/minimum).
+
 template <typename WinOp> void extremeGradients(OpBuilder &b, Location l, Value x, Value y, Value g, SmallVectorImpl<Value> &out) {
   Value half = where(b, l, compare<EqualOp>(b, l, x, y), scalar(b, l, g, 0.5), scalar(b, l, g, 0));
   Value toX = where(b, l, compare<WinOp>(b, l, x, y), scalar(b, l, g, 1), half);
@@ -522,140 +361,5 @@ LogicalResult WhereOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Val
   out.push_back(Value());
   out.push_back(unbroadcast(b, l, where(b, l, c, g, zero), typeOf(getLhs()).getShape()));
   out.push_back(unbroadcast(b, l, where(b, l, c, zero, g), typeOf(getRhs()).getShape()));
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
-// Pooling and normalization
-//===----------------------------------------------------------------------===//
-
-LogicalResult AvgPoolOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  out.push_back(b.create<AvgPoolGradOp>(getLoc(), getInput().getType(), g, getKernelShapeAttr(), getStridesAttr(),
-                                        getPadsAttr(), getDilationsAttr(), getCountIncludePadAttr()));
-  return success();
-}
-
-namespace {
-/// The normalization `xhat = (x - mean) / sqrt(var + eps)` over `axes` (kept as 1) and the
-/// gradient of x from the gradient `dxhat` of xhat:
-/// dx = (dxhat - mean(dxhat) - xhat * mean(dxhat * xhat)) / sqrt(var + eps).
-struct Normalized {
-  Value xhat, inv;
-  Normalized(OpBuilder &b, Location l, Value x, ArrayRef<int64_t> axes, double eps) {
-    Value centered = sub(b, l, x, reduce(b, l, x, "mean", axes, true));
-    Value var = reduce(b, l, mul(b, l, centered, centered), "mean", axes, true);
-    inv = div(b, l, scalar(b, l, x, 1), unary<SqrtOp>(b, l, add(b, l, var, scalar(b, l, x, eps))));
-    xhat = mul(b, l, centered, inv);
-  }
-  Value inputGrad(OpBuilder &b, Location l, Value dxhat, ArrayRef<int64_t> axes) const {
-    Value m1 = reduce(b, l, dxhat, "mean", axes, true);
-    Value m2 = reduce(b, l, mul(b, l, dxhat, xhat), "mean", axes, true);
-    return mul(b, l, sub(b, l, sub(b, l, dxhat, m1), mul(b, l, xhat, m2)), inv);
-  }
-};
-} // namespace
-
-LogicalResult LayerNormOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  Location l = getLoc();
-  Value x = getInput();
-  SmallVector<int64_t> axes;
-  for (int64_t i = getAxis(); i < typeOf(x).getRank(); ++i)
-    axes.push_back(i);
-  Normalized n(b, l, x, axes, getEpsilon().convertToDouble());
-  out.push_back(n.inputGrad(b, l, mul(b, l, g, getScale()), axes));
-  out.push_back(unbroadcast(b, l, mul(b, l, g, n.xhat), typeOf(getScale()).getShape()));
-  if (getBias())
-    out.push_back(unbroadcast(b, l, g, typeOf(getBias()).getShape()));
-  return success();
-}
-
-LogicalResult InstanceNormOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  Location l = getLoc();
-  Value x = getInput();
-  int64_t rank = typeOf(x).getRank(), c = typeOf(x).getDimSize(1);
-  SmallVector<int64_t> axes, perChannel{0}, channelShape{c};
-  for (int64_t i = 2; i < rank; ++i) {
-    axes.push_back(i);
-    perChannel.push_back(i);
-    channelShape.push_back(1);
-  }
-  Normalized n(b, l, x, axes, getEpsilon().convertToDouble());
-  out.push_back(n.inputGrad(b, l, mul(b, l, g, reshape(b, l, getScale(), channelShape)), axes));
-  out.push_back(reduceSum(b, l, mul(b, l, g, n.xhat), perChannel, false));
-  out.push_back(reduceSum(b, l, g, perChannel, false));
-  return success();
-}
-
-//===----------------------------------------------------------------------===//
-// Data movement
-//===----------------------------------------------------------------------===//
-
-LogicalResult ConcatOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  int64_t axis = getAxis(), offset = 0, rank = typeOf(g).getRank();
-  for (Value in : getInputs()) {
-    SmallVector<int64_t> starts(rank, 0), steps(rank, 1);
-    int64_t extent = typeOf(in).getDimSize(axis);
-    starts[axis] = extent ? offset : 0;
-    offset += extent;
-    out.push_back(b.create<SliceOp>(getLoc(), in.getType(), g, b.getDenseI64ArrayAttr(starts),
-                                    b.getDenseI64ArrayAttr(steps)));
-  }
-  return success();
-}
-
-LogicalResult SliceOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  out.push_back(b.create<SliceGradOp>(getLoc(), getInput().getType(), g, getStartsAttr(), getStepsAttr()));
-  return success();
-}
-
-LogicalResult GatherOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  out.push_back(b.create<GatherGradOp>(getLoc(), getInput().getType(), g, getIndices(), getAxisAttr()));
-  out.push_back(Value());
-  return success();
-}
-
-LogicalResult GatherElementsOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  out.push_back(b.create<GatherElementsGradOp>(getLoc(), getInput().getType(), g, getIndices(), getAxisAttr()));
-  out.push_back(Value());
-  return success();
-}
-
-LogicalResult PadOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  if (getMode() != "constant") {
-    out.push_back(b.create<PadGradOp>(getLoc(), getInput().getType(), g, getPadsAttr(), getModeAttr()));
-    return success();
-  }
-  // The pads undone: cropping what was added, zero-padding what was cropped.
-  SmallVector<int64_t> undo;
-  for (int64_t p : getPads())
-    undo.push_back(-p);
-  out.push_back(b.create<PadOp>(getLoc(), getInput().getType(), g, b.getDenseI64ArrayAttr(undo),
-                                b.getStringAttr("constant"), b.getF64FloatAttr(0)));
-  return success();
-}
-
-LogicalResult TileOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  Location l = getLoc();
-  auto in = typeOf(getInput()).getShape(), res = typeOf(g).getShape();
-  // [r0 * d0, r1 * d1, ...] -> [r0, d0, r1, d1, ...], summed over the repeats.
-  SmallVector<int64_t> split, repeatAxes;
-  for (size_t i = 0; i < in.size(); ++i) {
-    repeatAxes.push_back(split.size());
-    split.push_back(in[i] ? res[i] / in[i] : 0);
-    split.push_back(in[i]);
-  }
-  out.push_back(reduceSum(b, l, reshape(b, l, g, split), repeatAxes, false));
-  return success();
-}
-
-LogicalResult CumSumOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  // Each input element reaches the outputs after it (before it when reversed).
-  out.push_back(b.create<CumSumOp>(getLoc(), g.getType(), g, getAxisAttr(), getExclusiveAttr(),
-                                   b.getBoolAttr(!getReverse())));
-  return success();
-}
-
-LogicalResult TriluOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
-  out.push_back(b.create<TriluOp>(getLoc(), g.getType(), g, getUpperAttr(), getKAttr()));
   return success();
 }

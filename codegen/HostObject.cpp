@@ -205,7 +205,7 @@ static std::string manifestSource(const ArtifactSpec &spec, const std::string &w
   for (size_t i = 0; i < spec.params.size(); ++i) {
     const ParamSpec &p = spec.params[i];
     os << "{" << tensorDesc(p.tensor) << ", " << offsets[i] << "ull, " << p.data->size() << "ull, "
-       << (p.trainable ? 1 : 0) << ", 0}, ";
+       << (p.trainable ? 1 : 0) << ", " << (p.transposed ? "DLC_PARAM_TRANSPOSED" : "0") << "}, ";
   }
   os << (spec.params.empty() ? "{{0}}" : "") << "};\n";
   os << "static const dlc_manifest manifest = {DLC_MANIFEST_MAGIC, DLC_ABI_VERSION, " << cString(spec.target)

@@ -158,7 +158,8 @@ llvm::Expected<ArtifactSpec> describeArtifact(ModuleOp module, StringRef modelNa
         p.trainable = abi::getTrainable(fn, i).value_or(false);
         auto type = cast<ShapedType>(fn.getArgument(i).getType());
         const std::vector<char> *data = initializers(p.tensor.name);
-        if (data && abi::isTransposedParam(fn, i))
+        p.transposed = abi::isTransposedParam(fn, i);
+        if (data && p.transposed)
           data = &spec.ownedData.emplace_back(transposed(*data, type));
         else if (!data)
           data = &spec.ownedData.emplace_back(filled(type, abi::getInit(fn, i)));

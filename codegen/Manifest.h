@@ -24,6 +24,7 @@ struct TensorSpec {
 struct ParamSpec {
   TensorSpec tensor;
   bool trainable = false;
+  bool transposed = false; // stored as the transpose of the model's 2-D tensor (DLC_PARAM_TRANSPOSED)
   const std::vector<char> *data = nullptr; // initial value, raw bytes
 };
 

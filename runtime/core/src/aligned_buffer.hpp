@@ -44,10 +44,6 @@ private:
   uint64_t size_ = 0;
 };
 
-inline bool is_aligned(const void *p) {
-  return reinterpret_cast<uintptr_t>(p) % DLC_ALIGNMENT == 0;
-}
-
 } // namespace dlc
 
 #endif

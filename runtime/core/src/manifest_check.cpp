@@ -151,6 +151,10 @@ public:
         bad(where + " declares " + std::to_string(p.nbytes) + " bytes, but shape " +
             shape_string(p.tensor.shape, p.tensor.rank) + " " + dlc_dtype_name(p.tensor.dtype) +
             " needs " + std::to_string(bytes));
+      if (p.flags & ~DLC_PARAM_TRANSPOSED)
+        bad(where + " has unknown flags " + std::to_string(p.flags));
+      if ((p.flags & DLC_PARAM_TRANSPOSED) && p.tensor.rank != 2)
+        bad(where + " is marked transposed but has rank " + std::to_string(p.tensor.rank));
       uint64_t end;
       if (__builtin_add_overflow(p.offset, p.nbytes, &end) || end > m->weights_bytes)
         bad(where + " occupies weight bytes " + std::to_string(p.offset) + " + " +

@@ -2,6 +2,7 @@
 #ifndef DLC_RUNTIME_MODEL_HPP
 #define DLC_RUNTIME_MODEL_HPP
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -26,10 +27,16 @@ struct dlc_model {
   std::string path;
   void *handle = nullptr; // dlopen handle
   const dlc_manifest *manifest = nullptr;
-  dlc::AlignedBuffer param_block; // every parameter, each at a 64-byte aligned offset
+  // Every parameter, each at a 64-byte aligned offset. Shared: a model whose parameter was
+  // bound to this one's storage (dlc_model_share_param) keeps the block alive.
+  std::shared_ptr<dlc::AlignedBuffer> param_block;
+  // Where each parameter lives: in param_block, or in another model's block (shared).
   std::vector<uint8_t *> params;
+  // The blocks of other models that some of `params` point into.
+  std::vector<std::shared_ptr<dlc::AlignedBuffer>> borrowed_blocks;
   uint64_t param_bytes = 0;
   std::vector<std::unique_ptr<Entry>> entries;
+  std::atomic<uint64_t> staged_bytes{0}; // dlc_model_staged_bytes
   // Target "cuda": device memory, module and stream (cuda_model.hpp); params above are
   // then the host mirror.
   dlc::CudaModel *cuda = nullptr;

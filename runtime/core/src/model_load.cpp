@@ -1,9 +1,11 @@
 // dlc_model_load and the manifest queries.
+#include <algorithm>
 #include <cstring>
 #include <dlfcn.h>
 #include <new>
 
 #include "cuda_model.hpp"
+#include "dlc/tensor.hpp"
 #include "elf_check.hpp"
 #include "loaded_image.hpp"
 #include "manifest_check.hpp"
@@ -55,11 +57,12 @@ std::unique_ptr<dlc_model> load(const std::string &path) {
                         "artifact '" + path + "': parameters are too large");
   }
   model->param_bytes = total;
-  model->param_block = dlc::AlignedBuffer(block, "the parameters of '" + path + "'");
+  model->param_block =
+      std::make_shared<dlc::AlignedBuffer>(block, "the parameters of '" + path + "'");
   uint64_t off = 0;
   for (int32_t i = 0; i < m->num_params; ++i) {
     const dlc_param_desc &p = m->params[i];
-    uint8_t *dst = model->param_block.data() + off;
+    uint8_t *dst = model->param_block->data() + off;
     std::memcpy(dst, m->weights + p.offset, p.nbytes);
     model->params.push_back(dst);
     off += (p.nbytes + DLC_ALIGNMENT - 1) / DLC_ALIGNMENT * DLC_ALIGNMENT;
@@ -158,5 +161,59 @@ void *dlc_model_param_data(dlc_model *model, int32_t i) {
 }
 
 uint64_t dlc_model_param_bytes(const dlc_model *model) { return model ? model->param_bytes : 0; }
+
+dlc_status dlc_model_share_params(dlc_model *model, const int32_t *mine, dlc_model *owner,
+                                  const int32_t *theirs, int32_t n, char *err, size_t err_size) {
+  dlc::write_message(err, err_size, "");
+  auto fail = [&](dlc_status status, const std::string &msg) {
+    dlc::write_message(err, err_size, "dlc_model_share_params: " + msg);
+    return status;
+  };
+  if (!model || !owner || n < 0 || (n > 0 && (!mine || !theirs)))
+    return fail(DLC_ERROR_INVALID_ARGUMENT, "model, owner and the index arrays must not be NULL");
+  // Every pair is checked before any storage changes hands.
+  for (int32_t k = 0; k < n; ++k) {
+    int32_t i = mine[k], j = theirs[k];
+    if (i < 0 || i >= model->manifest->num_params)
+      return fail(DLC_ERROR_INVALID_ARGUMENT, "'" + model->path + "' has no parameter " + std::to_string(i));
+    if (j < 0 || j >= owner->manifest->num_params)
+      return fail(DLC_ERROR_INVALID_ARGUMENT, "'" + owner->path + "' has no parameter " + std::to_string(j));
+    const dlc_param_desc &a = model->manifest->params[i], &b = owner->manifest->params[j];
+    std::string what = "parameter '" + std::string(a.tensor.name) + "' of '" + model->path + "'";
+    if (model->cuda || owner->cuda)
+      return fail(DLC_ERROR_UNSUPPORTED, what + ": sharing storage needs two CPU artifacts (a CUDA artifact "
+                                                "keeps its parameters in device memory)");
+    if ((a.flags ^ b.flags) & DLC_PARAM_TRANSPOSED)
+      return fail(DLC_ERROR_MISMATCH, what + " and '" + b.tensor.name + "' of '" + owner->path +
+                                          "' are laid out differently (one is stored transposed, as an "
+                                          "inference-only artifact stores the weights it reads transposed)");
+    if (a.tensor.dtype != b.tensor.dtype || a.tensor.rank != b.tensor.rank ||
+        !std::equal(a.tensor.shape, a.tensor.shape + a.tensor.rank, b.tensor.shape))
+      return fail(DLC_ERROR_MISMATCH, what + " is " + dlc_dtype_name(a.tensor.dtype) + " " +
+                                          dlc::shape_string(a.tensor.shape, a.tensor.rank) + " but '" +
+                                          b.tensor.name + "' of '" + owner->path + "' is " +
+                                          dlc_dtype_name(b.tensor.dtype) + " " +
+                                          dlc::shape_string(b.tensor.shape, b.tensor.rank));
+  }
+  try {
+    // The owner's storage may itself be borrowed: keep every block it points into alive.
+    auto keep = [&](const std::shared_ptr<dlc::AlignedBuffer> &block) {
+      if (block != model->param_block &&
+          std::find(model->borrowed_blocks.begin(), model->borrowed_blocks.end(), block) ==
+              model->borrowed_blocks.end())
+        model->borrowed_blocks.push_back(block);
+    };
+    if (n > 0) {
+      keep(owner->param_block);
+      for (const auto &block : owner->borrowed_blocks)
+        keep(block);
+    }
+  } catch (const std::bad_alloc &) {
+    return fail(DLC_ERROR_OUT_OF_MEMORY, "out of memory");
+  }
+  for (int32_t k = 0; k < n; ++k)
+    model->params[static_cast<size_t>(mine[k])] = owner->params[static_cast<size_t>(theirs[k])];
+  return DLC_OK;
+}
 
 } // extern "C"

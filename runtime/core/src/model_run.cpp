@@ -111,7 +111,12 @@ void run(dlc_model *model, const char *entry_name, const dlc_tensor *inputs, int
     return;
   }
 
-  // Compiled kernels assume 64-byte alignment; stage anything the caller did not align.
+  // Compiled code assumes each argument aligned to its element (abi.h): stage only what
+  // is not, so an array from any allocator is used in place.
+  auto element_aligned = [](const void *p, const dlc_tensor_desc &d) {
+    size_t size = dlc_dtype_size(d.dtype);
+    return reinterpret_cast<uintptr_t>(p) % (size ? size : 1) == 0;
+  };
   std::vector<dlc::AlignedBuffer> staged;
   struct CopyBack {
     void *dst;
@@ -123,8 +128,9 @@ void run(dlc_model *model, const char *entry_name, const dlc_tensor *inputs, int
   args.reserve(in.size() + model->params.size() + out.size());
   for (size_t i = 0; i < in.size(); ++i) {
     void *p = in[i]->data;
-    if (!dlc::is_aligned(p)) {
+    if (!element_aligned(p, e.inputs[i])) {
       uint64_t n = dlc::tensor_nbytes(e.inputs[i]);
+      model->staged_bytes += n;
       staged.emplace_back(n, std::string("input '") + e.inputs[i].name + "'");
       std::memcpy(staged.back().data(), p, n);
       p = staged.back().data();
@@ -135,8 +141,9 @@ void run(dlc_model *model, const char *entry_name, const dlc_tensor *inputs, int
     args.push_back(p);
   for (size_t i = 0; i < out.size(); ++i) {
     void *p = out[i]->data;
-    if (!dlc::is_aligned(p)) {
+    if (!element_aligned(p, e.outputs[i])) {
       uint64_t n = dlc::tensor_nbytes(e.outputs[i]);
+      model->staged_bytes += n;
       staged.emplace_back(n, std::string("output '") + e.outputs[i].name + "'");
       p = staged.back().data();
       copy_back.push_back({out[i]->data, staged.back().data(), n});
@@ -155,6 +162,10 @@ void run(dlc_model *model, const char *entry_name, const dlc_tensor *inputs, int
 }
 
 } // namespace
+
+extern "C" uint64_t dlc_model_staged_bytes(const dlc_model *model) {
+  return model ? model->staged_bytes.load() : 0;
+}
 
 extern "C" dlc_status dlc_model_run(dlc_model *model, const char *entry, const dlc_tensor *inputs,
                                     int32_t num_inputs, const dlc_tensor *outputs,

@@ -2,28 +2,60 @@
 #include "dlc/checkpoint.hpp"
 
 #include <cstring>
+#include <utility>
 
 namespace dlc {
 
 namespace {
 
+// A parameter as the model has it: the stored shape, or its reverse for a transposed one.
+struct Logical {
+  dlc_tensor_desc desc;
+  bool transposed;
+};
+
+Logical logical(const dlc_param_desc &p) {
+  Logical l{p.tensor, (p.flags & DLC_PARAM_TRANSPOSED) != 0};
+  if (l.transposed)
+    std::swap(l.desc.shape[0], l.desc.shape[1]);
+  return l;
+}
+
 std::string describe(const dlc_tensor_desc &d) {
   return std::string(dlc_dtype_name(d.dtype)) + " " + shape_string(d.shape, d.rank);
+}
+
+// dst (cols x rows) = transpose of src (rows x cols), elements of `size` bytes.
+void transpose(const uint8_t *src, uint8_t *dst, int64_t rows, int64_t cols, size_t size) {
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < cols; ++c)
+      std::memcpy(dst + (c * rows + r) * size, src + (r * cols + c) * size, size);
 }
 
 } // namespace
 
 void save_checkpoint(Model &model, const std::string &path, const SafetensorsMetadata &metadata) {
   std::vector<dlc_tensor> views;
+  std::vector<Logical> logicals;
+  std::vector<Tensor> untransposed; // the model's layout of transposed parameters
+  logicals.reserve(static_cast<size_t>(model.num_params()));
   for (int i = 0; i < model.num_params(); ++i) {
     const dlc_param_desc &p = model.param(i);
+    const Logical &l = logicals.emplace_back(logical(p));
     dlc_tensor v;
     v.name = p.tensor.name;
     v.dtype = p.tensor.dtype;
     v.rank = p.tensor.rank;
-    v.shape = p.tensor.shape;
+    v.shape = l.desc.shape;
     v.data = model.param_data(i);
     v.nbytes = p.nbytes;
+    if (l.transposed) {
+      Tensor &t = untransposed.emplace_back(static_cast<dlc_dtype>(p.tensor.dtype),
+                                            std::vector<int64_t>(l.desc.shape, l.desc.shape + 2));
+      transpose(static_cast<const uint8_t *>(v.data), static_cast<uint8_t *>(t.data()), p.tensor.shape[0],
+                p.tensor.shape[1], dlc_dtype_size(p.tensor.dtype));
+      v.data = t.data();
+    }
     views.push_back(v);
   }
   try {
@@ -50,17 +82,17 @@ CheckpointLoad load_checkpoint(Model &model, const std::string &path, bool allow
   std::vector<const NamedTensor *> source(static_cast<size_t>(model.num_params()), nullptr);
   for (int i = 0; i < model.num_params(); ++i) {
     const dlc_param_desc &p = model.param(i);
+    const dlc_tensor_desc &want = logical(p).desc;
     const NamedTensor *t = file.find(p.tensor.name);
     if (!t)
       throw Error(where + " has no tensor '" + p.tensor.name + "' for the parameter of that name (" +
-                  describe(p.tensor) + ") of artifact '" + dlc_model_path(model.handle()) + "'");
-    bool same = t->tensor.dtype() == p.tensor.dtype && t->tensor.rank() == p.tensor.rank;
-    for (int k = 0; same && k < p.tensor.rank; ++k)
-      same = t->tensor.shape()[k] == p.tensor.shape[k];
+                  describe(want) + ") of artifact '" + dlc_model_path(model.handle()) + "'");
+    bool same = t->tensor.dtype() == want.dtype && t->tensor.rank() == want.rank;
+    for (int k = 0; same && k < want.rank; ++k)
+      same = t->tensor.shape()[k] == want.shape[k];
     if (!same)
       throw Error(where + ": tensor '" + t->name + "' is " + t->tensor.describe() +
-                  ", but the artifact's parameter '" + p.tensor.name + "' is " +
-                  describe(p.tensor));
+                  ", but the artifact's parameter '" + p.tensor.name + "' is " + describe(want));
     source[static_cast<size_t>(i)] = t;
   }
   CheckpointLoad out;
@@ -74,7 +106,11 @@ CheckpointLoad load_checkpoint(Model &model, const std::string &path, bool allow
     }
   for (int i = 0; i < model.num_params(); ++i) {
     const Tensor &t = source[static_cast<size_t>(i)]->tensor;
-    if (t.nbytes())
+    const dlc_param_desc &p = model.param(i);
+    if (p.flags & DLC_PARAM_TRANSPOSED)
+      transpose(static_cast<const uint8_t *>(t.data()), static_cast<uint8_t *>(model.param_data(i)), t.shape()[0],
+                t.shape()[1], dlc_dtype_size(p.tensor.dtype));
+    else if (t.nbytes())
       std::memcpy(model.param_data(i), t.data(), t.nbytes());
   }
   out.metadata = std::move(file.metadata);

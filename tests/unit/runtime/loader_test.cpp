@@ -174,6 +174,7 @@ TEST_CASE("bad tables and pointers are refused, naming the entry, tensor or para
       {"bad_dtype", "entry 'infer' input 0 ('x') has invalid dtype 42"},
       {"wild_pointer", "the manifest's producer points outside the artifact (0x10)"},
       {"fn_in_data", "the function of entry 'infer' (0x"},
+      {"param_bad_flags", "parameter 'w' has unknown flags 4"},
   };
   for (const Case &c : cases) {
     INFO(c.fixture);

@@ -47,19 +47,32 @@ TEST_CASE("add: y = x + w", "[run]") {
     CHECK(out[0].data_as<float>()[i] == xs[i] + kW[i]);
 }
 
-TEST_CASE("unaligned caller buffers are staged through aligned copies", "[run]") {
+TEST_CASE("element-aligned caller buffers are used in place, others staged", "[run]") {
   dlc::Model m(fixture("add"));
   alignas(64) float in_storage[8 + 1], out_storage[8 + 1];
-  float *x = in_storage + 1; // 4 bytes past a 64-byte boundary
-  float *y = out_storage + 1;
-  for (int i = 0; i < 4; ++i)
-    x[i] = static_cast<float>(i);
   std::vector<int64_t> shape{4};
-  auto r = run(m, "infer", {view("x", DLC_DTYPE_F32, shape, x, 16)},
-               {view("y", DLC_DTYPE_F32, shape, y, 16)});
-  REQUIRE(r.message == "");
-  for (int i = 0; i < 4; ++i)
-    CHECK(y[i] == static_cast<float>(i) + kW[i]); // the fixture writes -12345 if misaligned
+  SECTION("4 bytes past a 64-byte boundary: a float's alignment, no copy") {
+    float *x = in_storage + 1, *y = out_storage + 1;
+    for (int i = 0; i < 4; ++i)
+      x[i] = static_cast<float>(i);
+    auto r = run(m, "infer", {view("x", DLC_DTYPE_F32, shape, x, 16)}, {view("y", DLC_DTYPE_F32, shape, y, 16)});
+    REQUIRE(r.message == "");
+    for (int i = 0; i < 4; ++i)
+      CHECK(y[i] == static_cast<float>(i) + kW[i]); // the fixture writes -12345 if misaligned
+    CHECK(dlc_model_staged_bytes(m.handle()) == 0);
+  }
+  SECTION("2 bytes past: staged through aligned copies, both ways") {
+    auto *x = reinterpret_cast<float *>(reinterpret_cast<char *>(in_storage) + 2);
+    auto *y = reinterpret_cast<float *>(reinterpret_cast<char *>(out_storage) + 2);
+    float xs[4] = {1, 2, 3, 4}, ys[4];
+    std::memcpy(x, xs, sizeof xs);
+    auto r = run(m, "infer", {view("x", DLC_DTYPE_F32, shape, x, 16)}, {view("y", DLC_DTYPE_F32, shape, y, 16)});
+    REQUIRE(r.message == "");
+    std::memcpy(ys, y, sizeof ys);
+    for (int i = 0; i < 4; ++i)
+      CHECK(ys[i] == xs[i] + kW[i]);
+    CHECK(dlc_model_staged_bytes(m.handle()) == 32);
+  }
 }
 
 TEST_CASE("affine: named inputs in any order, several dtypes, rank 0", "[run]") {
@@ -201,4 +214,55 @@ TEST_CASE("the C++ run throws dlc::Error with the runtime's message", "[run]") {
   dlc::Tensor x(DLC_DTYPE_F32, {64, 1, 28, 28});
   CHECK_THROWS_WITH(m.run("infer", {{"x", &x}}),
                     "input 'x': expected shape 4 f32, got 64x1x28x28 f32");
+}
+
+TEST_CASE("a shared parameter is one storage: one model's train_step, the other's infer", "[run][share]") {
+  dlc::Model infer_model(fixture("add"));
+  dlc::Tensor x(DLC_DTYPE_F32, {4}), target(DLC_DTYPE_F32, {4}), lr(DLC_DTYPE_F32, {});
+  float xs[4] = {1, 2, 3, 4};
+  std::memcpy(x.data(), xs, sizeof xs);
+  *lr.data_as<float>() = 0.5f;
+  {
+    dlc::Model trained(fixture("add_train"));
+    infer_model.share_params({0}, trained, {0});
+    CHECK(infer_model.param_data(0) == trained.param_data(0));
+    trained.run("train_step", {{"x", &x}, {"target", &target}, {"lr", &lr}});
+    // Independent reference: one SGD step on the mean squared error of x + w against 0.
+    for (int i = 0; i < 4; ++i) {
+      float w = kW[i] - 0.5f * 2.0f * (xs[i] + kW[i]) / 4.0f;
+      CHECK(static_cast<const float *>(infer_model.param_data(0))[i] == Approx(w));
+    }
+  }
+  // The owner is gone; its storage is not.
+  auto y = infer_model.run("infer", {{"x", &x}});
+  for (int i = 0; i < 4; ++i)
+    CHECK(y[0].data_as<float>()[i] == Approx(xs[i] + kW[i] - 0.5f * 2.0f * (xs[i] + kW[i]) / 4.0f));
+  // A chain: a third model bound to the second one's (borrowed) storage.
+  dlc::Model third(fixture("add"));
+  third.share_params({0}, infer_model, {0});
+  CHECK(third.param_data(0) == infer_model.param_data(0));
+}
+
+// (CUDA artifacts are refused too: tests/python/test_session.py, with a compiled one.)
+TEST_CASE("sharing refuses other shapes and bad indices", "[run][share]") {
+  dlc::Model add(fixture("add")), affine(fixture("affine"));
+  char err[1024];
+  int32_t zero = 0, five = 5;
+  CHECK(dlc_model_share_params(add.handle(), &zero, affine.handle(), &zero, 1, err, sizeof err) ==
+        DLC_ERROR_MISMATCH);
+  CHECK_THAT(err, Catch::Contains("parameter 'w'") && Catch::Contains("is f32 4 but"));
+  CHECK(dlc_model_share_params(add.handle(), &five, add.handle(), &zero, 1, err, sizeof err) ==
+        DLC_ERROR_INVALID_ARGUMENT);
+  CHECK_THAT(err, Catch::Contains("has no parameter 5"));
+  CHECK(dlc_model_share_params(add.handle(), &zero, nullptr, &zero, 1, err, sizeof err) ==
+        DLC_ERROR_INVALID_ARGUMENT);
+  CHECK_THROWS_WITH(add.share_params({0}, affine, {0}), Catch::Contains("dlc_model_share_params"));
+  // All or nothing: a bad second pair leaves the first one unbound.
+  dlc::Model other(fixture("add"));
+  void *before = add.param_data(0);
+  CHECK_THROWS(add.share_params({0, 0}, other, {0, 3}));
+  CHECK(add.param_data(0) == before);
+  // Same shape, another layout: a transposed (inference) weight and a plain one.
+  dlc::Model wt(fixture("classifier_wt")), w2(fixture("classifier_w2"));
+  CHECK_THROWS_WITH(wt.share_params({0}, w2, {0}), Catch::Contains("laid out differently"));
 }

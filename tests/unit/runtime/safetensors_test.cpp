@@ -322,3 +322,31 @@ TEST_CASE("checkpoints save and restore every parameter, and refuse other models
   CHECK_THROWS_WITH(dlc::load_checkpoint(plain, bad),
                     Contains("checkpoint '" + bad + "': truncated: 7 bytes"));
 }
+
+TEST_CASE("checkpoints hold a transposed parameter in the model's layout", "[safetensors][checkpoint]") {
+  dlc_test::TempDir dir;
+  std::string path = dir.file("t.safetensors");
+  dlc::Model m(fixture("classifier_wt"));
+  REQUIRE(m.param(0).flags == DLC_PARAM_TRANSPOSED);
+  auto *w = static_cast<float *>(m.param_data(0)); // stored 3x2
+  for (int k = 0; k < 6; ++k)
+    w[k] = static_cast<float>(k);
+  dlc::save_checkpoint(m, path, {});
+  dlc::Safetensors st = dlc::read_safetensors(path);
+  REQUIRE(st.tensors[0].tensor.describe() == "f32 2x3");
+  const float *t = st.tensors[0].tensor.data_as<float>();
+  const float expect[6] = {0, 2, 4, 1, 3, 5}; // the transpose of [[0, 1], [2, 3], [4, 5]]
+  for (int k = 0; k < 6; ++k)
+    CHECK(t[k] == expect[k]);
+
+  dlc::Model fresh(fixture("classifier_wt"));
+  dlc::load_checkpoint(fresh, path);
+  for (int k = 0; k < 6; ++k)
+    CHECK(static_cast<float *>(fresh.param_data(0))[k] == static_cast<float>(k));
+  // The untransposed model of the same layer stores w as 3x2: its checkpoint is refused.
+  dlc::Model plain(fixture("classifier_w2"));
+  std::string other = dir.file("plain.safetensors");
+  dlc::save_checkpoint(plain, other, {});
+  CHECK_THROWS_WITH(dlc::load_checkpoint(fresh, other),
+                    Contains("tensor 'w' is f32 3x2, but the artifact's parameter 'w' is f32 2x3"));
+}

@@ -52,18 +52,26 @@ typedef struct dlc_tensor_desc {
   int64_t shape[DLC_MAX_RANK];
 } dlc_tensor_desc;
 
+/* dlc_param_desc.flags. TRANSPOSED: the parameter is stored as the transpose of the
+ * model's 2-D tensor (an inference artifact's weight that the model reads only through a
+ * transpose, prepacked): `tensor.shape` is the stored shape, the model's is its reverse.
+ * Checkpoints and the Python package present the model's layout. */
+#define DLC_PARAM_TRANSPOSED 1
+
 typedef struct dlc_param_desc {
   dlc_tensor_desc tensor;
   uint64_t offset; /* byte offset of the initial value in dlc_manifest.weights */
   uint64_t nbytes;
   int32_t trainable;
-  int32_t reserved;
+  int32_t flags; /* DLC_PARAM_* */
 } dlc_param_desc;
 
 /* An entry point. `args` holds, in order, one pointer per input, per parameter (in
  * manifest order) and per output; each points to a dense row-major buffer of the
- * declared dtype and shape, aligned to 64 bytes. `arena` points to arena_bytes of
- * scratch memory aligned to 64 bytes, owned by the caller and reused across calls. */
+ * declared dtype and shape, aligned to its element size (inputs, outputs) or to 64
+ * bytes (parameters). `arena` points to arena_bytes of scratch memory aligned to 64
+ * bytes, owned by the caller and reused across calls. Compiled code assumes no more:
+ * its vector loads and stores of arguments carry the element's alignment. */
 typedef void (*dlc_entry_fn)(void *const *args, void *arena);
 
 typedef struct dlc_entry_desc {

@@ -15,8 +15,8 @@ extern "C" {
 
 #define DLC_API __attribute__((visibility("default")))
 
-/* Buffers the runtime hands to entry points (parameters, arena, staged inputs and
- * outputs) are aligned to this many bytes. */
+/* Buffers the runtime owns and hands to entry points (parameters, arena, staging
+ * copies) are aligned to this many bytes. */
 #define DLC_ALIGNMENT 64
 
 typedef enum dlc_status {
@@ -86,14 +86,29 @@ DLC_API void *dlc_model_param_data(dlc_model *model, int32_t i);
 /* Sum of all parameters' nbytes. */
 DLC_API uint64_t dlc_model_param_bytes(const dlc_model *model);
 
+/* Makes parameter mine[k] of `model` use the storage of parameter theirs[k] of `owner` from
+ * now on, for k < n (same dtype, shape and layout; both CPU artifacts): what one model's
+ * entries write there, the other's read, with no copy. A GAN's generator artifact, trained
+ * with the discriminator's parameters frozen, shares them with the discriminator's own
+ * artifact. All pairs are checked first: on an error nothing changes. The storage stays
+ * alive as long as either model does; the previous values are dropped. Not safe while an
+ * entry of either model runs. */
+DLC_API dlc_status dlc_model_share_params(dlc_model *model, const int32_t *mine, dlc_model *owner,
+                                          const int32_t *theirs, int32_t n, char *err, size_t err_size);
+
 /* Runs entry `entry` after checking inputs and outputs against its signature (count,
- * names, dtypes, shapes, buffer sizes). Buffers that are not 64-byte aligned are staged
- * through aligned copies. Calls to one entry of one model are serialized (they share
+ * names, dtypes, shapes, buffer sizes). The caller's buffers are used in place (zero
+ * copy) when aligned to their element size, as every array a normal allocator returns
+ * is; others are staged through aligned copies (counted by dlc_model_staged_bytes). Calls to one entry of one model are serialized (they share
  * the entry's arena); entries that update parameters must not run concurrently with
  * others on the same model. */
 DLC_API dlc_status dlc_model_run(dlc_model *model, const char *entry, const dlc_tensor *inputs,
                                  int32_t num_inputs, const dlc_tensor *outputs, int32_t num_outputs,
                                  char *err, size_t err_size);
+
+/* Bytes dlc_model_run has copied into and out of staging buffers for caller buffers not
+ * aligned to their element size, since the model was loaded: 0 on the zero-copy path. */
+DLC_API uint64_t dlc_model_staged_bytes(const dlc_model *model);
 
 /* The process-wide thread pool that compiled kernels share. n <= 0 selects
  * std::thread::hardware_concurrency(). Waits for a running dlc_parallel_for. */

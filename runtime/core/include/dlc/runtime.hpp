@@ -21,6 +21,8 @@ public:
       throw Error(err);
     model_ = m;
   }
+  // Takes ownership of a handle dlc_model_load returned (for callers that report its status).
+  explicit Model(dlc_model *loaded) : model_(loaded) {}
   ~Model() { dlc_model_free(model_); }
   Model(Model &&o) noexcept : model_(std::exchange(o.model_, nullptr)) {}
   Model &operator=(Model &&o) noexcept {
@@ -44,6 +46,19 @@ public:
   const dlc_param_desc &param(int i) const { return *dlc_model_param(model_, i); }
   void *param_data(int i) { return dlc_model_param_data(model_, i); }
   uint64_t param_bytes() const { return dlc_model_param_bytes(model_); }
+  // Index of the parameter of that name, or -1.
+  int find_param(const std::string &name) const { return dlc_model_find_param(model_, name.c_str()); }
+  // Parameter mine[k] of this model uses the storage of parameter theirs[k] of `owner`
+  // (dlc_model_share_params): all or none.
+  void share_params(const std::vector<int32_t> &mine, Model &owner, const std::vector<int32_t> &theirs) {
+    char err[1024];
+    if (mine.size() != theirs.size())
+      throw Error("share_params: " + std::to_string(mine.size()) + " parameters here, " +
+                  std::to_string(theirs.size()) + " in the owner");
+    if (dlc_model_share_params(model_, mine.data(), owner.model_, theirs.data(), static_cast<int32_t>(mine.size()),
+                               err, sizeof err) != DLC_OK)
+      throw Error(err);
+  }
 
   // Runs `entry` on caller-owned views (see dlc_tensor for the naming rules).
   void run(const std::string &entry, const std::vector<dlc_tensor> &inputs,

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
-"""Bad input to `dlc compile` and `dlc-run`: each case must exit with status 1 (not a
-signal), print exactly one line starting with `dlc: error:` or `dlc-run: error:`, and
-name what is wrong.
+"""Bad input to `dlc compile` and `dlc-run`: each case must exit with status 1 (2 for bad
+arguments to `dlc compile`; not a signal), print exactly one line starting with `dlc: error:`
+or `dlc-run: error:`, and name what is wrong.
 
     cli_errors.py BIN_DIR WORK_DIR"""
 import os, shutil, subprocess, sys
@@ -20,14 +20,14 @@ def path(name):
 def tool(name):
     return os.path.join(BIN, name)
 
-def expect_error(label, cmd, *needles):
+def expect_error(label, cmd, *needles, status=1):
     p = subprocess.run(cmd, capture_output=True, text=True)
     lines = [l for l in p.stderr.splitlines() if "error:" in l]
-    ok = p.returncode == 1 and len(lines) == 1 and all(n in lines[0] for n in needles)
+    ok = p.returncode == status and len(lines) == 1 and all(n in lines[0] for n in needles)
     results.append(ok)
     print(f"{'PASS' if ok else 'FAIL'} {label}: exit {p.returncode}: {lines[0] if lines else p.stderr.strip()!r}")
     if not ok:
-        print(f"  expected exit 1 and one error line containing {needles}; stderr was:\n{p.stderr}")
+        print(f"  expected exit {status} and one error line containing {needles}; stderr was:\n{p.stderr}")
 
 def save_model(name, nodes, inputs, outputs, inits=(), opset=17):
     g = helper.make_graph(nodes, name, inputs, outputs, initializer=list(inits))
@@ -60,13 +60,13 @@ unsupported = save_model("unsupported", [helper.make_node("NonMaxSuppression", [
 expect_error("unsupported op", [tool("dlc"), "compile", unsupported, "-o", path("x.so")], "NonMaxSuppression", "nms0", "17")
 symbolic = save_model("symbolic", [helper.make_node("Relu", ["x"], ["y"])], [f32("x", ["batch", 4])], [f32("y", ["batch", 4])])
 expect_error("symbolic dim without --input-shape", [tool("dlc"), "compile", symbolic, "-o", path("x.so")], "x")
-expect_error("unknown option", [tool("dlc"), "compile", good, "-o", path("x.so"), "--frobnicate"], "--frobnicate")
-expect_error("bad --emit", [tool("dlc"), "compile", good, "--emit", "asm"], "asm")
+expect_error("unknown option", [tool("dlc"), "compile", good, "-o", path("x.so"), "--frobnicate"], "--frobnicate", status=2)
+expect_error("bad --emit", [tool("dlc"), "compile", good, "--emit", "asm"], "asm", status=2)
 train = [tool("dlc"), "compile", good, "-o", path("x.so"), "--train", "--loss", "mse"]
-expect_error("--label-smoothing above 1", train[:-2] + ["--label-smoothing", "1.5"], "--label-smoothing 1.5", "[0, 1]")
-expect_error("--label-smoothing below 0", train[:-2] + ["--label-smoothing", "-0.1"], "--label-smoothing -0.1", "[0, 1]")
+expect_error("--label-smoothing above 1", train[:-2] + ["--label-smoothing", "1.5"], "--label-smoothing 1.5", "[0, 1]", status=2)
+expect_error("--label-smoothing below 0", train[:-2] + ["--label-smoothing", "-0.1"], "--label-smoothing -0.1", "[0, 1]", status=2)
 expect_error("--label-smoothing with mse", train + ["--label-smoothing", "0.1"], "cross_entropy", "'mse'")
-expect_error("invalid --freeze regex", train + ["--freeze", "w("], "--freeze 'w('", "not a valid regular expression")
+expect_error("invalid --freeze regex", train + ["--freeze", "w("], "--freeze 'w('", "not a valid regular expression", status=2)
 expect_error("--freeze matching nothing", train + ["--freeze", "^bias"], "--freeze '^bias'", "none of the trainable", "(w)")
 expect_error("unknown loss", train[:-1] + ["bce_logit"], "unknown loss 'bce_logit'", "bce_logits")
 assert not os.path.exists(path("x.so")), "a failed compile left an artifact behind"

@@ -50,3 +50,16 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQ"
   echo "$want" > "$stamp"
 fi
+
+# The Python package's tools (nanobind, scikit-build-core, pytest) in a venv that sees
+# Debian's NumPy and PyTorch (python/CMakeLists.txt builds the package for it).
+PYVENV="$DEPS/pyvenv"
+PYREQ="$(dirname "$0")/python-requirements.txt"
+stamp="$PYVENV/.requirements.sha256"
+want=$(sha256sum "$PYREQ" | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  rm -rf "$PYVENV"
+  /usr/bin/python3 -m venv --system-site-packages "$PYVENV"
+  "$PYVENV/bin/pip" install -q --disable-pip-version-check -r "$PYREQ"
+  echo "$want" > "$stamp"
+fi

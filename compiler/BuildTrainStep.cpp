@@ -322,9 +322,23 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
 
   /// train_step's batch normalization: batch statistics in the forward pass (built from
   /// graph ops, so autodiff differentiates through them) and the running statistics'
-  /// updates, returned as (new value, argument) writes.
+  /// updates, returned as (new value, argument) writes. A layer applied twice in one step
+  /// (a GAN's discriminator on a real and a generated batch) updates its statistics twice,
+  /// the second update from the first's result, as PyTorch does: one write per argument.
   SmallVector<std::pair<Value, Value>> batchNormTraining(func::FuncOp fn) {
     SmallVector<std::pair<Value, Value>> writes;
+    llvm::DenseMap<Value, size_t> written; // argument -> its entry in `writes`
+    auto current = [&](Value arg) {
+      auto it = written.find(arg);
+      return it == written.end() ? arg : writes[it->second].first;
+    };
+    auto write = [&](Value value, Value arg) {
+      auto [it, fresh] = written.try_emplace(arg, writes.size());
+      if (fresh)
+        writes.push_back({value, arg});
+      else
+        writes[it->second].first = value;
+    };
     SmallVector<BatchNormOp> norms;
     fn.walk([&](BatchNormOp bn) { norms.push_back(bn); });
     for (BatchNormOp bn : norms) {
@@ -357,10 +371,11 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
       if (isa<BlockArgument>(bn.getMean()) && isa<BlockArgument>(bn.getVariance())) {
         Value batchMean = reshape(b, l, mu, {c});
         Value unbiased = reshape(b, l, mul(b, l, var, scalar(b, l, x, (double)count / std::max<int64_t>(count - 1, 1))), {c});
-        writes.push_back({add(b, l, mul(b, l, bn.getMean(), scalar(b, l, x, m)), mul(b, l, batchMean, scalar(b, l, x, 1 - m))),
-                          bn.getMean()});
-        writes.push_back({add(b, l, mul(b, l, bn.getVariance(), scalar(b, l, x, m)), mul(b, l, unbiased, scalar(b, l, x, 1 - m))),
-                          bn.getVariance()});
+        write(add(b, l, mul(b, l, current(bn.getMean()), scalar(b, l, x, m)), mul(b, l, batchMean, scalar(b, l, x, 1 - m))),
+              bn.getMean());
+        write(add(b, l, mul(b, l, current(bn.getVariance()), scalar(b, l, x, m)),
+                  mul(b, l, unbiased, scalar(b, l, x, 1 - m))),
+              bn.getVariance());
       }
       bn.erase();
     }

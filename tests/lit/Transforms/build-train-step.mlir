@@ -53,6 +53,36 @@ func.func @infer(%x: tensor<2x3x4x4xf32> {dlc.kind = #dlc<kind input>, dlc.name 
 
 // -----
 
+// One batch norm applied twice (a GAN's discriminator on two batches): the running
+// statistics are written once each, the second update computed from the first's result.
+// CHECK-LABEL: func.func @train_step
+// CHECK-SAME: %[[M:arg[0-9]+]]: tensor<3xf32> {dlc.kind = #dlc<kind param>, dlc.name = "m", dlc.trainable = false}
+// CHECK-SAME: %[[V:arg[0-9]+]]: tensor<3xf32> {dlc.kind = #dlc<kind param>, dlc.name = "v", dlc.trainable = false}
+// CHECK: %[[OLD:.*]] = graph.mul %[[M]], %{{.*}} : (tensor<3xf32>, tensor<f32>) -> tensor<3xf32>
+// CHECK: %[[FIRST:.*]] = graph.add %[[OLD]], %{{.*}} : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
+// CHECK: graph.mul %[[FIRST]], %{{.*}} : (tensor<3xf32>, tensor<f32>) -> tensor<3xf32>
+// CHECK: bufferization.materialize_in_destination %{{.*}} in %[[M]] :
+// CHECK: bufferization.materialize_in_destination %{{.*}} in %[[V]] :
+// CHECK-NOT: in %[[M]] :
+// CHECK-NOT: in %[[V]] :
+// CHECK-LABEL: func.func @eval_step
+func.func @infer(%x: tensor<2x3x4x4xf32> {dlc.kind = #dlc<kind input>, dlc.name = "x"},
+                 %x2: tensor<2x3x4x4xf32> {dlc.kind = #dlc<kind input>, dlc.name = "x2"},
+                 %s: tensor<3xf32> {dlc.kind = #dlc<kind param>, dlc.name = "s"},
+                 %b: tensor<3xf32> {dlc.kind = #dlc<kind param>, dlc.name = "b"},
+                 %m: tensor<3xf32> {dlc.kind = #dlc<kind param>, dlc.name = "m", dlc.trainable = false},
+                 %v: tensor<3xf32> {dlc.kind = #dlc<kind param>, dlc.name = "v", dlc.trainable = false}) -> (tensor<2x48xf32> {dlc.name = "y"}) {
+  %0 = graph.batch_norm %x, %s, %b, %m, %v {epsilon = 1.0e-5 : f64, momentum = 0.9 : f64}
+      : (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3x4x4xf32>
+  %1 = graph.batch_norm %x2, %s, %b, %m, %v {epsilon = 1.0e-5 : f64, momentum = 0.9 : f64}
+      : (tensor<2x3x4x4xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>) -> tensor<2x3x4x4xf32>
+  %2 = graph.add %0, %1 : (tensor<2x3x4x4xf32>, tensor<2x3x4x4xf32>) -> tensor<2x3x4x4xf32>
+  %3 = graph.reshape %2 : (tensor<2x3x4x4xf32>) -> tensor<2x48xf32>
+  return %3 : tensor<2x48xf32>
+}
+
+// -----
+
 // A float buffer that reaches the loss only through a comparison (a mask used by where)
 // and a parameter of an output the loss does not read get no gradient: they are not
 // trainable, have no optimizer state and are not written (w, its two moments, the step).

@@ -21,10 +21,10 @@ import subprocess
 import tempfile
 from typing import Any, Mapping, Optional, Sequence, Union
 
-from ._dlc import Session, TensorSpec, abi_version, get_num_threads, set_num_threads
+from ._dlc import Session, TensorSpec, abi_version, get_num_threads, plot_lines, set_num_threads
 
 __all__ = ["compile", "from_torch", "load", "Session", "TensorSpec", "CompileError",
-           "set_num_threads", "get_num_threads", "abi_version"]
+           "set_num_threads", "get_num_threads", "abi_version", "plot_lines"]
 __version__ = "0.1.0"
 
 # The keyword of dlc.compile -> the option of `dlc compile` (its value follows it).
@@ -171,7 +171,43 @@ def from_torch(module: Any, example_inputs: Any, output: Optional[PathType] = No
               opset_version=opset_version)
     if compile_options.get("train"):
         kw.update(training=torch.onnx.TrainingMode.TRAINING, do_constant_folding=False)
+    # Exporting runs the forward pass once; in training mode that moves batch norm's running
+    # statistics. The module keeps its state and the artifact starts from it.
+    state = {k: v.detach().clone() for k, v in module.state_dict().items()} if hasattr(module, "state_dict") else {}
     with tempfile.TemporaryDirectory(prefix="dlc-export-") as d:
         path = os.path.join(d, "model.onnx")
-        torch.onnx.export(module, example_inputs, path, **kw)
+        try:
+            torch.onnx.export(module, example_inputs, path, **kw)
+        finally:
+            if state:
+                module.load_state_dict(state)
+        _restore_initializers(path, state)
         return compile(path, output, **compile_options)
+
+
+def _restore_initializers(path, state):
+    """Writes the values of `state` ({name: tensor}) over the initializers of that name
+    whose export changed them (with onnx installed; otherwise a warning says so)."""
+    import numpy as np
+    changed = []
+    try:
+        import onnx
+        from onnx import numpy_helper
+    except ImportError:
+        onnx = None
+    if onnx is None:
+        import warnings
+        warnings.warn("dlc.from_torch: without the onnx package the artifact starts from the batch-norm "
+                      "statistics the export's forward pass moved")
+        return
+    model = onnx.load(path)
+    for init in model.graph.initializer:
+        value = state.get(init.name)
+        if value is None:
+            continue
+        want = value.cpu().numpy()
+        if want.shape == tuple(init.dims) and not np.array_equal(numpy_helper.to_array(init), want):
+            init.CopyFrom(numpy_helper.from_array(want.astype(numpy_helper.to_array(init).dtype), init.name))
+            changed.append(init.name)
+    if changed:
+        onnx.save(model, path)

@@ -2,6 +2,7 @@
 #include <nanobind/nanobind.h>
 
 #include "dlc/runtime.h"
+#include "plots.hpp"
 #include "session.hpp"
 
 namespace nb = nanobind;
@@ -14,4 +15,5 @@ NB_MODULE(_dlc, m) {
   m.def("get_num_threads", &dlc_get_num_threads);
   m.def("abi_version", &dlc_runtime_abi_version, "The artifact ABI version this runtime loads.");
   dlc_python::bind_session(m);
+  dlc_python::bind_plots(m);
 }

@@ -263,3 +263,16 @@ def test_cuda_artifact_through_the_same_api(linreg_onnx, linreg_infer, tmp_path)
         assert "CUDA" in str(e) or "libcuda" in str(e) or "GPU" in str(e), str(e)
     else:
         assert relerr(y, cpu.infer(x=x)["y"]) < 1e-5
+
+
+def test_plot_lines(tmp_path):
+    path = tmp_path / "loss.svg"
+    dlc.plot_lines(str(path), {"D": ([0, 1, 2], [1.0, 0.7, 0.6]), "G": ([0, 1, 2], [2.0, 1.5, 1.2])},
+                   title="losses")
+    svg = path.read_text()
+    assert svg.startswith("<svg") or svg.startswith("<?xml")
+    assert svg.count('class="series"') == 2 and "losses" in svg
+    with pytest.raises(TypeError, match="pair"):
+        dlc.plot_lines(str(path), {"D": [1, 2, 3]})
+    with pytest.raises(ValueError):
+        dlc.plot_lines(str(tmp_path / "missing" / "x.svg"), {"D": ([0], [1])})

@@ -106,3 +106,31 @@ def test_from_torch_without_torch(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)  # import torch now raises ImportError
     with pytest.raises(ImportError, match="needs PyTorch"):
         dlc.from_torch(object(), ())
+
+
+def test_a_layer_applied_twice_updates_its_running_statistics_twice(tmp_path):
+    """A GAN's discriminator sees a real and a generated batch in one step: PyTorch updates
+    the batch norm's running statistics once per call, the second from the first."""
+    torch.manual_seed(0)
+
+    class Twice(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv, self.bn = nn.Conv2d(2, 3, 3), nn.BatchNorm2d(3)
+
+        def forward(self, x, x2):
+            return self.bn(self.conv(x)).pow(2).mean() + self.bn(self.conv(x2)).mean()
+
+    net = Twice()
+    rng = np.random.default_rng(0)
+    x, x2 = (rng.standard_normal((4, 2, 6, 6)).astype(np.float32) for _ in range(2))
+    s = dlc.load(dlc.from_torch(net, (torch.from_numpy(x), torch.from_numpy(x2)), tmp_path / "t.so",
+                                train=True, loss_output="output", optimizer="sgd", lr=0.1))
+    # The export's own forward pass moved neither the module's statistics nor the artifact's.
+    assert not net.bn.running_mean.any()
+    assert not s.params["bn.running_mean"].any()
+    loss = s.train_step(x=x, x2=x2)
+    ref = net.train()(torch.from_numpy(x), torch.from_numpy(x2))
+    assert loss == pytest.approx(ref.item(), rel=1e-5)
+    for stat in ("running_mean", "running_var"):
+        assert relerr(s.params[f"bn.{stat}"], getattr(net.bn, stat).numpy()) < 1e-5, stat

@@ -233,6 +233,15 @@ def test_gil_is_released_while_kernels_run(matmul_big):
     assert max(gaps) < kernel / 2, (max(gaps), kernel)
 
 
+def test_kernels_find_the_thread_pool(linreg_infer):
+    """Python loads the extension (and libdlcrt) with RTLD_LOCAL; compiled kernels find
+    dlc_parallel_for by name (weakly: unresolved, they run on one thread), so loading an
+    artifact must make the runtime's symbols global."""
+    import ctypes
+    dlc.load(linreg_infer)
+    assert ctypes.CDLL(None).dlc_parallel_for  # resolved through the global scope
+
+
 def test_load_errors(tmp_path):
     with pytest.raises(OSError, match="nope.so"):
         dlc.load(tmp_path / "nope.so")

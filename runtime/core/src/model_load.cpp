@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cstring>
 #include <dlfcn.h>
+#include <mutex>
 #include <new>
 
 #include "cuda_model.hpp"
@@ -20,9 +21,23 @@ dlc_model::~dlc_model() {
 
 namespace {
 
+// Compiled kernels call dlc_parallel_for by name, a weak reference: where it does not
+// resolve they run on one thread. A host that loaded libdlcrt with RTLD_LOCAL (Python's
+// extension modules, plugins) hides it from the artifact, so the runtime makes its own
+// symbols global before opening one (the handle is kept: the library is in use).
+void expose_runtime_symbols() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    Dl_info info;
+    if (::dladdr(reinterpret_cast<void *>(&dlc_parallel_for), &info) && info.dli_fname)
+      ::dlopen(info.dli_fname, RTLD_NOW | RTLD_NOLOAD | RTLD_GLOBAL);
+  });
+}
+
 std::unique_ptr<dlc_model> load(const std::string &path) {
   using dlc::StatusError;
   dlc::check_elf_shared_object(path);
+  expose_runtime_symbols();
 
   auto model = std::make_unique<dlc_model>();
   model->path = path;

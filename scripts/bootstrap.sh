@@ -38,28 +38,23 @@ if ! echo "$ONNX_SHA256  $tarball" | sha256sum -c --status 2>/dev/null; then
   mv "$tarball.part" "$tarball"
 fi
 
-# Test tools from PyPI into a venv (Debian's python3-onnx is 1.12): the ONNX 1.23.2 node-suite
-# generators and onnxruntime, pinned in scripts/test-requirements.txt.
-VENV="$DEPS/venv"
-REQ="$(dirname "$0")/test-requirements.txt"
-stamp="$VENV/.requirements.sha256"
-want=$(sha256sum "$REQ" | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  rm -rf "$VENV"
-  /usr/bin/python3 -m venv "$VENV"
-  "$VENV/bin/pip" install -q --disable-pip-version-check -r "$REQ"
-  echo "$want" > "$stamp"
-fi
+# venv DIR REQUIREMENTS [VENV OPTIONS]: a venv with exactly the pinned requirements, remade
+# when the requirements file changes.
+venv() {
+  local dir=$1 req=$2 stamp="$1/.requirements.sha256" want
+  shift 2
+  want=$(sha256sum "$req" | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    rm -rf "$dir"
+    /usr/bin/python3 -m venv "$@" "$dir"
+    "$dir/bin/pip" install -q --disable-pip-version-check -r "$req"
+    echo "$want" > "$stamp"
+  fi
+}
 
-# The Python package's tools (nanobind, scikit-build-core, pytest) in a venv that sees
+# Test tools from PyPI (Debian's python3-onnx is 1.12): the ONNX 1.23.2 node-suite
+# generators and onnxruntime, pinned in scripts/test-requirements.txt.
+venv "$DEPS/venv" "$(dirname "$0")/test-requirements.txt"
+# The Python package's tools (nanobind, scikit-build-core, pytest), in a venv that sees
 # Debian's NumPy and PyTorch (python/CMakeLists.txt builds the package for it).
-PYVENV="$DEPS/pyvenv"
-PYREQ="$(dirname "$0")/python-requirements.txt"
-stamp="$PYVENV/.requirements.sha256"
-want=$(sha256sum "$PYREQ" | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  rm -rf "$PYVENV"
-  /usr/bin/python3 -m venv --system-site-packages "$PYVENV"
-  "$PYVENV/bin/pip" install -q --disable-pip-version-check -r "$PYREQ"
-  echo "$want" > "$stamp"
-fi
+venv "$DEPS/pyvenv" "$(dirname "$0")/python-requirements.txt" --system-site-packages

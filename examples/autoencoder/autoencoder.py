@@ -6,7 +6,6 @@ reconstruction loss.
 
     PYTHONPATH=build/python .deps/pyvenv/bin/python examples/autoencoder/autoencoder.py [--epochs 3]
 """
-import argparse
 import json
 import os
 import sys
@@ -16,10 +15,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, "examples", "python"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "python"))
 import dlc  # noqa: E402
+import example  # noqa: E402
 import fashion  # noqa: E402
 from images import grid, write_png  # noqa: E402
 
@@ -40,12 +38,7 @@ class Autoencoder(nn.Module):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--epochs", type=int, default=3)
-    p.add_argument("--steps", type=int, default=0, help="stop after this many steps (0: all epochs)")
-    p.add_argument("--out", default=os.path.join(ROOT, "out", "autoencoder"))
-    a = p.parse_args()
-    os.makedirs(a.out, exist_ok=True)
+    a = example.arguments(__doc__, "autoencoder", epochs=3)
     images, _ = fashion.load("train")
     test_images, _ = fashion.load("t10k")
     torch.manual_seed(0)
@@ -59,22 +52,15 @@ def main():
         return float(np.mean([s.eval_step(x=test_images[i:i + BATCH], label=test_images[i:i + BATCH])["loss"]
                               for i in range(0, n, BATCH)]))
 
-    rng = np.random.default_rng(0)
-    steps_per_epoch = len(images) // BATCH
-    total = a.steps or a.epochs * steps_per_epoch
-    losses, step, history = [], 0, []
+    losses, history = [], []
     initial = test_loss()
-    while step < total:
-        order = rng.permutation(len(images))
-        n = min(steps_per_epoch, total - step)
+    for epoch, batches in example.epochs(len(images), BATCH, a):
         start = time.time()
-        for i in range(n):
-            x = images[order[i * BATCH:(i + 1) * BATCH]]
-            losses.append(s.train_step(x=x, label=x))  # the input is its own label
-            step += 1
+        for idx in batches:
+            losses.append(s.train_step(x=images[idx], label=images[idx]))  # the input is its own label
         history.append(test_loss())
-        print(f"epoch {len(history)}: {n} steps in {time.time() - start:.1f} s, train loss "
-              f"{np.mean(losses[-n:]):.5f}, test loss {history[-1]:.5f}", flush=True)
+        print(f"epoch {epoch}: {len(batches)} steps in {time.time() - start:.1f} s, train loss "
+              f"{np.mean(losses[-len(batches):]):.5f}, test loss {history[-1]:.5f}", flush=True)
 
     originals = test_images[:BATCH]
     recon = s.infer(x=originals)["output"]
@@ -82,7 +68,7 @@ def main():
     xs = np.arange(1, len(losses) + 1)
     dlc.plot_lines(os.path.join(a.out, "losses.svg"), {"train (per step)": (xs, losses)},
                    title="Convolutional autoencoder on Fashion-MNIST (dlc)", ylabel="mean squared error", log_y=True)
-    results = {"steps": step, "test_mse_untrained": initial, "test_mse_per_epoch": history}
+    results = {"steps": len(losses), "test_mse_untrained": initial, "test_mse_per_epoch": history}
     with open(os.path.join(a.out, "results.json"), "w") as f:
         json.dump(results, f, indent=1)
     print(json.dumps(results))

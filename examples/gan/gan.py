@@ -17,7 +17,6 @@ the untrained G. Writes under OUT: samples_epochN.png, losses.svg, quality.json.
 
     PYTHONPATH=build/python .deps/pyvenv/bin/python examples/gan/gan.py [--epochs 5] [--steps N]
 """
-import argparse
 import json
 import os
 import sys
@@ -27,10 +26,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, "examples", "python"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "python"))
 import dlc  # noqa: E402
+import example  # noqa: E402
 import fashion  # noqa: E402
 from images import grid, write_png  # noqa: E402
 
@@ -130,13 +128,8 @@ def train_classifier(out, images, labels, steps):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--epochs", type=int, default=5)
-    p.add_argument("--steps", type=int, default=0, help="stop after this many iterations (0: all epochs)")
-    p.add_argument("--classifier-steps", type=int, default=1500)
-    p.add_argument("--out", default=os.path.join(ROOT, "out", "gan"))
-    a = p.parse_args()
-    os.makedirs(a.out, exist_ok=True)
+    a = example.arguments(__doc__, "gan", epochs=5, extra=[
+        ("--classifier-steps", int, 1500, "steps of the classifier the quality figure uses")])
     images, labels = fashion.load("train")
     test_images, _ = fashion.load("t10k")
     images, test_images = images * 2 - 1, test_images * 2 - 1  # G's tanh range
@@ -169,18 +162,13 @@ def main():
 
     real_f, real_logits = embed(test_images[:2048])
     untrained_fd = frechet(embed(samples(2048))[0], real_f)
-    steps_per_epoch = len(images) // BATCH
-    total = a.steps or a.epochs * steps_per_epoch
-    d_losses, g_losses, step = [], [], 0
-    while step < total:
-        order = rng.permutation(len(images))
+    d_losses, g_losses = [], []
+    for epoch, batches in example.epochs(len(images), BATCH, a):
         start = time.time()
-        n = min(steps_per_epoch, total - step)
-        for i in range(n):
-            d_losses.append(d_step.train_step(x=images[order[i * BATCH:(i + 1) * BATCH]], z=noise(BATCH)))
+        for idx in batches:
+            d_losses.append(d_step.train_step(x=images[idx], z=noise(BATCH)))
             g_losses.append(g_step.train_step(z=noise(BATCH)))
-            step += 1
-        epoch = (step + steps_per_epoch - 1) // steps_per_epoch
+        n = len(batches)
         write_png(os.path.join(a.out, f"samples_epoch{epoch}.png"),
                   grid((sample.infer(z=fixed)["output"] + 1) / 2))
         print(f"epoch {epoch}: {n} iterations in {time.time() - start:.1f} s, D loss {np.mean(d_losses[-n:]):.3f}, "
@@ -196,7 +184,7 @@ def main():
     probs = np.exp(gen_logits - gen_logits.max(1, keepdims=True))
     probs /= probs.sum(1, keepdims=True)
     quality = {
-        "iterations": step,
+        "iterations": len(d_losses),
         "frechet_distance_generated_vs_test": frechet(gen_f, real_f),
         "frechet_distance_untrained_generator_vs_test": untrained_fd,
         "frechet_distance_train_vs_test": frechet(embed(images[:2048])[0], real_f),

@@ -7,7 +7,6 @@ saves a checkpoint that serve_lenet.py (or `dlc-run`) loads.
     PYTHONPATH=build/python .deps/pyvenv/bin/python examples/python/train_lenet.py [--epochs 2]
     (or, after `pip install .`, any python3 with the package)
 """
-import argparse
 import math
 import os
 import sys
@@ -16,10 +15,9 @@ import time
 import numpy as np
 
 import dlc
+import example
 import fashion
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
+from example import ROOT
 
 
 def progress(iterable, total, desc):
@@ -51,13 +49,7 @@ def accuracy(session, images, labels):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--epochs", type=int, default=2)
-    p.add_argument("--steps", type=int, default=0, help="stop after this many steps (0: all epochs)")
-    p.add_argument("--lr", type=float, default=0.006)
-    p.add_argument("--out", default=os.path.join(ROOT, "out", "python"))
-    a = p.parse_args()
-    os.makedirs(a.out, exist_ok=True)
+    a = example.arguments(__doc__, "python", epochs=2, extra=[("--lr", float, 0.006, "the initial learning rate")])
 
     start = time.time()
     artifact = dlc.compile(os.path.join(ROOT, "examples", "lenet", "lenet.onnx"), os.path.join(a.out, "lenet_train.so"),
@@ -67,20 +59,16 @@ def main():
     batch = s.inputs[0].shape[0]
     images, labels = fashion.load("train")
     test_images, test_labels = fashion.load("t10k")
-    steps_per_epoch = len(images) // batch
-    total = a.steps or a.epochs * steps_per_epoch
-    rng = np.random.default_rng(0)
+    total = example.total_steps(len(images), batch, a)
     step, losses = 0, []
-    for epoch in range(math.ceil(total / steps_per_epoch)):
-        order = rng.permutation(len(images))
-        n = min(steps_per_epoch, total - step)
+    for epoch, batches in example.epochs(len(images), batch, a):
         start = time.time()
-        for i in progress(range(n), n, f"epoch {epoch + 1}"):
+        for idx in progress(batches, len(batches), f"epoch {epoch}"):
             s.lr = a.lr * 0.5 * (1 + math.cos(math.pi * step / total))  # cosine schedule
-            idx = order[i * batch:(i + 1) * batch]
             losses.append(s.train_step(x=images[idx], label=labels[idx]))
             step += 1
-        print(f"epoch {epoch + 1}: {n} steps in {time.time() - start:.1f} s, mean loss "
+        n = len(batches)
+        print(f"epoch {epoch}: {n} steps in {time.time() - start:.1f} s, mean loss "
               f"{np.mean(losses[-n:]):.4f}, test accuracy {accuracy(s, test_images, test_labels):.4f}")
     checkpoint = os.path.join(a.out, "lenet.safetensors")
     s.save(checkpoint, metadata={"steps": step, "data": "fashion-mnist"})

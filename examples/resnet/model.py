@@ -5,7 +5,6 @@ ResNet-18 layout (a 3x3 stem, four stages of two BasicBlocks, strides 1, 2, 2, 2
 learning-rate schedule from 0.05, batch 64, the same initial weights and data order."""
 import math
 
-import numpy as np
 import torch
 import torch.nn as nn
 
@@ -55,15 +54,3 @@ def network():
 def lr_at(step, total):
     return LR * 0.5 * (1 + math.cos(math.pi * step / total))
 
-
-def batches(images, labels, total):
-    """The data order: a seeded permutation per epoch, consecutive batches of it."""
-    rng = np.random.default_rng(0)
-    per_epoch = len(images) // BATCH
-    step = 0
-    while step < total:
-        order = rng.permutation(len(images))
-        for i in range(min(per_epoch, total - step)):
-            idx = order[i * BATCH:(i + 1) * BATCH]
-            yield step, images[idx], labels[idx]
-            step += 1

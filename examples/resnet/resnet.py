@@ -6,7 +6,6 @@ results.json (test accuracy, seconds per epoch).
 
     PYTHONPATH=build/python .deps/pyvenv/bin/python examples/resnet/resnet.py [--epochs 2]
 """
-import argparse
 import json
 import os
 import sys
@@ -15,21 +14,15 @@ import time
 import numpy as np
 import torch
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, "examples", "python"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "python"))
 import dlc  # noqa: E402
+import example  # noqa: E402
 import fashion  # noqa: E402
 import model  # noqa: E402
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--epochs", type=int, default=2)
-    p.add_argument("--steps", type=int, default=0, help="stop after this many steps (0: all epochs)")
-    p.add_argument("--out", default=os.path.join(ROOT, "out", "resnet"))
-    a = p.parse_args()
-    os.makedirs(a.out, exist_ok=True)
+    a = example.arguments(__doc__, "resnet", epochs=2)
     images, labels = fashion.load("train")
     test_images, test_labels = fashion.load("t10k")
     start = time.time()
@@ -38,15 +31,13 @@ def main():
                                 momentum=model.MOMENTUM, weight_decay=model.WEIGHT_DECAY))
     compile_s = time.time() - start
     print(f"compiled in {compile_s:.1f} s")
-    per_epoch = len(images) // model.BATCH
-    total = a.steps or a.epochs * per_epoch
+    total = example.total_steps(len(images), model.BATCH, a)
     losses, start = [], time.time()
-    for step, x, y in model.batches(images, labels, total):
-        s.lr = model.lr_at(step, total)
-        losses.append(s.train_step(x=x, label=y))
-        if (step + 1) % per_epoch == 0 or step + 1 == total:
-            print(f"step {step + 1}/{total}: loss {np.mean(losses[-100:]):.4f}, {time.time() - start:.1f} s",
-                  flush=True)
+    for epoch, batches in example.epochs(len(images), model.BATCH, a):
+        for idx in batches:
+            s.lr = model.lr_at(len(losses), total)
+            losses.append(s.train_step(x=images[idx], label=labels[idx]))
+        print(f"epoch {epoch}: loss {np.mean(losses[-100:]):.4f}, {time.time() - start:.1f} s", flush=True)
     train_s = time.time() - start
     correct = 0
     n = len(test_images) // model.BATCH * model.BATCH

@@ -4,7 +4,6 @@ weights, data order and schedule; prints the same results for the table in READM
 
     /usr/bin/python3 examples/resnet/resnet_torch.py [--epochs 2] [--threads 2]
 """
-import argparse
 import json
 import os
 import sys
@@ -16,31 +15,29 @@ import torch.nn as nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "python"))
+import example  # noqa: E402
 import fashion  # noqa: E402
 import model  # noqa: E402
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--epochs", type=int, default=2)
-    p.add_argument("--steps", type=int, default=0)
-    p.add_argument("--threads", type=int, default=os.cpu_count())
-    a = p.parse_args()
+    a = example.arguments(__doc__, "resnet", epochs=2, extra=[("--threads", int, os.cpu_count(), "PyTorch's threads")])
     torch.set_num_threads(a.threads)
     images, labels = fashion.load("train")
     test_images, test_labels = fashion.load("t10k")
     net = model.network()
     opt = torch.optim.SGD(net.parameters(), model.LR, momentum=model.MOMENTUM, weight_decay=model.WEIGHT_DECAY)
-    total = a.steps or a.epochs * (len(images) // model.BATCH)
+    total = example.total_steps(len(images), model.BATCH, a)
     losses, start = [], time.time()
-    for step, x, y in model.batches(images, labels, total):
-        for g in opt.param_groups:
-            g["lr"] = model.lr_at(step, total)
-        opt.zero_grad()
-        loss = nn.functional.cross_entropy(net(torch.from_numpy(x)), torch.from_numpy(y))
-        loss.backward()
-        opt.step()
-        losses.append(loss.item())
+    for _, batches in example.epochs(len(images), model.BATCH, a):
+        for idx in batches:
+            for g in opt.param_groups:
+                g["lr"] = model.lr_at(len(losses), total)
+            opt.zero_grad()
+            loss = nn.functional.cross_entropy(net(torch.from_numpy(images[idx])), torch.from_numpy(labels[idx]))
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
     train_s = time.time() - start
     net.eval()
     with torch.no_grad():

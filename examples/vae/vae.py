@@ -10,7 +10,6 @@ samples.png, losses.svg and results.json with the test ELBO (nats per image).
 
     PYTHONPATH=build/python .deps/pyvenv/bin/python examples/vae/vae.py [--epochs 3]
 """
-import argparse
 import json
 import os
 import sys
@@ -20,10 +19,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-sys.path.insert(0, os.path.join(ROOT, "examples", "python"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "python"))
 import dlc  # noqa: E402
+import example  # noqa: E402
 import fashion  # noqa: E402
 from images import grid, write_png  # noqa: E402
 
@@ -54,18 +52,13 @@ class VAE(nn.Module):
 
 
 def main():
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--epochs", type=int, default=3)
-    p.add_argument("--steps", type=int, default=0, help="stop after this many steps (0: all epochs)")
-    p.add_argument("--out", default=os.path.join(ROOT, "out", "vae"))
-    a = p.parse_args()
-    os.makedirs(a.out, exist_ok=True)
+    a = example.arguments(__doc__, "vae", epochs=3)
     images, _ = fashion.load("train")
     test_images, _ = fashion.load("t10k")
     torch.manual_seed(0)
     start = time.time()
-    example = (torch.zeros(BATCH, 1, 28, 28), torch.zeros(BATCH, LATENT), torch.zeros(BATCH, LATENT))
-    s = dlc.load(dlc.from_torch(VAE(), example, os.path.join(a.out, "vae.so"),
+    inputs = (torch.zeros(BATCH, 1, 28, 28), torch.zeros(BATCH, LATENT), torch.zeros(BATCH, LATENT))
+    s = dlc.load(dlc.from_torch(VAE(), inputs, os.path.join(a.out, "vae.so"),
                                 output_names=["loss", "reconstruction", "sample"], train=True, loss_output="loss",
                                 optimizer="adam", lr=1e-3))
     print(f"compiled in {time.time() - start:.1f} s")
@@ -78,20 +71,15 @@ def main():
         return -float(np.mean([s.eval_step(x=test_images[i:i + BATCH], eps=noise(), z=zeros)["loss"]
                                for i in range(0, n, BATCH)]))
 
-    steps_per_epoch = len(images) // BATCH
-    total = a.steps or a.epochs * steps_per_epoch
-    losses, step, history = [], 0, []
+    losses, history = [], []
     initial = test_elbo()
-    while step < total:
-        order = rng.permutation(len(images))
-        n = min(steps_per_epoch, total - step)
+    for epoch, batches in example.epochs(len(images), BATCH, a):
         start = time.time()
-        for i in range(n):
-            losses.append(s.train_step(x=images[order[i * BATCH:(i + 1) * BATCH]], eps=noise(), z=zeros))
-            step += 1
+        for idx in batches:
+            losses.append(s.train_step(x=images[idx], eps=noise(), z=zeros))
         history.append(test_elbo())
-        print(f"epoch {len(history)}: {n} steps in {time.time() - start:.1f} s, train -ELBO "
-              f"{np.mean(losses[-n:]):.2f}, test ELBO {history[-1]:.2f} nats", flush=True)
+        print(f"epoch {epoch}: {len(batches)} steps in {time.time() - start:.1f} s, train -ELBO "
+              f"{np.mean(losses[-len(batches):]):.2f}, test ELBO {history[-1]:.2f} nats", flush=True)
 
     out = s.infer(x=test_images[:BATCH], eps=zeros, z=noise())  # reconstructions of the mean code
     write_png(os.path.join(a.out, "reconstructions.png"),
@@ -100,7 +88,7 @@ def main():
     xs = np.arange(1, len(losses) + 1)
     dlc.plot_lines(os.path.join(a.out, "losses.svg"), {"train": (xs, losses)},
                    title="Convolutional VAE on Fashion-MNIST (dlc)", ylabel="-ELBO (nats per image)")
-    results = {"steps": step, "test_elbo_untrained": initial, "test_elbo_per_epoch": history}
+    results = {"steps": len(losses), "test_elbo_untrained": initial, "test_elbo_per_epoch": history}
     with open(os.path.join(a.out, "results.json"), "w") as f:
         json.dump(results, f, indent=1)
     print(json.dumps(results))

@@ -15,7 +15,7 @@ layer); the Frechet distance between the embeddings of generated samples and of 
 images, next to the distance of real training images (the floor) and of the samples of
 the untrained G. Writes under OUT: samples_epochN.png, losses.svg, quality.json.
 
-    PYTHONPATH=build/python .deps/pyvenv/bin/python examples/gan/gan.py [--epochs 5] [--steps N]
+    PYTHONPATH=build/python .deps/pyvenv/bin/python examples/gan/gan.py [--epochs 2] [--steps N]
 """
 import json
 import os
@@ -128,7 +128,7 @@ def train_classifier(out, images, labels, steps):
 
 
 def main():
-    a = example.arguments(__doc__, "gan", epochs=5, extra=[
+    a = example.arguments(__doc__, "gan", epochs=2, extra=[
         ("--classifier-steps", int, 1500, "steps of the classifier the quality figure uses")])
     images, labels = fashion.load("train")
     test_images, _ = fashion.load("t10k")

@@ -147,8 +147,11 @@ def from_torch(module: Any, example_inputs: Any, output: Optional[PathType] = No
     """Exports a torch.nn.Module with torch.onnx.export and compiles it (dlc.compile's keywords).
 
     Input names default to the parameter names of `module.forward`, the first output is
-    "output". With train=True the module is exported in training mode (dropout and batch
-    norm as they train), constants unfolded, as dlc's training needs.
+    "output". Every tensor of the module's state becomes a parameter of the artifact under
+    its state_dict name (batch norm's running statistics too), so checkpoints and
+    Session.bind reach all of it: the module is exported in training mode, and the
+    artifact's infer computes what the module computes in eval mode (running statistics,
+    no dropout), train_step what it computes in training mode.
 
     >>> path = dlc.from_torch(net, torch.zeros(64, 1, 28, 28), train=True, lr=0.05)
     """
@@ -167,10 +170,14 @@ def from_torch(module: Any, example_inputs: Any, output: Optional[PathType] = No
         input_names = params[:len(example_inputs)]
         if len(input_names) < len(example_inputs):
             input_names = [f"input{i}" for i in range(len(example_inputs))]
+    # In training mode and unfolded, so that every tensor of the module's state is a named
+    # parameter of the artifact (an eval-mode export fuses batch norm into the conv and
+    # turns running statistics into anonymous constants): checkpoints restore it,
+    # Session.bind shares it. dlc's infer entry runs batch norm on the running statistics
+    # and dropout as the identity, as the module in eval mode; dlc folds what it can.
     kw = dict(input_names=list(input_names), output_names=list(output_names or ["output"]),
-              opset_version=opset_version)
-    if compile_options.get("train"):
-        kw.update(training=torch.onnx.TrainingMode.TRAINING, do_constant_folding=False)
+              opset_version=opset_version, do_constant_folding=False,
+              training=torch.onnx.TrainingMode.TRAINING)
     # Exporting runs the forward pass once; in training mode that moves batch norm's running
     # statistics. The module keeps its state and the artifact starts from it.
     state = {k: v.detach().clone() for k, v in module.state_dict().items()} if hasattr(module, "state_dict") else {}

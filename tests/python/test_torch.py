@@ -102,6 +102,22 @@ def test_from_torch(tmp_path):
     assert [t.name for t in trained.signature("train_step")[0]] == ["input", "label"]
 
 
+def test_from_torch_keeps_the_whole_state_as_parameters(tmp_path):
+    """An inference artifact of a module with batch norm has its running statistics as
+    parameters (PyTorch's export folds them into constants), so a trained state binds."""
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Conv2d(1, 4, 3), nn.BatchNorm2d(4), nn.ReLU(), nn.Dropout(0.5)).eval()
+    net[1].running_mean.uniform_(-1, 1)
+    net[1].running_var.uniform_(0.5, 2)
+    x = torch.randn(2, 1, 6, 6)
+    s = dlc.load(dlc.from_torch(net, x, tmp_path / "bn.so"))
+    assert {"1.running_mean", "1.running_var"} <= {p.name for p in s.parameters}
+    s.params["1.running_mean"][...] = 0.5
+    net[1].running_mean.fill_(0.5)
+    with torch.no_grad():
+        assert relerr(s.infer(input=x.numpy())["output"], net(x).numpy()) < 1e-5
+
+
 def test_from_torch_without_torch(monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)  # import torch now raises ImportError
     with pytest.raises(ImportError, match="needs PyTorch"):

@@ -44,7 +44,7 @@ def main():
     torch.manual_seed(0)
     start = time.time()
     s = dlc.load(dlc.from_torch(Autoencoder(), torch.zeros(BATCH, 1, 28, 28), os.path.join(a.out, "autoencoder.so"),
-                                train=True, loss="mse", optimizer="adam", lr=2e-3))
+                                train=True, loss="mse", optimizer="adam", lr=2e-3, target=a.target))
     print(f"compiled in {time.time() - start:.1f} s")
 
     def test_loss():

@@ -105,12 +105,12 @@ def frechet(a, b):
     return float(mu @ mu + np.trace(ca) + np.trace(cb) - 2 * np.sqrt(np.clip(m, 0, None)).sum())
 
 
-def train_classifier(out, images, labels, steps):
+def train_classifier(out, images, labels, steps, target):
     """Cross-entropy with momentum on [-1, 1] images; returns an embed(images) function."""
     torch.manual_seed(1)
     path = dlc.from_torch(Classifier(), torch.zeros(BATCH, 1, 28, 28), os.path.join(out, "classifier.so"),
                           output_names=["logits", "features"], train=True, loss="cross_entropy",
-                          optimizer="momentum", lr=0.05)
+                          optimizer="momentum", lr=0.05, target=target)
     s = dlc.load(path)
     rng = np.random.default_rng(1)
     for i in range(steps):
@@ -137,13 +137,15 @@ def main():
     torch.manual_seed(0)
     gen, disc = Generator(), Discriminator()
     start = time.time()
-    adam = dict(optimizer="adam", lr=2e-4, beta1=0.5, beta2=0.999, train=True, loss_output="output")
+    # (--target cuda stops at bind: CUDA artifacts keep their parameters in device memory,
+    # which two artifacts cannot share yet.)
+    adam = dict(optimizer="adam", lr=2e-4, beta1=0.5, beta2=0.999, train=True, loss_output="output", target=a.target)
     x0, z0 = torch.zeros(BATCH, 1, 28, 28), torch.zeros(BATCH, Z, 1, 1)
     d_step = dlc.load(dlc.from_torch(DStep(gen, disc), (x0, z0), os.path.join(a.out, "d_step.so"),
                                      freeze=r"^gen\.", **adam))
     g_step = dlc.load(dlc.from_torch(GStep(gen, disc), (z0,), os.path.join(a.out, "g_step.so"),
                                      freeze=r"^disc\.", **adam))
-    sample = dlc.load(dlc.from_torch(gen.eval(), (z0,), os.path.join(a.out, "sample.so")))
+    sample = dlc.load(dlc.from_torch(gen, (z0,), os.path.join(a.out, "sample.so"), target=a.target))
     print(f"compiled d_step, g_step and sample in {time.time() - start:.1f} s")
 
     # One copy of each network's state: G lives in g_step, D in d_step.
@@ -155,7 +157,7 @@ def main():
     rng = np.random.default_rng(0)
     noise = lambda n: rng.standard_normal((n, Z, 1, 1)).astype(np.float32)
     fixed = noise(BATCH)
-    embed = train_classifier(a.out, images, labels, a.classifier_steps)
+    embed = train_classifier(a.out, images, labels, a.classifier_steps, a.target)
 
     def samples(n):
         return np.concatenate([sample.infer(z=noise(BATCH))["output"] for _ in range(n // BATCH)])

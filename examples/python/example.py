@@ -9,12 +9,13 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def arguments(doc, name, epochs, extra=()):
-    """--epochs (default `epochs`), --steps (0: all epochs), --out (out/NAME, created) and
-    `extra` flags as (flag, type, default, help); returns the parsed arguments."""
+    """--epochs (default `epochs`), --steps (0: all epochs), --out (out/NAME, created),
+    --target (cpu or cuda) and `extra` flags as (flag, type, default, help); returns the parsed arguments."""
     p = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--epochs", type=int, default=epochs)
     p.add_argument("--steps", type=int, default=0, help="stop after this many steps (0: all epochs)")
     p.add_argument("--out", default=os.path.join(ROOT, "out", name))
+    p.add_argument("--target", default="cpu", choices=["cpu", "cuda"], help="where the artifacts run")
     for flag, kind, default, text in extra:
         p.add_argument(flag, type=kind, default=default, help=text)
     a = p.parse_args()

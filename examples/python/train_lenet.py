@@ -53,7 +53,8 @@ def main():
 
     start = time.time()
     artifact = dlc.compile(os.path.join(ROOT, "examples", "lenet", "lenet.onnx"), os.path.join(a.out, "lenet_train.so"),
-                           train=True, loss="cross_entropy", label="label", optimizer="adam", lr=a.lr)
+                           train=True, loss="cross_entropy", label="label", optimizer="adam", lr=a.lr,
+                           target=a.target)
     print(f"compiled {artifact} in {time.time() - start:.1f} s")
     s = dlc.load(artifact)
     batch = s.inputs[0].shape[0]

@@ -4,7 +4,7 @@ with SGD + momentum, weight decay and a cosine schedule (model.py holds the netw
 the recipe; resnet_torch.py trains the same in PyTorch). Writes under OUT: losses.svg and
 results.json (test accuracy, seconds per epoch).
 
-    PYTHONPATH=build/python .deps/pyvenv/bin/python examples/resnet/resnet.py [--epochs 2]
+    PYTHONPATH=build/python .deps/pyvenv/bin/python examples/resnet/resnet.py [--epochs 1]
 """
 import json
 import os
@@ -22,13 +22,13 @@ import model  # noqa: E402
 
 
 def main():
-    a = example.arguments(__doc__, "resnet", epochs=2)
+    a = example.arguments(__doc__, "resnet", epochs=1)
     images, labels = fashion.load("train")
     test_images, test_labels = fashion.load("t10k")
     start = time.time()
     s = dlc.load(dlc.from_torch(model.network(), torch.zeros(model.BATCH, 1, 28, 28), os.path.join(a.out, "resnet.so"),
                                 train=True, loss="cross_entropy", optimizer="momentum", lr=model.LR,
-                                momentum=model.MOMENTUM, weight_decay=model.WEIGHT_DECAY))
+                                momentum=model.MOMENTUM, weight_decay=model.WEIGHT_DECAY, target=a.target))
     compile_s = time.time() - start
     print(f"compiled in {compile_s:.1f} s")
     total = example.total_steps(len(images), model.BATCH, a)
@@ -44,9 +44,16 @@ def main():
     for i in range(0, n, model.BATCH):
         correct += int((s.infer(x=test_images[i:i + model.BATCH])["output"].argmax(1) ==
                         test_labels[i:i + model.BATCH]).sum())
-    xs = np.arange(1, len(losses) + 1)
-    dlc.plot_lines(os.path.join(a.out, "losses.svg"), {"dlc": (xs, losses)},
-                   title="ResNet-18 layout on Fashion-MNIST", ylabel="cross-entropy")
+    smooth = lambda v: np.convolve(v, np.ones(20) / 20, mode="valid") if len(v) >= 20 else np.asarray(v)
+    curves = {"dlc": smooth(losses)}
+    torch_losses = os.path.join(a.out, "torch_losses.json")
+    if os.path.exists(torch_losses):  # resnet_torch.py ran first (run.sh)
+        with open(torch_losses) as f:
+            curves["PyTorch"] = smooth(json.load(f))
+    dlc.plot_lines(os.path.join(a.out, "losses.svg"),
+                   {k: (np.arange(len(losses) - len(v) + 1, len(losses) + 1), v) for k, v in curves.items()},
+                   title="ResNet-18 layout on Fashion-MNIST, the same recipe", subtitle="mean of 20 steps",
+                   ylabel="cross-entropy")
     results = {"steps": total, "test_accuracy": correct / n, "train_seconds": train_s,
                "seconds_per_step": train_s / total, "compile_seconds": compile_s,
                "first_loss": losses[0], "last_loss": float(np.mean(losses[-20:]))}

@@ -60,7 +60,7 @@ def main():
     inputs = (torch.zeros(BATCH, 1, 28, 28), torch.zeros(BATCH, LATENT), torch.zeros(BATCH, LATENT))
     s = dlc.load(dlc.from_torch(VAE(), inputs, os.path.join(a.out, "vae.so"),
                                 output_names=["loss", "reconstruction", "sample"], train=True, loss_output="loss",
-                                optimizer="adam", lr=1e-3))
+                                optimizer="adam", lr=1e-3, target=a.target))
     print(f"compiled in {time.time() - start:.1f} s")
     rng = np.random.default_rng(0)
     noise = lambda: rng.standard_normal((BATCH, LATENT)).astype(np.float32)

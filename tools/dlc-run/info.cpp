@@ -56,8 +56,12 @@ int run_info(const Options &opts) {
     std::vector<std::vector<std::string>> rows{{"name", "dtype", "shape", "trainable", "bytes"}};
     for (int i = 0; i < model.num_params(); ++i) {
       const dlc_param_desc &p = model.param(i);
-      rows.push_back({p.tensor.name, dlc_dtype_name(p.tensor.dtype),
-                      dlc::shape_string(p.tensor.shape, p.tensor.rank), p.trainable ? "yes" : "no",
+      // The model's shape; a weight prepacked for the kernels says how it is stored.
+      std::string shape = dlc::shape_string(p.tensor.shape, p.tensor.rank);
+      if (p.flags & DLC_PARAM_TRANSPOSED)
+        shape = std::to_string(p.tensor.shape[1]) + "x" + std::to_string(p.tensor.shape[0]) + " (stored " + shape +
+                ")";
+      rows.push_back({p.tensor.name, dlc_dtype_name(p.tensor.dtype), shape, p.trainable ? "yes" : "no",
                       std::to_string(p.nbytes)});
     }
     print_table(rows, "  ");
@@ -75,7 +79,8 @@ const Command kInfoCommand{
     "\n"
     "Prints the artifact's target, producer and ABI version, each entry point's inputs,\n"
     "outputs (dtype and shape) and arena size, and the parameter table (name, dtype,\n"
-    "shape, trainable, bytes) with the total parameter bytes.\n",
+    "shape, trainable, bytes) with the total parameter bytes. A weight the artifact stores\n"
+    "transposed (prepacked for its kernels) shows the model's shape and the stored one.\n",
     {},
     run_info,
 };

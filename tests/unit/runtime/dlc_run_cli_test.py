@@ -46,6 +46,10 @@ def case_info(tmp):
                     r"^\s+output\s+s\s+f64\s+scalar$", r"^\s+steps\s+i64\s+2\s+no\s+16$",
                     r"^\s+b\s+f32\s+3\s+yes\s+12$", r"^total_param_bytes: 28$"]:
         expect(re.search(pattern, r.stdout, re.M), "info affine: no line matching %r" % pattern)
+    r = run("info", fixture("classifier_wt"))
+    expect_ok(r, "info classifier_wt")
+    expect(re.search(r"^\s+w\s+f32\s+2x3 \(stored 3x2\)\s+yes\s+24$", r.stdout, re.M),
+           "info classifier_wt: the transposed weight's line shows both shapes:\n" + r.stdout)
 
 
 def case_infer(tmp):

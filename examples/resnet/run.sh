@@ -5,7 +5,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 py="$root/.deps/pyvenv/bin/python"
-"$py" -c "import dlc" 2>/dev/null || export PYTHONPATH="$root/build/python${PYTHONPATH:+:$PYTHONPATH}"
+# This tree's build of the package when there is one, else an installed one (pip install .).
+[ -d "$root/build/python/dlc" ] && export PYTHONPATH="$root/build/python${PYTHONPATH:+:$PYTHONPATH}"
 out="${DLC_OUT:-$root/out/resnet}"
 mkdir -p "$out"
 echo "== the recipe in PyTorch"

@@ -5,5 +5,6 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 py="$root/.deps/pyvenv/bin/python"
-"$py" -c "import dlc" 2>/dev/null || export PYTHONPATH="$root/build/python${PYTHONPATH:+:$PYTHONPATH}"
+# This tree's build of the package when there is one, else an installed one (pip install .).
+[ -d "$root/build/python/dlc" ] && export PYTHONPATH="$root/build/python${PYTHONPATH:+:$PYTHONPATH}"
 "$py" "$root/examples/vae/vae.py" ${DLC_OUT:+--out "$DLC_OUT"} "$@"

@@ -198,13 +198,13 @@ llvm::Expected<CompileRequest> parseCompileArguments(llvm::ArrayRef<std::string>
 }
 
 llvm::Error compileRequest(const CompileRequest &request, llvm::raw_ostream &os,
-                           llvm::raw_ostream &diagnostics) {
+                           llvm::raw_ostream &diagnostics, llvm::StringRef prefix) {
   mlir::DialectRegistry registry;
   registerCompilerDialects(registry);
   mlir::MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
   mlir::ScopedDiagnosticHandler handler(&ctx, [&](mlir::Diagnostic &d) {
-    diagnostics << (d.getSeverity() == mlir::DiagnosticSeverity::Error ? "error: " : "note: ")
+    diagnostics << prefix << (d.getSeverity() == mlir::DiagnosticSeverity::Error ? "error: " : "note: ")
                 << d.getLocation() << ": " << d.str() << "\n";
     for (auto &note : d.getNotes())
       diagnostics << "  note: " << note.str() << "\n";

@@ -31,10 +31,11 @@ extern const char *const kCompileUsage;
 llvm::Expected<CompileRequest> parseCompileArguments(llvm::ArrayRef<std::string> args);
 
 /// Imports request.input and compiles it (compileModel). Diagnostics of the importer and
-/// the passes are written to `diagnostics` as they come ("error: LOC: MESSAGE", notes
-/// below), the printed stage of --emit to `os`; the returned error says which step failed.
+/// the passes are written to `diagnostics` as they come ("PREFIXerror: LOC: MESSAGE",
+/// notes indented below), the printed stage of --emit to `os`; the returned error says
+/// which step failed.
 llvm::Error compileRequest(const CompileRequest &request, llvm::raw_ostream &os,
-                           llvm::raw_ostream &diagnostics);
+                           llvm::raw_ostream &diagnostics, llvm::StringRef prefix = "");
 
 } // namespace dlc
 

@@ -48,9 +48,8 @@ def main():
     print(f"compiled in {time.time() - start:.1f} s")
 
     def test_loss():
-        n = len(test_images) // BATCH * BATCH
-        return float(np.mean([s.eval_step(x=test_images[i:i + BATCH], label=test_images[i:i + BATCH])["loss"]
-                              for i in range(0, n, BATCH)]))
+        return example.batch_mean(len(test_images), BATCH, lambda i: s.eval_step(
+            x=test_images[i:i + BATCH], label=test_images[i:i + BATCH])["loss"])
 
     losses, history = [], []
     initial = test_loss()

@@ -1,6 +1,7 @@
 """What the Fashion-MNIST example scripts share: their command line, their output folder
 and the order of their batches."""
 import argparse
+import math
 import os
 
 import numpy as np
@@ -41,3 +42,14 @@ def epochs(samples, batch, args, seed=0):
 
 def total_steps(samples, batch, args):
     return args.steps or args.epochs * (samples // batch)
+
+
+def batch_mean(samples, batch, fn):
+    """The mean of fn(start) over the full batches [start, start + batch) of `samples`
+    (a test set's loss or accuracy through an entry point of fixed batch size)."""
+    return float(np.mean([fn(i) for i in range(0, samples // batch * batch, batch)]))
+
+
+def cosine_lr(base, step, total):
+    """The cosine schedule: base * (1 + cos(pi * step / total)) / 2, as dlc-run's cosine."""
+    return base * 0.5 * (1 + math.cos(math.pi * step / total))

@@ -7,7 +7,6 @@ saves a checkpoint that serve_lenet.py (or `dlc-run`) loads.
     PYTHONPATH=build/python .deps/pyvenv/bin/python examples/python/train_lenet.py [--epochs 2]
     (or, after `pip install .`, any python3 with the package)
 """
-import math
 import os
 import sys
 import time
@@ -65,7 +64,7 @@ def main():
     for epoch, batches in example.epochs(len(images), batch, a):
         start = time.time()
         for idx in progress(batches, len(batches), f"epoch {epoch}"):
-            s.lr = a.lr * 0.5 * (1 + math.cos(math.pi * step / total))  # cosine schedule
+            s.lr = example.cosine_lr(a.lr, step, total)
             losses.append(s.train_step(x=images[idx], label=labels[idx]))
             step += 1
         n = len(batches)

@@ -3,10 +3,14 @@ ResNet-18 layout (a 3x3 stem, four stages of two BasicBlocks, strides 1, 2, 2, 2
 + BN shortcuts where the shape changes, global average pool, one linear layer) at widths
 16-32-64-128 for 28x28 images; SGD with momentum 0.9, weight decay 5e-4, a cosine
 learning-rate schedule from 0.05, batch 64, the same initial weights and data order."""
-import math
+import os
+import sys
 
 import torch
 import torch.nn as nn
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "python"))
+import example  # noqa: E402
 
 BATCH = 64
 LR = 0.05
@@ -52,5 +56,5 @@ def network():
 
 
 def lr_at(step, total):
-    return LR * 0.5 * (1 + math.cos(math.pi * step / total))
+    return example.cosine_lr(LR, step, total)
 

@@ -39,11 +39,8 @@ def main():
             losses.append(s.train_step(x=images[idx], label=labels[idx]))
         print(f"epoch {epoch}: loss {np.mean(losses[-100:]):.4f}, {time.time() - start:.1f} s", flush=True)
     train_s = time.time() - start
-    correct = 0
-    n = len(test_images) // model.BATCH * model.BATCH
-    for i in range(0, n, model.BATCH):
-        correct += int((s.infer(x=test_images[i:i + model.BATCH])["output"].argmax(1) ==
-                        test_labels[i:i + model.BATCH]).sum())
+    accuracy = example.batch_mean(len(test_images), model.BATCH, lambda i: np.mean(
+        s.infer(x=test_images[i:i + model.BATCH])["output"].argmax(1) == test_labels[i:i + model.BATCH]))
     smooth = lambda v: np.convolve(v, np.ones(20) / 20, mode="valid") if len(v) >= 20 else np.asarray(v)
     curves = {"dlc": smooth(losses)}
     torch_losses = os.path.join(a.out, "torch_losses.json")
@@ -54,7 +51,7 @@ def main():
                    {k: (np.arange(len(losses) - len(v) + 1, len(losses) + 1), v) for k, v in curves.items()},
                    title="ResNet-18 layout on Fashion-MNIST, the same recipe", subtitle="mean of 20 steps",
                    ylabel="cross-entropy")
-    results = {"steps": total, "test_accuracy": correct / n, "train_seconds": train_s,
+    results = {"steps": total, "test_accuracy": accuracy, "train_seconds": train_s,
                "seconds_per_step": train_s / total, "compile_seconds": compile_s,
                "first_loss": losses[0], "last_loss": float(np.mean(losses[-20:]))}
     with open(os.path.join(a.out, "results.json"), "w") as f:

@@ -67,9 +67,8 @@ def main():
     zeros = np.zeros((BATCH, LATENT), np.float32)
 
     def test_elbo():
-        n = len(test_images) // BATCH * BATCH
-        return -float(np.mean([s.eval_step(x=test_images[i:i + BATCH], eps=noise(), z=zeros)["loss"]
-                               for i in range(0, n, BATCH)]))
+        return -example.batch_mean(len(test_images), BATCH, lambda i: s.eval_step(
+            x=test_images[i:i + BATCH], eps=noise(), z=zeros)["loss"])
 
     losses, history = [], []
     initial = test_elbo()

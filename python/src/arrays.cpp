@@ -51,13 +51,6 @@ nb::handle numpy_module() {
   return numpy;
 }
 
-uint64_t elements(const dlc_tensor_desc &d) {
-  uint64_t n = 1;
-  for (int i = 0; i < d.rank; ++i)
-    n *= static_cast<uint64_t>(d.shape[i]);
-  return n;
-}
-
 std::string shape_text(size_t rank, const int64_t *dims) {
   std::string s = "(";
   for (size_t i = 0; i < rank; ++i)
@@ -76,6 +69,13 @@ bool c_contiguous(const nb::ndarray<nb::ro> &a) {
 }
 
 } // namespace
+
+uint64_t elements(const dlc_tensor_desc &d) {
+  uint64_t n = 1;
+  for (int i = 0; i < d.rank; ++i)
+    n *= static_cast<uint64_t>(d.shape[i]);
+  return n;
+}
 
 std::string numpy_name(int32_t dtype) {
   dl::dtype t;

@@ -20,6 +20,7 @@ std::string numpy_name(int32_t dtype);
 // "float32 (64, 1, 28, 28)".
 std::string describe(const dlc_tensor_desc &desc);
 nb::tuple shape_tuple(const dlc_tensor_desc &desc);
+uint64_t elements(const dlc_tensor_desc &desc);
 
 // An input bound to an entry's signature; `array` keeps the memory alive.
 struct InputArray {

@@ -32,14 +32,7 @@ TensorSpec spec(const dlc_tensor_desc &d, bool trainable = false) {
   return TensorSpec{d.name, shape_tuple(d), numpy_name(d.dtype), trainable};
 }
 
-// A parameter in the model's layout (a transposed one's shape reversed), as checkpoints
-// hold it.
-TensorSpec param_spec(const dlc_param_desc &p) {
-  dlc_tensor_desc d = p.tensor;
-  if (p.flags & DLC_PARAM_TRANSPOSED)
-    std::swap(d.shape[0], d.shape[1]);
-  return spec(d, p.trainable != 0);
-}
+TensorSpec param_spec(const dlc_param_desc &p) { return spec(dlc::model_layout(p), p.trainable != 0); }
 
 // The runtime's status as the Python exception a caller expects.
 [[noreturn]] void raise(dlc_status status, const char *message) {
@@ -250,13 +243,6 @@ public:
   std::string path() const { return dlc_model_path(model_); }
 
 private:
-  static uint64_t elements(const dlc_tensor_desc &d) {
-    uint64_t n = 1;
-    for (int i = 0; i < d.rank; ++i)
-      n *= static_cast<uint64_t>(d.shape[i]);
-    return n;
-  }
-
   static std::string input_names(const dlc_entry_desc &e) {
     std::string s;
     for (int i = 0; i < e.num_inputs; ++i)

@@ -57,10 +57,10 @@ int run_info(const Options &opts) {
     for (int i = 0; i < model.num_params(); ++i) {
       const dlc_param_desc &p = model.param(i);
       // The model's shape; a weight prepacked for the kernels says how it is stored.
-      std::string shape = dlc::shape_string(p.tensor.shape, p.tensor.rank);
+      dlc_tensor_desc layout = dlc::model_layout(p);
+      std::string shape = dlc::shape_string(layout.shape, layout.rank);
       if (p.flags & DLC_PARAM_TRANSPOSED)
-        shape = std::to_string(p.tensor.shape[1]) + "x" + std::to_string(p.tensor.shape[0]) + " (stored " + shape +
-                ")";
+        shape += " (stored " + dlc::shape_string(p.tensor.shape, p.tensor.rank) + ")";
       rows.push_back({p.tensor.name, dlc_dtype_name(p.tensor.dtype), shape, p.trainable ? "yes" : "no",
                       std::to_string(p.nbytes)});
     }

@@ -30,23 +30,7 @@ int main(int argc, char **argv) {
     llvm::outs() << dlc::kCompileUsage;
     return 0;
   }
-  // Diagnostics as they come, prefixed like every other message of the tool.
-  struct Prefixed : llvm::raw_ostream {
-    bool lineStart = true;
-    uint64_t written = 0;
-    void write_impl(const char *p, size_t n) override {
-      written += n;
-      for (size_t i = 0; i < n; ++i) {
-        if (lineStart && p[i] != ' ')
-          llvm::errs() << "dlc: ";
-        lineStart = p[i] == '\n';
-        llvm::errs() << p[i];
-      }
-    }
-    uint64_t current_pos() const override { return written; }
-  } diagnostics;
-  diagnostics.SetUnbuffered();
-  if (auto err = dlc::compileRequest(*request, llvm::outs(), diagnostics))
+  if (auto err = dlc::compileRequest(*request, llvm::outs(), llvm::errs(), "dlc: "))
     return fail(llvm::toString(std::move(err)));
   return 0;
 }

@@ -8,19 +8,6 @@ namespace dlc {
 
 namespace {
 
-// A parameter as the model has it: the stored shape, or its reverse for a transposed one.
-struct Logical {
-  dlc_tensor_desc desc;
-  bool transposed;
-};
-
-Logical logical(const dlc_param_desc &p) {
-  Logical l{p.tensor, (p.flags & DLC_PARAM_TRANSPOSED) != 0};
-  if (l.transposed)
-    std::swap(l.desc.shape[0], l.desc.shape[1]);
-  return l;
-}
-
 std::string describe(const dlc_tensor_desc &d) {
   return std::string(dlc_dtype_name(d.dtype)) + " " + shape_string(d.shape, d.rank);
 }
@@ -36,22 +23,22 @@ void transpose(const uint8_t *src, uint8_t *dst, int64_t rows, int64_t cols, siz
 
 void save_checkpoint(Model &model, const std::string &path, const SafetensorsMetadata &metadata) {
   std::vector<dlc_tensor> views;
-  std::vector<Logical> logicals;
-  std::vector<Tensor> untransposed; // the model's layout of transposed parameters
-  logicals.reserve(static_cast<size_t>(model.num_params()));
+  std::vector<dlc_tensor_desc> layouts; // the shapes the views point to
+  std::vector<Tensor> untransposed;     // the model's layout of transposed parameters
+  layouts.reserve(static_cast<size_t>(model.num_params()));
   for (int i = 0; i < model.num_params(); ++i) {
     const dlc_param_desc &p = model.param(i);
-    const Logical &l = logicals.emplace_back(logical(p));
+    const dlc_tensor_desc &l = layouts.emplace_back(model_layout(p));
     dlc_tensor v;
     v.name = p.tensor.name;
     v.dtype = p.tensor.dtype;
     v.rank = p.tensor.rank;
-    v.shape = l.desc.shape;
+    v.shape = l.shape;
     v.data = model.param_data(i);
     v.nbytes = p.nbytes;
-    if (l.transposed) {
+    if (p.flags & DLC_PARAM_TRANSPOSED) {
       Tensor &t = untransposed.emplace_back(static_cast<dlc_dtype>(p.tensor.dtype),
-                                            std::vector<int64_t>(l.desc.shape, l.desc.shape + 2));
+                                            std::vector<int64_t>(l.shape, l.shape + 2));
       transpose(static_cast<const uint8_t *>(v.data), static_cast<uint8_t *>(t.data()), p.tensor.shape[0],
                 p.tensor.shape[1], dlc_dtype_size(p.tensor.dtype));
       v.data = t.data();
@@ -82,7 +69,7 @@ CheckpointLoad load_checkpoint(Model &model, const std::string &path, bool allow
   std::vector<const NamedTensor *> source(static_cast<size_t>(model.num_params()), nullptr);
   for (int i = 0; i < model.num_params(); ++i) {
     const dlc_param_desc &p = model.param(i);
-    const dlc_tensor_desc &want = logical(p).desc;
+    const dlc_tensor_desc want = model_layout(p);
     const NamedTensor *t = file.find(p.tensor.name);
     if (!t)
       throw Error(where + " has no tensor '" + p.tensor.name + "' for the parameter of that name (" +

@@ -12,6 +12,15 @@
 
 namespace dlc {
 
+// A parameter as the model has it: its stored desc, with the 2-D shape reversed for one
+// the artifact stores transposed (DLC_PARAM_TRANSPOSED), as checkpoints hold it.
+inline dlc_tensor_desc model_layout(const dlc_param_desc &p) {
+  dlc_tensor_desc d = p.tensor;
+  if (p.flags & DLC_PARAM_TRANSPOSED)
+    std::swap(d.shape[0], d.shape[1]);
+  return d;
+}
+
 class Model {
 public:
   explicit Model(const std::string &path) {

@@ -151,15 +151,29 @@ static std::string cString(const std::string &s) {
   return out + "\"";
 }
 
-static std::string tensorDesc(const TensorSpec &t) {
+/// A dlc_tensor_desc initializer; `check` names the tensor's dlc_index_check, if it has one.
+static std::string tensorDesc(const TensorSpec &t, const std::string &check = "") {
   std::ostringstream os;
   os << "{" << cString(t.name) << ", " << t.dtype << ", " << t.shape.size() << ", {";
   for (size_t i = 0; i < t.shape.size(); ++i)
     os << (i ? ", " : "") << t.shape[i];
   if (t.shape.empty())
     os << "0";
-  os << "}}";
+  os << "}, " << (check.empty() ? "0" : "&" + check) << "}";
   return os.str();
+}
+
+/// The dlc_index_check definitions of an entry's inputs; returns the name of each (or "").
+static std::vector<std::string> indexChecks(std::ostringstream &os, const EntrySpec &e) {
+  std::vector<std::string> names;
+  for (size_t i = 0; i < e.inputs.size(); ++i) {
+    const auto &r = e.inputs[i].indexRange;
+    names.push_back(r ? e.name + "_check" + std::to_string(i) : "");
+    if (r)
+      os << "static const dlc_index_check " << names.back() << " = {" << r->lo << "ll, " << r->hi << "ll, "
+         << r->ignore.value_or(0) << "ll, " << (r->ignore ? 1 : 0) << ", 0, " << cString(r->use) << "};\n";
+  }
+  return names;
 }
 
 static std::string manifestSource(const ArtifactSpec &spec, const std::string &weightsPath, uint64_t &weightsBytes,
@@ -187,9 +201,10 @@ static std::string manifestSource(const ArtifactSpec &spec, const std::string &w
         "  return out.f;\n}\n";
   for (const EntrySpec &e : spec.entries) {
     os << "extern void dlc_entry_" << e.name << "(void *const *, void *);\n";
+    std::vector<std::string> checks = indexChecks(os, e);
     os << "static const dlc_tensor_desc " << e.name << "_inputs[] = {";
-    for (auto &t : e.inputs)
-      os << tensorDesc(t) << ", ";
+    for (size_t i = 0; i < e.inputs.size(); ++i)
+      os << tensorDesc(e.inputs[i], checks[i]) << ", ";
     os << (e.inputs.empty() ? "{0}" : "") << "};\n";
     os << "static const dlc_tensor_desc " << e.name << "_outputs[] = {";
     for (auto &t : e.outputs)

@@ -79,6 +79,7 @@ llvm::Expected<TensorSpec> tensorSpec(func::FuncOp fn, unsigned i, StringRef fal
     return llvm::createStringError("tensor '" + s.name + "' of entry '" + fn.getName().str() +
                                    "' has an element type the runtime cannot exchange");
   s.shape.assign(type.getShape().begin(), type.getShape().end());
+  s.indexRange = abi::getIndexRange(fn, i);
   return s;
 }
 

@@ -5,11 +5,13 @@
 #ifndef DLC_CODEGEN_MANIFEST_H
 #define DLC_CODEGEN_MANIFEST_H
 
+#include "dialects/Abi/AbiDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/FunctionExtras.h"
 #include "llvm/Support/Error.h"
 
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,7 @@ struct TensorSpec {
   std::string name;
   int dtype = 0; // dlc_dtype
   std::vector<int64_t> shape;
+  std::optional<abi::IndexRange> indexRange; // an input the code reads memory at (dlc_index_check)
 };
 
 struct ParamSpec {

@@ -191,6 +191,7 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     if (!lossOutput.empty()) {
       // A loss the graph computes (ONNX's SoftmaxCrossEntropyLoss): autodiff differentiates
       // what it is made of.
+      dlc::annotateIndexInputs(fn);
       if (failed(dlc::decomposeComposites(fn)))
         return {};
       for (unsigned i = 0; i < fn.getNumResults(); ++i)
@@ -203,10 +204,12 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     auto yt = typeOf(ret.getOperand(0));
     (void)fn.insertArgument(numInputs, labelType(yt), abi::inputAttrs(b.getContext(), label), loc);
     OpBuilder lb(ret);
-    Value lossValue = buildLoss(lb, loc, ret.getOperand(0), fn.getArgument(numInputs));
+    // Named after the option, for the runtime's message about labels out of range.
+    Value lossValue = buildLoss(lb, NameLoc::get(lb.getStringAttr(loss), loc), ret.getOperand(0), fn.getArgument(numInputs));
     if (!lossValue)
       return {};
-    // Autodiff differentiates what the loss is made of.
+    // Autodiff differentiates what the loss is made of; the label's range is known only before.
+    dlc::annotateIndexInputs(fn);
     auto decomposed = dlc::decomposeComposite(cast<CompositeOpInterface>(lossValue.getDefiningOp()));
     return succeeded(decomposed) ? decomposed->front() : Value();
   }

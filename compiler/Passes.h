@@ -32,6 +32,10 @@ mlir::FailureOr<llvm::SmallVector<mlir::Value>> decomposeComposite(graph::Compos
 /// Replaces every composite op (graph::CompositeOpInterface) under `root` by its
 /// decomposition (what dlc-decompose-composites runs).
 mlir::LogicalResult decomposeComposites(mlir::Operation *root);
+/// Marks each i32/i64 input of `fn` that an op in it reads memory at (Gather's indices, a
+/// loss's class labels) with the values it may hold (dlc.index_range), intersected with a
+/// range it already has (what dlc-annotate-index-inputs runs on every entry point).
+void annotateIndexInputs(mlir::func::FuncOp fn);
 
 } // namespace dlc
 

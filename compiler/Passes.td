@@ -117,6 +117,31 @@ def DecomposeComposites : Pass<"dlc-decompose-composites", "mlir::ModuleOp"> {
   }];
 }
 
+def AnnotateIndexInputs : Pass<"dlc-annotate-index-inputs", "mlir::ModuleOp"> {
+  let summary = "Marks the integer inputs the compiled code reads memory at with the values they may hold";
+  let description = [{
+    The generated code indexes tables with a Gather's indices and selects classes with a
+    loss's labels without bounds checks: a token id or a label out of range would read
+    outside the buffer. Every entry input of type i32 or i64 that reaches such an op
+    (directly or through reshape, transpose, broadcast and integer casts) gets
+    `dlc.index_range` = [lo, hi) (and the loss's ignore_index as a third value) and
+    `dlc.index_use`, the op that reads it; the manifest carries them and the runtime
+    refuses a call whose values lie outside. An input reaching several such ops gets the
+    intersection, and an input gets the same range in every entry point (by name).
+    `dlc-build-train-step` marks the label it adds before it decomposes the loss.
+
+    ```mlir
+    func.func @infer(%tok: tensor<2x3xi64> {dlc.kind = #dlc<kind input>, dlc.name = "tokens"},
+                     %emb: tensor<10x4xf32> {dlc.kind = #dlc<kind param>, dlc.name = "emb"}) -> tensor<2x3x4xf32>
+        attributes {dlc.entry} {
+      %e = graph.gather %emb, %tok {axis = 0 : i64} : (tensor<10x4xf32>, tensor<2x3xi64>) -> tensor<2x3x4xf32> loc("embed")
+      return %e : tensor<2x3x4xf32>
+    }
+    // %tok gets {dlc.index_range = array<i64: -10, 10>, dlc.index_use = "Gather 'embed'"}
+    ```
+  }];
+}
+
 def PrepackParams : Pass<"dlc-prepack-params", "mlir::ModuleOp"> {
   let summary = "Stores a parameter read only through a 2-D transpose in its transposed layout";
   let description = [{

@@ -10,6 +10,7 @@ using namespace mlir;
 namespace dlc {
 
 void buildGraphToKernelPipeline(OpPassManager &pm) {
+  pm.addPass(createAnnotateIndexInputs());
   pm.addPass(createPrepackParams());
   pm.addPass(createDecomposeComposites());
   pm.addPass(createCanonicalizerPass());

@@ -21,7 +21,8 @@ constexpr llvm::StringLiteral kEntry = "dlc.entry", kKind = "dlc.kind", kName = 
                               kTensorType = "dlc.tensor_type", kTrainable = "dlc.trainable", kInit = "dlc.init",
                               kTransposed = "dlc.transposed", kUpdatesParam = "dlc.updates_param",
                               kArenaBytes = "dlc.arena_bytes", kParallel = "dlc.parallel",
-                              kParallelTrips = "dlc.parallel_trips";
+                              kParallelTrips = "dlc.parallel_trips", kIndexRange = "dlc.index_range",
+                              kIndexUse = "dlc.index_use";
 } // namespace
 
 void AbiDialect::initialize() {
@@ -111,6 +112,20 @@ LogicalResult AbiDialect::verifyRegionArgAttribute(Operation *op, unsigned regio
       return fail("is a unit attribute");
     return paramOnly();
   }
+  if (name == kIndexRange || name == kIndexUse) {
+    if (!kind || kind.getValue() != ArgKind::input)
+      return fail("belongs on an input (dlc.kind = #dlc<kind input>)");
+    if (name == kIndexUse)
+      return isa<StringAttr>(value) ? success() : fail("is a string (the op that reads the indices)");
+    auto range = dyn_cast<DenseI64ArrayAttr>(value);
+    if (!range || (range.size() != 2 && range.size() != 3))
+      return fail("is array<i64: lo, hi> or array<i64: lo, hi, ignore>");
+    if (range[0] >= range[1])
+      return fail("is the empty range [" + std::to_string(range[0]) + ", " + std::to_string(range[1]) + ")");
+    if (!fn.getArgAttr(arg, kIndexUse))
+      return fail("needs 'dlc.index_use' beside it");
+    return success();
+  }
   return verifyValueAttribute(op, where, attr);
 }
 
@@ -197,6 +212,24 @@ FloatAttr getInit(FunctionOpInterface fn, unsigned arg) { return fn.getArgAttrOf
 bool isTransposedParam(FunctionOpInterface fn, unsigned arg) { return bool(fn.getArgAttr(arg, kTransposed)); }
 void setTransposedParam(FunctionOpInterface fn, unsigned arg) {
   fn.setArgAttr(arg, kTransposed, UnitAttr::get(loaded(fn)));
+}
+
+std::optional<IndexRange> getIndexRange(FunctionOpInterface fn, unsigned arg) {
+  auto range = fn.getArgAttrOfType<DenseI64ArrayAttr>(arg, kIndexRange);
+  auto use = fn.getArgAttrOfType<StringAttr>(arg, kIndexUse);
+  if (!range || !use || range.size() < 2)
+    return std::nullopt;
+  IndexRange r{range[0], range[1], std::nullopt, use.getValue().str()};
+  if (range.size() == 3)
+    r.ignore = range[2];
+  return r;
+}
+void setIndexRange(FunctionOpInterface fn, unsigned arg, const IndexRange &range) {
+  SmallVector<int64_t, 3> values{range.lo, range.hi};
+  if (range.ignore)
+    values.push_back(*range.ignore);
+  fn.setArgAttr(arg, kIndexRange, DenseI64ArrayAttr::get(loaded(fn), values));
+  fn.setArgAttr(arg, kIndexUse, StringAttr::get(fn.getContext(), range.use));
 }
 
 void markOutput(FunctionOpInterface fn, unsigned result) {

@@ -12,6 +12,7 @@
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
 #include <optional>
+#include <string>
 
 #include "dialects/Abi/AbiDialect.h.inc"
 #include "dialects/Abi/AbiEnums.h.inc"
@@ -55,6 +56,17 @@ mlir::FloatAttr getInit(mlir::FunctionOpInterface fn, unsigned arg);
 // A parameter stored as the transpose of the imported initializer (dlc-prepack-params).
 bool isTransposedParam(mlir::FunctionOpInterface fn, unsigned arg);
 void setTransposedParam(mlir::FunctionOpInterface fn, unsigned arg);
+
+// An integer input the model reads memory at (a Gather's indices, a loss's class labels):
+// the values it may hold, [lo, hi) or `ignore`, and the op that reads them, for the
+// runtime's error ("Gather 'embed'"). The manifest carries it as dlc_index_check.
+struct IndexRange {
+  int64_t lo, hi;
+  std::optional<int64_t> ignore;
+  std::string use;
+};
+std::optional<IndexRange> getIndexRange(mlir::FunctionOpInterface fn, unsigned arg);
+void setIndexRange(mlir::FunctionOpInterface fn, unsigned arg, const IndexRange &range);
 
 // After dlc-bufferize a kept result becomes an out-parameter with this kind (dlc-drop-argument-results).
 void markOutput(mlir::FunctionOpInterface fn, unsigned result);

@@ -195,6 +195,8 @@ Expected<RankedTensorType> Importer::typeFromProto(const onnx::TypeProto &type, 
                        (d.has_dim_param() ? " '" + d.dim_param() + "'" : std::string()) + " in its inferred shape");
     shape.push_back(d.dim_value());
   }
+  if (tooLarge(shape))
+    return makeError("value '" + name + "' has shape " + shapeStr(shape) + ", too large to be real data");
   return RankedTensorType::get(shape, *elem);
 }
 

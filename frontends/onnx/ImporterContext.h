@@ -42,6 +42,9 @@ inline llvm::Error makeError(const llvm::Twine &msg) {
 std::string shapeStr(llvm::ArrayRef<int64_t> shape);
 /// Product of the dims (1 for a scalar).
 int64_t numElements(llvm::ArrayRef<int64_t> shape);
+/// More elements than any real tensor holds (2^40), or a product that would overflow: a
+/// corrupt or hostile file, refused before anything is allocated or compiled.
+bool tooLarge(llvm::ArrayRef<int64_t> shape);
 
 //===----------------------------------------------------------------------===//
 // Attributes of a NodeProto (ImporterContext.cpp)

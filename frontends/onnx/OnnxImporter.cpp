@@ -150,7 +150,10 @@ Error setStaticInputShapes(onnx::ModelProto &model, const ImportOptions &options
                        "=D0,D1,...)");
     for (int d = 0; d < tt->shape().dim_size(); ++d) {
       const auto &dim = tt->shape().dim(d);
-      if (dim.has_dim_value() && dim.dim_value() >= 0)
+      if (dim.has_dim_value() && dim.dim_value() < 0)
+        return makeError("input '" + in.name() + "' has dimension " + std::to_string(dim.dim_value()) + " on axis " +
+                         std::to_string(d) + "; dimensions are >= 0");
+      if (dim.has_dim_value())
         continue;
       std::string sym = dim.has_dim_param() ? "symbolic dim '" + dim.dim_param() + "'" : "an unknown dim";
       return makeError("input '" + in.name() + "' has " + sym + " on axis " + std::to_string(d) +

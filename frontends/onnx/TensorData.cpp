@@ -3,6 +3,8 @@
 
 #include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/APInt.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
 
 #include <cmath>
 #include <cstring>
@@ -29,6 +31,16 @@ int64_t numElements(llvm::ArrayRef<int64_t> shape) {
   for (int64_t d : shape)
     n *= d;
   return n;
+}
+
+bool tooLarge(llvm::ArrayRef<int64_t> shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || (d != 0 && n > (int64_t(1) << 40) / d))
+      return true;
+    n *= d;
+  }
+  return false;
 }
 
 /// The APFloat semantics of the 16- and 8-bit float dtypes; null for the others.
@@ -313,6 +325,30 @@ bool hasExternalData(const TensorProto &tensor) {
   return tensor.has_data_location() && tensor.data_location() == TensorProto::EXTERNAL;
 }
 
+/// The file an external-data `location` names, which must lie inside the model's directory
+/// (as the ONNX spec requires and onnx.checker checks): a downloaded model must not make
+/// dlc read ~/.ssh or /etc into an artifact, by "..", an absolute path or a symlink.
+static Expected<std::string> externalDataPath(const std::string &tensor, const std::string &location,
+                                              const std::string &baseDir) {
+  auto refuse = [&](const std::string &why) {
+    return makeError("tensor '" + tensor + "': external data location '" + location + "' " + why +
+                     "; external data must lie in the model's directory");
+  };
+  if (llvm::sys::path::is_absolute(location))
+    return refuse("is an absolute path");
+  for (auto it = llvm::sys::path::begin(location), end = llvm::sys::path::end(location); it != end; ++it)
+    if (*it == "..")
+      return refuse("leaves the directory through '..'");
+  std::string dir = baseDir.empty() ? "." : baseDir;
+  std::string path = dir + "/" + location;
+  llvm::SmallString<256> realDir, realPath;
+  if (llvm::sys::fs::real_path(dir, realDir) || llvm::sys::fs::real_path(path, realPath))
+    return makeError("tensor '" + tensor + "': cannot open its external data file '" + path + "'");
+  if (!llvm::StringRef(realPath).starts_with((realDir + "/").str()))
+    return refuse("resolves to '" + realPath.str().str() + "', outside the directory");
+  return path;
+}
+
 static Expected<std::vector<char>> readExternal(const TensorProto &t, const std::string &baseDir,
                                                 size_t expected) {
   std::string location;
@@ -327,12 +363,14 @@ static Expected<std::vector<char>> readExternal(const TensorProto &t, const std:
   }
   if (location.empty())
     return makeError("tensor '" + t.name() + "' has external data without a location");
-  std::string path = location;
-  if (!location.empty() && location[0] != '/' && !baseDir.empty())
-    path = baseDir + "/" + location;
-  std::ifstream in(path, std::ios::binary);
+  auto path = externalDataPath(t.name(), location, baseDir);
+  if (!path)
+    return path.takeError();
+  if (offset < 0)
+    return makeError("tensor '" + t.name() + "': external data offset " + std::to_string(offset) + " is negative");
+  std::ifstream in(*path, std::ios::binary);
   if (!in)
-    return makeError("tensor '" + t.name() + "': cannot open its external data file '" + path + "'");
+    return makeError("tensor '" + t.name() + "': cannot open its external data file '" + *path + "'");
   if (length < 0)
     length = (int64_t)expected;
   if ((size_t)length != expected)
@@ -342,7 +380,7 @@ static Expected<std::vector<char>> readExternal(const TensorProto &t, const std:
   in.seekg(offset);
   in.read(bytes.data(), (std::streamsize)expected);
   if (!in)
-    return makeError("tensor '" + t.name() + "': external data file '" + path + "' is too short");
+    return makeError("tensor '" + t.name() + "': external data file '" + *path + "' is too short");
   return bytes;
 }
 
@@ -356,12 +394,9 @@ Expected<std::vector<char>> tensorBytes(const TensorProto &t, const std::string 
     if (d < 0)
       return makeError("tensor '" + t.name() + "' has a negative dim");
   // A corrupt file can declare any dims: refuse absurd sizes before allocating anything.
-  int64_t n = 1;
-  for (int64_t d : shape) {
-    if (d != 0 && n > (int64_t(1) << 40) / d)
-      return makeError("tensor '" + t.name() + "' declares shape " + shapeStr(shape) + ", too large to be real data");
-    n *= d;
-  }
+  if (tooLarge(shape))
+    return makeError("tensor '" + t.name() + "' declares shape " + shapeStr(shape) + ", too large to be real data");
+  int64_t n = numElements(shape);
   if (int64_t bits = packedBits(dtype)) {
     // Packed from the least significant bits, in raw_data or one byte per int32_data entry:
     // unpacked to one byte per element (signed types sign-extended).

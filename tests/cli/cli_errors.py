@@ -5,36 +5,18 @@ or `dlc-run: error:`, and name what is wrong.
 
     cli_errors.py BIN_DIR WORK_DIR"""
 import os, shutil, subprocess, sys
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+from harness import Cases, f32
+
 BIN, WORK = sys.argv[1], sys.argv[2]
 shutil.rmtree(WORK, ignore_errors=True)
 os.makedirs(WORK)
-results = []
-
-def path(name):
-    return os.path.join(WORK, name)
-
-def tool(name):
-    return os.path.join(BIN, name)
-
-def expect_error(label, cmd, *needles, status=1):
-    p = subprocess.run(cmd, capture_output=True, text=True)
-    lines = [l for l in p.stderr.splitlines() if "error:" in l]
-    ok = p.returncode == status and len(lines) == 1 and all(n in lines[0] for n in needles)
-    results.append(ok)
-    print(f"{'PASS' if ok else 'FAIL'} {label}: exit {p.returncode}: {lines[0] if lines else p.stderr.strip()!r}")
-    if not ok:
-        print(f"  expected exit {status} and one error line containing {needles}; stderr was:\n{p.stderr}")
-
-def save_model(name, nodes, inputs, outputs, inits=(), opset=17):
-    g = helper.make_graph(nodes, name, inputs, outputs, initializer=list(inits))
-    onnx.save(helper.make_model(g, opset_imports=[helper.make_opsetid("", opset)]), path(name + ".onnx"))
-    return path(name + ".onnx")
-
-f32 = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)
+cases = Cases(BIN, WORK)
+path, tool, expect_error, save_model = cases.path, cases.tool, cases.expect_error, cases.save_model
 
 # A small real model: y = relu(x @ w).
 w = numpy_helper.from_array(np.arange(12, dtype=np.float32).reshape(4, 3), "w")
@@ -43,9 +25,8 @@ good = save_model("good", [helper.make_node("MatMul", ["x", "w"], ["h"]), helper
 p = subprocess.run([tool("dlc"), "compile", good, "-o", path("good.so")], capture_output=True, text=True)
 # A successful compile says nothing (the LLVM IR translation once warned about every
 # entry argument's dlc attributes and printed the whole function).
-ok = p.returncode == 0 and p.stderr == "" and p.stdout == ""
-results.append(ok)
-print(f"{'PASS' if ok else 'FAIL'} a good model compiles silently: exit {p.returncode}, stderr {p.stderr[:300]!r}")
+ok = cases.check("a good model compiles silently", p.returncode == 0 and p.stderr == "" and p.stdout == "",
+                 f"exit {p.returncode}, stderr {p.stderr[:300]!r}")
 if p.returncode != 0:
     sys.exit(1)
 
@@ -93,9 +74,5 @@ expect_error("not an artifact", [tool("dlc-run"), "info", good], "good.onnx")
 p = subprocess.run([tool("dlc-run"), "infer", path("good.so"), "--input", "x=" + path("x_ok.npy"), "--output-dir", path("out")],
                    capture_output=True, text=True)
 ref = np.maximum(np.ones((2, 4), np.float32) @ np.arange(12, dtype=np.float32).reshape(4, 3), 0)
-ok = p.returncode == 0 and np.allclose(np.load(path("out/y.npy")), ref)
-results.append(ok)
-print(f"{'PASS' if ok else 'FAIL'} good model runs and matches NumPy")
-
-print(f"{sum(results)} passed, {len(results) - sum(results)} failed")
-sys.exit(0 if all(results) else 1)
+cases.check("good model runs and matches NumPy", p.returncode == 0 and np.allclose(np.load(path("out/y.npy")), ref))
+cases.finish()

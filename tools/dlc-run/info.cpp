@@ -42,9 +42,13 @@ int run_info(const Options &opts) {
                 e.num_inputs == 1 ? "" : "s", e.num_outputs, e.num_outputs == 1 ? "" : "s",
                 static_cast<unsigned long long>(e.arena_bytes));
     std::vector<std::vector<std::string>> rows;
-    for (int k = 0; k < e.num_inputs; ++k)
-      rows.push_back({"input", e.inputs[k].name, dlc_dtype_name(e.inputs[k].dtype),
-                      dlc::shape_string(e.inputs[k].shape, e.inputs[k].rank)});
+    for (int k = 0; k < e.num_inputs; ++k) {
+      const dlc_tensor_desc &t = e.inputs[k];
+      rows.push_back({"input", t.name, dlc_dtype_name(t.dtype), dlc::shape_string(t.shape, t.rank)});
+      if (const dlc_index_check *c = t.index_check)
+        rows.back().push_back("values in [" + std::to_string(c->lo) + ", " + std::to_string(c->hi) + ")" +
+                              (c->has_ignore ? " or " + std::to_string(c->ignore) : "") + ": " + c->use);
+    }
     for (int k = 0; k < e.num_outputs; ++k)
       rows.push_back({"output", e.outputs[k].name, dlc_dtype_name(e.outputs[k].dtype),
                       dlc::shape_string(e.outputs[k].shape, e.outputs[k].rank)});

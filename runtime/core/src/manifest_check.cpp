@@ -33,11 +33,16 @@ public:
     throw StatusError(status, "artifact '" + path_ + "': " + what);
   }
 
-  // A pointer into the artifact's segments, or the manifest is corrupt.
-  void table(const void *p, uint64_t count, uint64_t size, const std::string &what) const {
+  // `count` objects of type T (`bytes` of them) at p, inside the artifact's segments and
+  // aligned for T, or the manifest is corrupt: no compiler writes a misaligned table, and
+  // reading one is undefined.
+  template <class T>
+  void table(const T *p, uint64_t count, const std::string &what, uint64_t size = sizeof(T)) const {
     uint64_t bytes;
     if (__builtin_mul_overflow(count, size, &bytes) || !image_.readable(p, bytes))
       bad(what + " points outside the artifact (" + hex(reinterpret_cast<uintptr_t>(p)) + ")");
+    if (reinterpret_cast<uintptr_t>(p) % alignof(T) != 0)
+      bad(what + " is misaligned (" + hex(reinterpret_cast<uintptr_t>(p)) + ")");
   }
   void string(const char *s, const std::string &what) const {
     if (!s)
@@ -75,6 +80,16 @@ public:
     return bytes;
   }
 
+  void index_check(const dlc_tensor_desc &d, const std::string &where) const {
+    table(d.index_check, 1, "the index check of " + where);
+    string(d.index_check->use, "the use of " + where);
+    if (d.dtype != DLC_DTYPE_I32 && d.dtype != DLC_DTYPE_I64)
+      bad(where + " has an index check but is not i32 or i64");
+    if (d.index_check->lo >= d.index_check->hi)
+      bad(where + " has the empty index range [" + std::to_string(d.index_check->lo) + ", " +
+          std::to_string(d.index_check->hi) + ")");
+  }
+
   void entry(const dlc_entry_desc &e, int32_t index) const {
     name(e.name, "entry " + std::to_string(index));
     std::string where = "entry '" + std::string(e.name) + "'";
@@ -85,11 +100,15 @@ public:
       if (n < 0 || n > kMaxTensorsPerEntry)
         bad(where + " has " + std::to_string(n) + " " + kind + "s");
       if (n > 0)
-        table(descs, static_cast<uint64_t>(n), sizeof *descs,
-              std::string("the ") + kind + " table of " + where);
+        table(descs, static_cast<uint64_t>(n), std::string("the ") + kind + " table of " + where);
       std::set<std::string> names;
       for (int32_t i = 0; i < n; ++i) {
-        tensor(descs[i], where + " " + kind + " " + std::to_string(i));
+        std::string what = where + " " + kind + " " + std::to_string(i);
+        tensor(descs[i], what);
+        if (descs[i].index_check && std::strcmp(kind, "input") != 0)
+          bad(where + " " + kind + " '" + descs[i].name + "' has an index check; only inputs may");
+        if (descs[i].index_check)
+          index_check(descs[i], what + " ('" + descs[i].name + "')");
         if (!names.insert(descs[i].name).second)
           bad(where + " has two " + kind + "s named '" + descs[i].name + "'");
       }
@@ -103,7 +122,7 @@ public:
       bad("its " DLC_MANIFEST_SYMBOL "() returned NULL");
     // magic and abi_version come first in every version's layout; nothing else may be
     // read before they match.
-    table(m, 1, 2 * sizeof(uint32_t), "the manifest");
+    table(m, 1, "the manifest", 2 * sizeof(uint32_t));
     if (m->magic != DLC_MANIFEST_MAGIC)
       bad("bad manifest magic " + hex(m->magic) + " (expected " + hex(DLC_MANIFEST_MAGIC) +
           "); not a dlc artifact or a corrupt one");
@@ -112,7 +131,7 @@ public:
               ", but this runtime implements ABI version " + std::to_string(DLC_ABI_VERSION) +
               "; recompile the model with a dlc that matches this runtime",
           DLC_ERROR_ABI_MISMATCH);
-    table(m, 1, sizeof *m, "the manifest");
+    table(m, 1, "the manifest");
     string(m->target, "the manifest's target");
     if (std::strcmp(m->target, "cpu") != 0 && std::strcmp(m->target, "cuda") != 0)
       bad("it targets '" + std::string(m->target) + "', but this runtime runs only 'cpu' and 'cuda' artifacts",
@@ -124,7 +143,7 @@ public:
 
     if (m->num_entries <= 0 || m->num_entries > kMaxEntries)
       bad("the manifest declares " + std::to_string(m->num_entries) + " entry points");
-    table(m->entries, static_cast<uint64_t>(m->num_entries), sizeof *m->entries, "the entry table");
+    table(m->entries, static_cast<uint64_t>(m->num_entries), "the entry table");
     std::set<std::string> entry_names;
     for (int32_t i = 0; i < m->num_entries; ++i) {
       entry(m->entries[i], i);
@@ -135,16 +154,17 @@ public:
     if (m->num_params < 0 || m->num_params > kMaxParams)
       bad("the manifest declares " + std::to_string(m->num_params) + " parameters");
     if (m->num_params > 0)
-      table(m->params, static_cast<uint64_t>(m->num_params), sizeof *m->params,
-            "the parameter table");
+      table(m->params, static_cast<uint64_t>(m->num_params), "the parameter table");
     if (m->weights_bytes > 0)
-      table(m->weights, 1, m->weights_bytes,
-            "the " + std::to_string(m->weights_bytes) + " bytes of weights");
+      table(m->weights, 1, "the " + std::to_string(m->weights_bytes) + " bytes of weights",
+            m->weights_bytes);
     std::set<std::string> param_names;
     for (int32_t i = 0; i < m->num_params; ++i) {
       const dlc_param_desc &p = m->params[i];
       uint64_t bytes = tensor(p.tensor, "parameter " + std::to_string(i));
       std::string where = "parameter '" + std::string(p.tensor.name) + "'";
+      if (p.tensor.index_check)
+        bad(where + " has an index check; only inputs may");
       if (!param_names.insert(p.tensor.name).second)
         bad("two parameters are named '" + std::string(p.tensor.name) + "'");
       if (p.nbytes != bytes)

@@ -32,6 +32,35 @@ std::string list_names(const char *kind, const dlc_tensor_desc *list, int32_t n)
   return s;
 }
 
+// The compiled code reads memory at these values unchecked: one out of range is an
+// error here, not an out-of-bounds read.
+template <typename T> void check_index_values(const std::string &what, const dlc_tensor_desc &d, const T *v) {
+  const dlc_index_check &c = *d.index_check;
+  uint64_t n = dlc::tensor_nbytes(d) / sizeof(T);
+  for (uint64_t i = 0; i < n; ++i) {
+    int64_t x = static_cast<int64_t>(v[i]);
+    if ((x >= c.lo && x < c.hi) || (c.has_ignore && x == c.ignore))
+      continue;
+    std::string index;
+    for (int k = d.rank - 1; k >= 0; --k) {
+      auto dim = static_cast<uint64_t>(d.shape[k]);
+      index = std::to_string(i % dim) + (index.empty() ? "" : ", ") + index;
+      i /= dim;
+    }
+    throw StatusError(DLC_ERROR_INVALID_ARGUMENT,
+                      what + " holds " + std::to_string(x) + " at [" + index + "]; " + c.use + " takes values in [" +
+                          std::to_string(c.lo) + ", " + std::to_string(c.hi) + ")" +
+                          (c.has_ignore ? " or " + std::to_string(c.ignore) + " (ignored)" : ""));
+  }
+}
+
+void check_indices(const std::string &what, const dlc_tensor_desc &d, const void *data) {
+  if (d.dtype == DLC_DTYPE_I64)
+    check_index_values(what, d, static_cast<const int64_t *>(data));
+  else if (d.dtype == DLC_DTYPE_I32)
+    check_index_values(what, d, static_cast<const int32_t *>(data));
+}
+
 // Orders the caller's tensors like the entry's signature and checks each against it.
 std::vector<const dlc_tensor *> bind(const char *kind, const dlc_entry_desc &e,
                                      const dlc_tensor_desc *expected, int32_t n_expected,
@@ -81,6 +110,8 @@ std::vector<const dlc_tensor *> bind(const char *kind, const dlc_entry_desc &e,
     if (t->nbytes < need)
       mismatch(what + ": the buffer holds " + std::to_string(t->nbytes) + " bytes, but " +
                describe(d) + " needs " + std::to_string(need));
+    if (d.index_check)
+      check_indices(what, d, t->data);
   }
   return slot;
 }

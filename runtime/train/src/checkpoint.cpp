@@ -1,7 +1,9 @@
 // Model parameters to and from safetensors checkpoints (see dlc/checkpoint.hpp).
 #include "dlc/checkpoint.hpp"
 
+#include <cmath>
 #include <cstring>
+#include <optional>
 #include <utility>
 
 namespace dlc {
@@ -17,6 +19,35 @@ void transpose(const uint8_t *src, uint8_t *dst, int64_t rows, int64_t cols, siz
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < cols; ++c)
       std::memcpy(dst + (c * rows + r) * size, src + (r * cols + c) * size, size);
+}
+
+// A NaN or infinity in a parameter: a checkpoint of a run that diverged, or a corrupt
+// one; resuming from it would only train NaN. Returns the first such element's index.
+std::optional<uint64_t> first_non_finite(const Tensor &t) {
+  auto scan = [&](auto value_of, size_t size) -> std::optional<uint64_t> {
+    const auto *p = static_cast<const uint8_t *>(t.data());
+    for (uint64_t i = 0, n = t.nbytes() / size; i < n; ++i)
+      if (!value_of(p + i * size))
+        return i;
+    return std::nullopt;
+  };
+  auto bits16 = [](const uint8_t *p) {
+    uint16_t b;
+    std::memcpy(&b, p, 2);
+    return b;
+  };
+  switch (t.dtype()) {
+  case DLC_DTYPE_F32:
+    return scan([](const uint8_t *p) { float v; std::memcpy(&v, p, 4); return std::isfinite(v); }, 4);
+  case DLC_DTYPE_F64:
+    return scan([](const uint8_t *p) { double v; std::memcpy(&v, p, 8); return std::isfinite(v); }, 8);
+  case DLC_DTYPE_F16:
+    return scan([&](const uint8_t *p) { return (bits16(p) & 0x7c00) != 0x7c00; }, 2);
+  case DLC_DTYPE_BF16:
+    return scan([&](const uint8_t *p) { return (bits16(p) & 0x7f80) != 0x7f80; }, 2);
+  default:
+    return std::nullopt;
+  }
 }
 
 } // namespace
@@ -80,6 +111,8 @@ CheckpointLoad load_checkpoint(Model &model, const std::string &path, bool allow
     if (!same)
       throw Error(where + ": tensor '" + t->name + "' is " + t->tensor.describe() +
                   ", but the artifact's parameter '" + p.tensor.name + "' is " + describe(want));
+    if (auto at = first_non_finite(t->tensor))
+      throw Error(where + ": tensor '" + t->name + "' holds a NaN or an infinity at element " + std::to_string(*at) + " (a run that diverged, or a corrupt file)");
     source[static_cast<size_t>(i)] = t;
   }
   CheckpointLoad out;

@@ -90,3 +90,31 @@ func.func @infer() attributes {dlc.entry = "yes"} {
 func.func private @k0() attributes {dlc.kernel} {
   return
 }
+
+// -----
+
+// expected-error @+1 {{argument #0: 'dlc.index_range' belongs on an input}}
+func.func @infer(%x: tensor<4xi64> {dlc.kind = #dlc<kind param>, dlc.index_range = array<i64: 0, 4>, dlc.index_use = "Gather"}) attributes {dlc.entry} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{argument #0: 'dlc.index_range' is the empty range [4, 4)}}
+func.func @infer(%x: tensor<4xi64> {dlc.kind = #dlc<kind input>, dlc.index_range = array<i64: 4, 4>, dlc.index_use = "Gather"}) attributes {dlc.entry} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{argument #0: 'dlc.index_range' is array<i64: lo, hi> or array<i64: lo, hi, ignore>}}
+func.func @infer(%x: tensor<4xi64> {dlc.kind = #dlc<kind input>, dlc.index_range = array<i64: 4>, dlc.index_use = "Gather"}) attributes {dlc.entry} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{argument #0: 'dlc.index_range' needs 'dlc.index_use' beside it}}
+func.func @infer(%x: tensor<4xi64> {dlc.kind = #dlc<kind input>, dlc.index_range = array<i64: 0, 4>}) attributes {dlc.entry} {
+  return
+}

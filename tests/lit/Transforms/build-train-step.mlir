@@ -1,14 +1,14 @@
 // RUN: dlc-opt %s -split-input-file --dlc-build-train-step="loss=cross_entropy optimizer=adam lr=0.001" | FileCheck %s
 
 // Optimizer state and counters become parameters of every entry point; train_step takes
-// the label after the inputs, differentiates through relu, add and matmul, and writes
+// the label after the inputs (its values must be class indices: dlc.index_range), differentiates through relu, add and matmul, and writes
 // every update (graph.adam_update, decomposed by dlc-graph-to-kernel) into its argument.
 // CHECK-LABEL: func.func @infer
 // CHECK-SAME: dlc.name = "w/adam.m"
 // CHECK-SAME: dlc.init = 1.000000e-03 : f64, dlc.kind = #dlc<kind param>, dlc.name = "optimizer.lr"
 // CHECK-SAME: dlc.name = "optimizer.step"
 // CHECK-LABEL: func.func @train_step
-// CHECK-SAME: %[[LABEL:.*]]: tensor<4xi64> {dlc.kind = #dlc<kind input>, dlc.name = "label"}
+// CHECK-SAME: %[[LABEL:.*]]: tensor<4xi64> {dlc.index_range = array<i64: 0, 2>, dlc.index_use = "loss 'cross_entropy'", dlc.kind = #dlc<kind input>, dlc.name = "label"}
 // CHECK-SAME: -> (tensor<f32> {dlc.name = "loss"}, {{.*}}dlc.updates_param
 // CHECK: graph.log_softmax
 // CHECK: graph.equal

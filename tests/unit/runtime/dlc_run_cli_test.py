@@ -29,7 +29,7 @@ def case_info(tmp):
     for pattern in [
         r"^target:\s+cpu$",
         r"^producer:\s+dlc test fixture$",
-        r"^abi_version:\s+1$",
+        r"^abi_version:\s+2$",
         r"^entry infer: 1 input, 1 output, arena 64 bytes$",
         r"^\s+input\s+x\s+f32\s+4$",
         r"^\s+output\s+y\s+f32\s+4$",

@@ -149,8 +149,8 @@ TEST_CASE("bad magic is refused", "[loader]") {
 TEST_CASE("another ABI version is refused, naming both versions", "[loader]") {
   auto r = try_load(fixture("wrong_abi"));
   CHECK(r.status == DLC_ERROR_ABI_MISMATCH);
-  CHECK_THAT(r.message, Contains(fixture("wrong_abi")) && Contains("ABI version 2") &&
-                            Contains("this runtime implements ABI version 1"));
+  CHECK_THAT(r.message, Contains(fixture("wrong_abi")) && Contains("ABI version 1") &&
+                            Contains("this runtime implements ABI version 2"));
 }
 
 TEST_CASE("a cuda artifact without its CUDA image is refused", "[loader]") {
@@ -201,7 +201,7 @@ TEST_CASE("a short error buffer gets a truncated, terminated message", "[loader]
 }
 
 TEST_CASE("the C++ Model throws dlc::Error with the loader's message", "[loader]") {
-  CHECK_THROWS_WITH(dlc::Model(fixture("wrong_abi")), Contains("ABI version 2"));
+  CHECK_THROWS_WITH(dlc::Model(fixture("wrong_abi")), Contains("ABI version 1"));
 }
 
 TEST_CASE("dtype sizes: bytes per element, and the packed 4- and 2-bit dtypes by the byte", "[dtype]") {
@@ -221,4 +221,13 @@ TEST_CASE("dtype sizes: bytes per element, and the packed 4- and 2-bit dtypes by
   CHECK(std::string(dlc_dtype_name(DLC_DTYPE_F8E4M3FNUZ)) == "f8e4m3fnuz");
   dlc::Tensor packed(DLC_DTYPE_I4, {5, 5});
   CHECK(packed.nbytes() == 13);
+}
+
+TEST_CASE("a broken index check is refused at load", "[loader][index]") {
+  auto empty = try_load(fixture("lookup_empty_range"));
+  CHECK(empty.status == DLC_ERROR_INVALID_ARTIFACT);
+  CHECK_THAT(empty.message, Contains("input 0 ('ids') has the empty index range [10, -10)"));
+  auto output = try_load(fixture("lookup_check_output"));
+  CHECK(output.status == DLC_ERROR_INVALID_ARTIFACT);
+  CHECK_THAT(output.message, Contains("output 'y' has an index check; only inputs may"));
 }

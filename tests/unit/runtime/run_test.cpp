@@ -62,8 +62,9 @@ TEST_CASE("element-aligned caller buffers are used in place, others staged", "[r
     CHECK(dlc_model_staged_bytes(m.handle()) == 0);
   }
   SECTION("2 bytes past: staged through aligned copies, both ways") {
-    auto *x = reinterpret_cast<float *>(reinterpret_cast<char *>(in_storage) + 2);
-    auto *y = reinterpret_cast<float *>(reinterpret_cast<char *>(out_storage) + 2);
+    // char pointers: a float pointer that is not 4-byte aligned is undefined even for memcpy.
+    char *x = reinterpret_cast<char *>(in_storage) + 2;
+    char *y = reinterpret_cast<char *>(out_storage) + 2;
     float xs[4] = {1, 2, 3, 4}, ys[4];
     std::memcpy(x, xs, sizeof xs);
     auto r = run(m, "infer", {view("x", DLC_DTYPE_F32, shape, x, 16)}, {view("y", DLC_DTYPE_F32, shape, y, 16)});
@@ -265,4 +266,40 @@ TEST_CASE("sharing refuses other shapes and bad indices", "[run][share]") {
   // Same shape, another layout: a transposed (inference) weight and a plain one.
   dlc::Model wt(fixture("classifier_wt")), w2(fixture("classifier_w2"));
   CHECK_THROWS_WITH(wt.share_params({0}, w2, {0}), Catch::Contains("laid out differently"));
+}
+
+TEST_CASE("ids a table lookup reads at are checked before the code runs", "[run][index]") {
+  dlc::Model m(fixture("lookup"));
+  std::vector<int64_t> ids{0, 9, -1, -10};
+  std::vector<float> y(4, -7.0f);
+  const std::vector<int64_t> shape{4}; // the views point to it
+  auto in = view("ids", DLC_DTYPE_I64, shape, ids.data(), ids.size() * 8);
+  auto out = view("y", DLC_DTYPE_F32, shape, y.data(), y.size() * 4);
+  REQUIRE(run(m, "infer", {in}, {out}).status == DLC_OK);
+  CHECK(y == std::vector<float>{0, 90, 90, 0});
+
+  for (int64_t bad : {int64_t(10), int64_t(-11), int64_t(1) << 62, INT64_MIN}) {
+    ids = {1, 2, bad, 3};
+    std::fill(y.begin(), y.end(), -7.0f);
+    auto r = run(m, "infer", {in}, {out});
+    CHECK(r.status == DLC_ERROR_INVALID_ARGUMENT);
+    CHECK_THAT(r.message, Contains("input 'ids' holds " + std::to_string(bad) + " at [2]") &&
+                              Contains("Gather 'embed' takes values in [-10, 10)"));
+    CHECK(y == std::vector<float>(4, -7.0f)); // the entry never ran
+  }
+}
+
+TEST_CASE("an index check may allow one ignored value besides its range", "[run][index]") {
+  dlc::Model m(fixture("lookup_ignore"));
+  std::vector<int64_t> ids{1, -100, 2, 3};
+  std::vector<float> y(4);
+  const std::vector<int64_t> shape{4}; // the views point to it
+  auto in = view("ids", DLC_DTYPE_I64, shape, ids.data(), ids.size() * 8);
+  auto out = view("y", DLC_DTYPE_F32, shape, y.data(), y.size() * 4);
+  REQUIRE(run(m, "infer", {in}, {out}).status == DLC_OK);
+  CHECK(y == std::vector<float>{10, -1, 20, 30});
+  ids[1] = -99;
+  auto r = run(m, "infer", {in}, {out});
+  CHECK(r.status == DLC_ERROR_INVALID_ARGUMENT);
+  CHECK_THAT(r.message, Contains("holds -99 at [1]") && Contains("[-10, 10) or -100 (ignored)"));
 }

@@ -11,7 +11,7 @@
 extern "C" {
 #endif
 
-#define DLC_ABI_VERSION 1u
+#define DLC_ABI_VERSION 2u
 #define DLC_MANIFEST_MAGIC 0x434c44u /* "DLC" */
 #define DLC_MANIFEST_SYMBOL "dlc_get_manifest"
 #define DLC_MAX_RANK 8
@@ -45,11 +45,24 @@ typedef enum dlc_dtype {
   DLC_DTYPE_F4E2M1 = 22,
 } dlc_dtype;
 
+/* An integer input the model uses as indices (a Gather's token ids, a loss's class
+ * labels): every element must lie in [lo, hi), or equal `ignore` when has_ignore (a loss's
+ * ignore_index). The runtime checks the caller's values before the entry runs, since the
+ * compiled code reads memory at them unchecked. */
+typedef struct dlc_index_check {
+  int64_t lo, hi;
+  int64_t ignore;
+  int32_t has_ignore;
+  int32_t reserved;
+  const char *use; /* what reads them, for the error: "Gather 'embed'" */
+} dlc_index_check;
+
 typedef struct dlc_tensor_desc {
   const char *name;
   int32_t dtype; /* dlc_dtype */
   int32_t rank;
   int64_t shape[DLC_MAX_RANK];
+  const dlc_index_check *index_check; /* entry inputs only; NULL: any value is valid */
 } dlc_tensor_desc;
 
 /* dlc_param_desc.flags. TRANSPOSED: the parameter is stored as the transpose of the

@@ -11,9 +11,10 @@ import tracemalloc
 import numpy as np
 import pytest
 import torch
+import torch.nn as nn
 
 import dlc
-from conftest import relerr
+from conftest import export, relerr
 
 
 def batch(seed=0):
@@ -285,3 +286,24 @@ def test_plot_lines(tmp_path):
         dlc.plot_lines(str(path), {"D": [1, 2, 3]})
     with pytest.raises(ValueError):
         dlc.plot_lines(str(tmp_path / "missing" / "x.svg"), {"D": ([0], [1])})
+
+
+def test_labels_and_token_ids_out_of_range_are_refused(workdir):
+    """The compiled code reads memory at token ids and class labels: the runtime refuses values
+    outside their range before it runs (a ValueError naming the input, the value and where),
+    as PyTorch's embedding and cross_entropy do, instead of reading out of bounds."""
+    torch.manual_seed(0)
+    net = nn.Sequential(nn.Embedding(10, 4), nn.Flatten(), nn.Linear(12, 5))
+    path = export(net, torch.zeros(2, 3, dtype=torch.long), str(workdir / "tokens.onnx"), names=("tokens",),
+                  training=True)
+    s = dlc.load(dlc.compile(path, workdir / "tokens.so", train=True, loss="cross_entropy"))
+    tokens = np.array([[1, 2, 3], [4, 5, 9]], np.int64)
+    s.train_step(tokens=tokens, label=np.array([0, 4], np.int64))
+    with pytest.raises(ValueError, match=r"input 'label' holds 5 at \[1\]; loss 'cross_entropy' takes values in \[0, 5\)"):
+        s.train_step(tokens=tokens, label=np.array([0, 5], np.int64))
+    with pytest.raises(ValueError, match=r"input 'tokens' holds 10 at \[1, 2\]; Gather '.*' takes values in \[-10, 10\)"):
+        s.infer(tokens=np.array([[1, 2, 3], [4, 5, 10]], np.int64))
+    steps = s.step
+    with pytest.raises(ValueError, match="input 'tokens' holds -11"):
+        s.train_step(tokens=np.array([[1, 2, 3], [4, 5, -11]], np.int64), label=np.array([0, 1], np.int64))
+    assert s.step == steps  # a refused call changes nothing

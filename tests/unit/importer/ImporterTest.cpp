@@ -1404,3 +1404,53 @@ TEST_CASE("DFT imports as cosine and sine matrix products; STFT frames with a Ga
   bad.output("y", 3);
   CHECK_THAT(importError(bad.model), Catch::Contains("op 'DFT' (node 'dft'"));
 }
+
+// The checker refuses these too; the importer must not depend on it (a model can reach
+// tensorBytes through --constant-input, and checkers change).
+TEST_CASE("external data must stay inside the model's directory", "[importer][errors][external]") {
+  std::string dir = tempPath("ext_dir"), outside = tempPath("ext_secret.bin");
+  ::mkdir(dir.c_str(), 0755);
+  {
+    std::ofstream o(outside, std::ios::binary);
+    std::vector<float> v(12, 1.0f);
+    o.write(reinterpret_cast<const char *>(v.data()), 48);
+    std::ofstream in(dir + "/w.bin", std::ios::binary);
+    in.write(reinterpret_cast<const char *>(v.data()), 48);
+  }
+  std::string link = dir + "/link.bin";
+  ::unlink(link.c_str());
+  REQUIRE(::symlink(outside.c_str(), link.c_str()) == 0);
+  auto external = [](const std::string &location, const std::string &offset = "") {
+    TensorProto t;
+    t.set_name("w");
+    t.set_data_type(TensorProto::FLOAT);
+    t.add_dims(4);
+    t.add_dims(3);
+    t.set_data_location(TensorProto::EXTERNAL);
+    auto *e = t.add_external_data();
+    e->set_key("location");
+    e->set_value(location);
+    if (!offset.empty()) {
+      e = t.add_external_data();
+      e->set_key("offset");
+      e->set_value(offset);
+    }
+    return t;
+  };
+  auto error = [&](const TensorProto &t) {
+    auto bytes = tensorProtoBytes(t, dir);
+    return bytes ? std::string() : llvm::toString(bytes.takeError());
+  };
+  CHECK(error(external("w.bin")).empty());
+  CHECK_THAT(error(external("../ext_secret.bin")), Catch::Contains("leaves the directory through '..'"));
+  CHECK_THAT(error(external("sub/../../ext_secret.bin")), Catch::Contains("'..'"));
+  CHECK_THAT(error(external(outside)), Catch::Contains("is an absolute path"));
+  CHECK_THAT(error(external("link.bin")), Catch::Contains("resolves to '") && Catch::Contains("outside the directory"));
+  CHECK_THAT(error(external("nope.bin")), Catch::Contains("cannot open its external data file"));
+  CHECK_THAT(error(external("w.bin", "-8")), Catch::Contains("offset -8 is negative"));
+  CHECK_THAT(error(external("w.bin", "8")), Catch::Contains("too short"));
+  ::unlink(link.c_str());
+  std::remove((dir + "/w.bin").c_str());
+  ::rmdir(dir.c_str());
+  std::remove(outside.c_str());
+}

@@ -37,11 +37,16 @@ Value generateFromIndices(OpBuilder &b, Location loc, RankedTensorType type, Val
 
 Value indexConst(OpBuilder &b, Location l, int64_t v) { return b.create<arith::ConstantIndexOp>(l, v); }
 
-/// An index read from an integer tensor element, with negative values wrapped by `dim`.
+/// An index read from an integer tensor element, with negative values wrapped by `dim`,
+/// then clamped into [0, dim): the runtime refuses entry inputs out of range
+/// (dlc_index_check), and an index the graph computes out of range reads the nearest row
+/// instead of memory outside the buffer.
 Value wrapIndex(OpBuilder &b, Location l, Value raw, int64_t dim) {
   Value i = b.create<arith::IndexCastOp>(l, b.getIndexType(), raw);
   Value neg = b.create<arith::CmpIOp>(l, arith::CmpIPredicate::slt, i, indexConst(b, l, 0));
-  return b.create<arith::SelectOp>(l, neg, b.create<arith::AddIOp>(l, i, indexConst(b, l, dim)), i);
+  Value wrapped = b.create<arith::SelectOp>(l, neg, b.create<arith::AddIOp>(l, i, indexConst(b, l, dim)), i);
+  Value low = b.create<arith::MaxSIOp>(l, wrapped, indexConst(b, l, 0));
+  return b.create<arith::MinSIOp>(l, low, indexConst(b, l, std::max<int64_t>(dim - 1, 0)));
 }
 
 /// The input index a reflect or edge pad copies to padded index `i`: p = i - pad_begin,

@@ -12,22 +12,32 @@ class Tensor(ctypes.Structure):
     _fields_ = [("name", ctypes.c_char_p), ("dtype", ctypes.c_int32), ("rank", ctypes.c_int32),
                 ("shape", ctypes.POINTER(ctypes.c_int64)), ("data", ctypes.c_void_p), ("nbytes", ctypes.c_uint64)]
 
+class IndexCheck(ctypes.Structure):
+    _fields_ = [("lo", ctypes.c_int64), ("hi", ctypes.c_int64), ("ignore", ctypes.c_int64),
+                ("has_ignore", ctypes.c_int32), ("reserved", ctypes.c_int32), ("use", ctypes.c_char_p)]
+
 class TensorDesc(ctypes.Structure):
     _fields_ = [("name", ctypes.c_char_p), ("dtype", ctypes.c_int32), ("rank", ctypes.c_int32),
-                ("shape", ctypes.c_int64 * 8)]
+                ("shape", ctypes.c_int64 * 8), ("index_check", ctypes.POINTER(IndexCheck))]
 
 class ParamDesc(ctypes.Structure):
     _fields_ = [("tensor", TensorDesc), ("offset", ctypes.c_uint64), ("nbytes", ctypes.c_uint64),
-                ("trainable", ctypes.c_int32), ("reserved", ctypes.c_int32)]
+                ("trainable", ctypes.c_int32), ("flags", ctypes.c_int32)]
 
 class EntryDesc(ctypes.Structure):
     _fields_ = [("name", ctypes.c_char_p), ("num_inputs", ctypes.c_int32), ("num_outputs", ctypes.c_int32),
                 ("inputs", ctypes.POINTER(TensorDesc)), ("outputs", ctypes.POINTER(TensorDesc)),
                 ("arena_bytes", ctypes.c_uint64), ("fn", ctypes.c_void_p)]
 
+ABI_VERSION = 2  # the layout of the structures above: runtime/core/include/dlc/abi.h
+
+
 class Model:
     def __init__(self, lib_path, artifact):
         self.lib = ctypes.CDLL(lib_path, mode=ctypes.RTLD_GLOBAL)
+        if self.lib.dlc_runtime_abi_version() != ABI_VERSION:
+            raise RuntimeError(f"dlcrt.py mirrors ABI version {ABI_VERSION}, libdlcrt implements "
+                               f"{self.lib.dlc_runtime_abi_version()}: update its structures")
         self.lib.dlc_model_load.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p), ctypes.c_char_p, ctypes.c_size_t]
         self.lib.dlc_model_run.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(Tensor), ctypes.c_int32,
                                            ctypes.POINTER(Tensor), ctypes.c_int32, ctypes.c_char_p, ctypes.c_size_t]

@@ -104,7 +104,7 @@ void dlc::annotateIndexInputs(func::FuncOp fn) {
     if (abi::getArgKind(fn, i) != abi::ArgKind::input)
       continue;
     auto type = dyn_cast<RankedTensorType>(fn.getArgument(i).getType());
-    if (!type || !type.getElementType().isInteger(64) && !type.getElementType().isInteger(32))
+    if (!type || !(type.getElementType().isSignlessInteger(64) || type.getElementType().isSignlessInteger(32)))
       continue;
     if (auto r = rangeOf(fn.getArgument(i), abi::getIndexRange(fn, i)))
       abi::setIndexRange(fn, i, *r);

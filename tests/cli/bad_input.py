@@ -5,7 +5,7 @@ artifacts, checkpoints, arrays, data sets, indices and options. Each must give o
 directory may be read.
 
     bad_input.py BIN_DIR WORK_DIR"""
-import json, os, shutil, struct, subprocess, sys
+import json, os, struct, subprocess, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np
 import onnx
@@ -13,10 +13,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from harness import Cases, f32
 
-BIN, WORK = sys.argv[1], sys.argv[2]
-shutil.rmtree(WORK, ignore_errors=True)
-os.makedirs(WORK)
-cases = Cases(BIN, WORK)
+cases = Cases.from_argv()
 path, tool, expect_error, save_model = cases.path, cases.tool, cases.expect_error, cases.save_model
 DLC, RUN = tool("dlc"), tool("dlc-run")
 
@@ -71,7 +68,7 @@ def external_model(name, location):
     t.data_location = TensorProto.EXTERNAL
     e = t.external_data.add()
     e.key, e.value = "location", location
-    d = os.path.join(WORK, name)
+    d = path(name)
     os.makedirs(d, exist_ok=True)
     g = helper.make_graph(mm, name, [f32("x", [2, 4])], [f32("y", [2, 3])], initializer=[t])
     p = os.path.join(d, "model.onnx")
@@ -86,11 +83,11 @@ compile_error("external data outside the model's directory (../)", external_mode
               "../secret.bin")
 compile_error("external data at an absolute path", external_model("ext_abs", secret), secret)
 link_model = external_model("ext_link", "w.bin")
-os.symlink(secret, os.path.join(WORK, "ext_link", "w.bin"))
+os.symlink(secret, os.path.join(path("ext_link"), "w.bin"))
 compile_error("external data through a symlink that leaves the directory", link_model, "w.bin")
 compile_error("missing external data file", external_model("ext_missing", "nope.bin"), "nope.bin")
 inside = external_model("ext_ok", "w.bin")
-np.arange(12, dtype=np.float32).tofile(os.path.join(WORK, "ext_ok", "w.bin"))
+np.arange(12, dtype=np.float32).tofile(os.path.join(path("ext_ok"), "w.bin"))
 cases.run_ok("external data inside the directory still loads", [DLC, "compile", inside, "-o", path("ext_ok.so")])
 
 # --- artifacts ----------------------------------------------------------------------------

@@ -5,18 +5,15 @@ complete, and `--resume` from it reproduces the uninterrupted run's losses; a wr
 fails (the file size limit reached, as on a full disk) keeps the old checkpoint intact.
 
     checkpoint_faults.py BIN_DIR WORK_DIR [KILLS]"""
-import glob, json, os, random, resource, shutil, signal, subprocess, sys, time
+import glob, json, os, random, resource, signal, subprocess, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np
 from onnx import helper, numpy_helper
 
 from harness import Cases, f32
 
-BIN, WORK = sys.argv[1], sys.argv[2]
 KILLS = int(sys.argv[3]) if len(sys.argv) > 3 else 40
-shutil.rmtree(WORK, ignore_errors=True)
-os.makedirs(WORK)
-cases = Cases(BIN, WORK)
+cases = Cases.from_argv()
 path, tool = cases.path, cases.tool
 RUN = tool("dlc-run")
 STEPS = 30

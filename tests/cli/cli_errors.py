@@ -4,7 +4,7 @@ arguments to `dlc compile`; not a signal), print exactly one line starting with 
 or `dlc-run: error:`, and name what is wrong.
 
     cli_errors.py BIN_DIR WORK_DIR"""
-import os, shutil, subprocess, sys
+import os, subprocess, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np
 import onnx
@@ -12,10 +12,7 @@ from onnx import TensorProto, helper, numpy_helper
 
 from harness import Cases, f32
 
-BIN, WORK = sys.argv[1], sys.argv[2]
-shutil.rmtree(WORK, ignore_errors=True)
-os.makedirs(WORK)
-cases = Cases(BIN, WORK)
+cases = Cases.from_argv()
 path, tool, expect_error, save_model = cases.path, cases.tool, cases.expect_error, cases.save_model
 
 # A small real model: y = relu(x @ w).

@@ -1,6 +1,6 @@
 """What the command-line error tests share: run a tool, expect one clear error line and a
 status (never a signal), count the results."""
-import os, subprocess, sys
+import os, shutil, subprocess, sys
 
 import onnx
 from onnx import TensorProto, helper
@@ -10,6 +10,14 @@ class Cases:
     def __init__(self, bin_dir, work):
         self.bin, self.work = bin_dir, work
         self.results = []
+
+    @classmethod
+    def from_argv(cls):
+        """SCRIPT BIN_DIR WORK_DIR [...]: WORK_DIR is emptied first."""
+        bin_dir, work = sys.argv[1], sys.argv[2]
+        shutil.rmtree(work, ignore_errors=True)
+        os.makedirs(work)
+        return cls(bin_dir, work)
 
     def path(self, name):
         return os.path.join(self.work, name)

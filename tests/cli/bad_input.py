@@ -144,6 +144,9 @@ tok_model = save_model("tokens", [helper.make_node("Gather", ["emb", "tokens"], 
                        [helper.make_tensor_value_info("tokens", TensorProto.INT64, [4, 3])], [f32("y", [4, 5])],
                        [emb, w2])
 compile_ok(tok_model, path("tokens.so"), "--train", "--loss", "cross_entropy")
+info = subprocess.run([RUN, "info", path("tokens.so")], capture_output=True, text=True).stdout
+cases.check("dlc-run info shows what each index input may hold",
+            "values in [-10, 10): Gather 'embed'" in info and "values in [0, 5): loss 'cross_entropy'" in info)
 for bad in (10, -11, 1 << 40):
     ids = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9], [0, 1, bad]], np.int64)
     np.save(path("ids.npy"), ids)

@@ -122,7 +122,7 @@ def case_artifact_errors(tmp):
     expect_error(run("info", text), "not ELF", "is not an ELF shared object")
     expect_error(run("info", os.path.join(tmp, "missing.so")), "missing artifact", "No such file or directory")
     expect_error(run("info", fixture("wrong_abi")), "wrong ABI",
-                 "built for runtime ABI version 2, but this runtime implements ABI version 1")
+                 "built for runtime ABI version 1, but this runtime implements ABI version 2")
     expect_error(run("info"), "no model", "missing MODEL.so")
     crash = fixture("crashes_on_load")
     expect_error(run("info", crash), "crash on load", "artifact '%s' is corrupt: loading it crashed" % crash)

@@ -6,6 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build ccache pkg-config curl ca-certificates
   llvm-22-dev libmlir-22-dev mlir-22-tools
+  clang-22 libclang-rt-22-dev  # build-fuzz: sanitizers and libFuzzer (scripts/build-sanitized.sh)
   libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
   catch2 zlib1g-dev libopenblas0-pthread
   python3-numpy python3-torch python3-onnx python3-sklearn python3-venv

@@ -139,7 +139,7 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
     Value e = buildElementwise(rewriter, loc, t, ValueRange{shifted}, [](OpBuilder &b, Location l, ValueRange a) {
       return b.create<math::ExpOp>(l, a[0]);
     });
-    Value s = sumKeep(rewriter, loc, e, {op.getAxis()});
+    Value s = sumKeep(rewriter, loc, e, {static_cast<int64_t>(op.getAxis())});
     rewriter.replaceOp(op, buildElementwise(rewriter, loc, t, ValueRange{e, s}, [](OpBuilder &b, Location l, ValueRange a) {
       return b.create<arith::DivFOp>(l, a[0], a[1]);
     }));
@@ -154,7 +154,7 @@ struct LogSoftmaxLowering : OpConversionPattern<LogSoftmaxOp> {
     Location loc = op.getLoc();
     auto t = op.getType();
     Value shifted = shiftByMax(rewriter, loc, adaptor.getInput(), op.getAxis());
-    Value s = sumKeep(rewriter, loc, shifted, {op.getAxis()}, [](OpBuilder &b, Location l, ValueRange a) {
+    Value s = sumKeep(rewriter, loc, shifted, {static_cast<int64_t>(op.getAxis())}, [](OpBuilder &b, Location l, ValueRange a) {
       return b.create<math::ExpOp>(l, a[0]);
     });
     rewriter.replaceOp(op, buildElementwise(rewriter, loc, t, ValueRange{shifted, s},

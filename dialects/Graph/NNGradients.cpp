@@ -10,7 +10,7 @@ LogicalResult LogSoftmaxOp::buildGradients(OpBuilder &b, Value g, SmallVectorImp
   Location l = getLoc();
   // dx = g - softmax(x) * sum(g), softmax(x) = exp(y)
   Value softmax = b.create<ExpOp>(l, getOutput().getType(), getOutput());
-  Value total = reduceSum(b, l, g, {getAxis()}, true);
+  Value total = reduceSum(b, l, g, {static_cast<int64_t>(getAxis())}, true);
   out.push_back(sub(b, l, g, mul(b, l, softmax, total)));
   return success();
 }
@@ -19,7 +19,7 @@ LogicalResult SoftmaxOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<V
   Location l = getLoc();
   // dx = y * (g - sum(g * y))
   Value y = getOutput();
-  Value total = reduceSum(b, l, mul(b, l, g, y), {getAxis()}, true);
+  Value total = reduceSum(b, l, mul(b, l, g, y), {static_cast<int64_t>(getAxis())}, true);
   out.push_back(mul(b, l, y, sub(b, l, g, total)));
   return success();
 }

@@ -41,7 +41,8 @@ Expected<std::vector<int64_t>> broadcastShape(llvm::ArrayRef<int64_t> a, llvm::A
 Expected<std::vector<int64_t>> reshapeTarget(llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> shape,
                                              bool allowzero) {
   std::vector<int64_t> out(shape.begin(), shape.end());
-  int64_t inferred = -1, known = 1;
+  int64_t inferred = -1;
+  std::vector<int64_t> knownDims;
   for (size_t i = 0; i < out.size(); ++i) {
     if (out[i] == 0 && !allowzero) {
       if (i >= in.size())
@@ -57,8 +58,12 @@ Expected<std::vector<int64_t>> reshapeTarget(llvm::ArrayRef<int64_t> in, llvm::A
     }
     if (out[i] < 0)
       return makeError("shape value " + std::to_string(out[i]) + " is invalid");
-    known *= out[i];
+    knownDims.push_back(out[i]);
   }
+  // Before multiplying: the dims of a malformed model's shape can overflow int64.
+  if (tooLarge(knownDims))
+    return makeError("shape [" + shapeStr(shape) + "] is too large");
+  int64_t known = numElements(knownDims);
   int64_t total = numElements(in);
   if (inferred >= 0) {
     if (known == 0 || total % known)

@@ -397,8 +397,13 @@ Error tile(Importer &im) {
   for (int64_t i = 0; i < t.getRank(); ++i) {
     if (r[i] < 0)
       return im.error("repeats must be non-negative");
-    shape.push_back(t.getDimSize(i) * r[i]);
+    int64_t d;
+    if (__builtin_mul_overflow(t.getDimSize(i), r[i], &d))
+      d = -1; // past int64: tooLarge refuses it below
+    shape.push_back(d);
   }
+  if (tooLarge(shape))
+    return im.error("repeats " + shapeStr(r) + " make the output of " + shapeStr(t.getShape()) + " too large");
   im.setOutput(0, graph::TileOp::create(im.b, im.loc(), im.tensorType(shape, t.getElementType()), x));
   return Error::success();
 }

@@ -50,6 +50,13 @@ LoadedImage LoadedImage::of(void *dl_handle, const std::string &path) {
   return img;
 }
 
+LoadedImage LoadedImage::of_memory(const void *begin, uint64_t size, bool exec) {
+  LoadedImage img;
+  auto b = reinterpret_cast<uintptr_t>(begin);
+  img.ranges_.push_back({b, b + size, true, exec});
+  return img;
+}
+
 const LoadedImage::Range *LoadedImage::find(const void *p) const {
   auto a = reinterpret_cast<uintptr_t>(p);
   for (const Range &r : ranges_)

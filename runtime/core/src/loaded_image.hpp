@@ -14,6 +14,9 @@ class LoadedImage {
 public:
   // The loaded segments of the object behind a dlopen handle; throws StatusError.
   static LoadedImage of(void *dl_handle, const std::string &path);
+  // One readable range of plain memory, executable or not: lets tests and the fuzz target
+  // check manifests built in a buffer without loading an artifact.
+  static LoadedImage of_memory(const void *begin, uint64_t size, bool exec);
 
   // [p, p + n) lies inside one readable segment.
   bool readable(const void *p, uint64_t n) const;

@@ -263,18 +263,21 @@ Tensor parse_npy(const void *data, size_t size, const std::string &where) {
     fail(where, "Fortran-order arrays are not supported; save a C-order array "
                 "(np.ascontiguousarray(arr))");
 
-  Tensor t;
+  uint64_t need = 0;
   try {
-    t = Tensor(dtype, shape);
+    need = checked_nbytes(dtype, shape);
   } catch (const Error &e) {
     fail(where, e.what());
   }
+  // Before allocating: a header alone must not make the reader allocate what the file
+  // does not hold.
   size_t have = size - prefix - header_len;
-  if (have != t.nbytes())
-    fail(where, std::string(have < t.nbytes() ? "truncated .npy file" : "corrupt .npy file") +
+  if (have != need)
+    fail(where, std::string(have < need ? "truncated .npy file" : "corrupt .npy file") +
                     ": shape " + shape_string(shape) + " " + dlc_dtype_name(dtype) + " needs " +
-                    std::to_string(t.nbytes()) + " bytes of data, the file has " +
+                    std::to_string(need) + " bytes of data, the file has " +
                     std::to_string(have));
+  Tensor t(dtype, shape);
   if (have)
     std::memcpy(t.data(), p + prefix + header_len, have);
   return t;

@@ -8,21 +8,22 @@
 
 namespace dlc {
 
-std::vector<NamedTensor> read_npz(const std::string &path) {
-  std::string archive = read_file(path);
+std::vector<NamedTensor> parse_npz(const std::string &archive, const std::string &where) {
   std::vector<NamedTensor> out;
-  for_each_zip_member(archive, path, [&](const std::string &member, const void *data, size_t size) {
+  for_each_zip_member(archive, where, [&](const std::string &member, const void *data, size_t size) {
     if (!member.empty() && member.back() == '/')
       return; // a directory entry
     const std::string suffix = ".npy";
     if (member.size() <= suffix.size() ||
         member.compare(member.size() - suffix.size(), suffix.size(), suffix) != 0)
-      throw Error(path + ": member '" + printable(member) + "' is not a .npy array");
+      throw Error(where + ": member '" + printable(member) + "' is not a .npy array");
     std::string name = member.substr(0, member.size() - suffix.size());
-    out.push_back({name, parse_npy(data, size, path + ":" + printable(member))});
+    out.push_back({name, parse_npy(data, size, where + ":" + printable(member))});
   });
   return out;
 }
+
+std::vector<NamedTensor> read_npz(const std::string &path) { return parse_npz(read_file(path), path); }
 
 void write_npz(const std::string &path, const std::vector<NamedTensor> &arrays) {
   std::vector<std::string> encoded;

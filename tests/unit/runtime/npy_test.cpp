@@ -142,6 +142,14 @@ TEST_CASE("npy errors name the file and the problem", "[npy]") {
     std::string p = write("cut.npy", good.substr(0, 40));
     CHECK_THROWS_WITH(dlc::read_npy(p), Contains(p) && Contains("truncated .npy file"));
   }
+  SECTION("a shape far larger than the file is refused before it is allocated") {
+    std::string bad = good;
+    // Same header length: the padding gives way to the longer shape.
+    bad.replace(bad.find("(2, 3), }"), 24, "(4611686018427387, 3), }");
+    std::string p = write("huge.npy", bad);
+    CHECK_THROWS_WITH(dlc::read_npy(p), Contains(p) && Contains("truncated .npy file") &&
+                                            Contains("needs 55340232221128644 bytes"));
+  }
   SECTION("extra bytes") {
     std::string p = write("long.npy", good + "xx");
     CHECK_THROWS_WITH(dlc::read_npy(p), Contains("corrupt .npy file"));

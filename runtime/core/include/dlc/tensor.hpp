@@ -51,21 +51,29 @@ inline int64_t checked_numel(const std::vector<int64_t> &shape) {
   return n;
 }
 
+// Bytes of a dense tensor of that dtype and shape; throws for an invalid dtype, a rank
+// above DLC_MAX_RANK, a negative dim or overflow. Readers check a file's size against it
+// before allocating the tensor.
+inline uint64_t checked_nbytes(dlc_dtype dtype, const std::vector<int64_t> &shape) {
+  if (dlc_dtype_bits(dtype) == 0)
+    throw Error("invalid dtype " + std::to_string(static_cast<int>(dtype)));
+  if (shape.size() > DLC_MAX_RANK)
+    throw Error("rank " + std::to_string(shape.size()) + " exceeds the maximum " +
+                std::to_string(DLC_MAX_RANK));
+  int64_t n = checked_numel(shape);
+  uint64_t bytes = dlc_dtype_nbytes(dtype, static_cast<uint64_t>(n));
+  if (bytes == UINT64_MAX)
+    throw Error("shape " + shape_string(shape) + " is too large");
+  return bytes;
+}
+
 class Tensor {
 public:
   Tensor() = default;
 
   // Zero-filled.
   Tensor(dlc_dtype dtype, std::vector<int64_t> shape) : dtype_(dtype), shape_(std::move(shape)) {
-    if (dlc_dtype_bits(dtype) == 0)
-      throw Error("invalid dtype " + std::to_string(static_cast<int>(dtype)));
-    if (shape_.size() > DLC_MAX_RANK)
-      throw Error("rank " + std::to_string(shape_.size()) + " exceeds the maximum " +
-                  std::to_string(DLC_MAX_RANK));
-    int64_t n = checked_numel(shape_);
-    uint64_t bytes = dlc_dtype_nbytes(dtype, static_cast<uint64_t>(n));
-    if (bytes == UINT64_MAX)
-      throw Error("shape " + shape_string(shape_) + " is too large");
+    uint64_t bytes = checked_nbytes(dtype, shape_);
     nbytes_ = bytes;
     // aligned_alloc wants a size that is a multiple of the alignment; keep data non-NULL
     // even for empty tensors.

@@ -27,6 +27,7 @@ DLC_API Tensor read_npy(const std::string &path);
 DLC_API void write_npy(const std::string &path, const Tensor &t);
 
 // Arrays in archive order, named without the ".npy" suffix.
+DLC_API std::vector<NamedTensor> parse_npz(const std::string &archive, const std::string &where);
 DLC_API std::vector<NamedTensor> read_npz(const std::string &path);
 DLC_API void write_npz(const std::string &path, const std::vector<NamedTensor> &arrays);
 

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets of tests/fuzz (scripts/build-sanitized.sh), makes their seed
+# corpora and runs each for SECONDS; exits non-zero when any target crashed, leaked, timed
+# out, ran out of memory or got a sanitizer report. The corpus each run grows is kept in
+# build-fuzz/fuzz/work/TARGET, crashing inputs in build-fuzz/fuzz/crashes/TARGET (copy one
+# into tests/fuzz/regressions/TARGET/ once fixed: ctest -L fuzz replays them).
+#
+# usage: scripts/fuzz.sh [SECONDS [TARGET...]]     (default 60 s, every target)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+shift || true
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  targets=(onnx_import mlir_parse artifact_manifest artifact_elf safetensors npy npz idx csv)
+fi
+
+bash scripts/build-sanitized.sh make_manifest_seeds "${targets[@]/#/fuzz_}"
+root=$PWD
+fuzz=$root/build-fuzz/fuzz
+/usr/bin/python3 tests/fuzz/make_corpus.py "$fuzz/corpus" --source-dir "$root" \
+  --build-dir "$root/build-fuzz" --manifest-seeds "$root/build-fuzz/bin/make_manifest_seeds" >/dev/null
+
+# allow_user_poisoning=0: LLVM's BumpPtrAllocator poisons its slabs when its header is compiled
+# with ASan (in dlc's code) but not when it is not (in the prebuilt libMLIR.so), and the
+# two share allocators: the poisoning would report MLIR's own allocations as bad accesses.
+export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:detect_stack_use_after_return=1:allow_user_poisoning=0
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export LSAN_OPTIONS=suppressions=$root/tests/fuzz/lsan.supp:print_suppressions=0
+
+failed=()
+printf '%-18s %12s %8s %7s  %s\n' target executions exec/s seconds result
+for t in "${targets[@]}"; do
+  mkdir -p "$fuzz/work/$t" "$fuzz/crashes/$t" "$fuzz/logs"
+  inputs=("$fuzz/work/$t" "$fuzz/corpus/$t")
+  [ -d "tests/fuzz/regressions/$t" ] && inputs+=("$root/tests/fuzz/regressions/$t")
+  log=$fuzz/logs/$t.log
+  start=$(date +%s)
+  rc=0
+  (cd "$fuzz" && "$root/build-fuzz/bin/fuzz_$t" -max_total_time="$seconds" -timeout=25 \
+     -rss_limit_mb=3072 -print_final_stats=1 -artifact_prefix="$fuzz/crashes/$t/" \
+     "${inputs[@]}") >"$log" 2>&1 || rc=$?
+  secs=$(( $(date +%s) - start ))
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  result=ok
+  if [ "$rc" -ne 0 ]; then
+    result="FAILED (exit $rc, log $log)"
+    failed+=("$t")
+  fi
+  printf '%-18s %12s %8s %7s  %s\n' "$t" "${execs:-?}" "${rate:-?}" "$secs" "$result"
+  if [ "$rc" -ne 0 ]; then
+    grep -E 'ERROR|runtime error|SUMMARY|Test unit written|==[0-9]+==' "$log" | head -20 | sed 's/^/    /'
+  fi
+done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "fuzz: ${failed[*]} failed; crashing inputs are in $fuzz/crashes/" >&2
+  exit 1
+fi

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds build-fuzz/ (clang, ASan + UBSan: scripts/build-sanitized.sh) and runs the tests
+# that are fast under the sanitizers: the Catch2 unit tests, lit, dlc-run's command-line
+# tests, the bad-input tests, the fuzz targets' regression replays, torch-parity (dlc and
+# dlc-run as processes) and the ONNX backend suites node, simple and pytorch-operator.
+# Extra arguments go to ctest.
+#
+# Left out: the tests that load dlc's instrumented libraries into /usr/bin/python3 with
+# ctypes (train parity, gradient checks, zoo: the ASan runtime would have to be preloaded
+# into an uninstrumented interpreter) and the long suites (ONNX 1.23's node suite,
+# pytorch-converted, cuda), which `scripts/test.sh` runs in the ordinary build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build-sanitized.sh
+root=$PWD
+# allow_user_poisoning=0: LLVM's BumpPtrAllocator poisons its slabs when its header is compiled
+# with ASan (in dlc's code) but not when it is not (in the prebuilt libMLIR.so), and the
+# two share allocators: the poisoning would report MLIR's own allocations as bad accesses.
+export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:allow_user_poisoning=0
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export LSAN_OPTIONS=suppressions=$root/tests/fuzz/lsan.supp:print_suppressions=0
+cd build-fuzz
+# Everything without a long-running label (unit, lit, fuzz replays), then the chosen e2e tests.
+ctest --output-on-failure -j"$(nproc)" -LE 'e2e|backend|zoo|gpu|cuda' "$@"
+ctest --output-on-failure -j"$(nproc)" \
+  -R '^(cli-errors|torch-parity|onnx-backend-(node|simple|pytorch-operator))$' "$@"

@@ -9,9 +9,21 @@
 # ctypes (train parity, gradient checks, zoo: the ASan runtime would have to be preloaded
 # into an uninstrumented interpreter) and the long suites (ONNX 1.23's node suite,
 # pytorch-converted, cuda), which `scripts/test.sh` runs in the ordinary build.
+#
+# --runtime: only the runtime's part (its Catch2 tests, dlc-run's command-line tests, the
+# fuzz replays), which builds in a fraction of the time: what CI runs (scripts/test.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/build-sanitized.sh
+runtime_only=0
+if [ "${1:-}" = "--runtime" ]; then
+  runtime_only=1
+  shift
+fi
+if [ $runtime_only = 1 ]; then
+  bash scripts/build-sanitized.sh runtime/all tools/dlc-run/all tests/unit/runtime/all tests/fuzz/all
+else
+  bash scripts/build-sanitized.sh
+fi
 root=$PWD
 # allow_user_poisoning=0: LLVM's BumpPtrAllocator poisons its slabs when its header is compiled
 # with ASan (in dlc's code) but not when it is not (in the prebuilt libMLIR.so), and the
@@ -20,6 +32,10 @@ export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:allow_user_poisoning=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export LSAN_OPTIONS=suppressions=$root/tests/fuzz/lsan.supp:print_suppressions=0
 cd build-fuzz
+if [ $runtime_only = 1 ]; then
+  ctest --output-on-failure -j"$(nproc)" -R '^(runtime|fuzz)\.' "$@"
+  exit 0
+fi
 # Everything without a long-running label (unit, lit, fuzz replays), then the chosen e2e tests.
 ctest --output-on-failure -j"$(nproc)" -LE 'e2e|backend|zoo|gpu|cuda' "$@"
 ctest --output-on-failure -j"$(nproc)" \

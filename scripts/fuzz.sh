@@ -15,7 +15,8 @@ if [ ${#targets[@]} -eq 0 ]; then
   targets=(onnx_import mlir_parse artifact_manifest artifact_elf safetensors npy npz idx csv)
 fi
 
-bash scripts/build-sanitized.sh make_manifest_seeds "${targets[@]/#/fuzz_}"
+# The runtime test fixtures and NumPy arrays are seeds too.
+bash scripts/build-sanitized.sh make_manifest_seeds tests/unit/runtime/all "${targets[@]/#/fuzz_}"
 root=$PWD
 fuzz=$root/build-fuzz/fuzz
 /usr/bin/python3 tests/fuzz/make_corpus.py "$fuzz/corpus" --source-dir "$root" \

@@ -22,12 +22,8 @@ fuzz=$root/build-fuzz/fuzz
 /usr/bin/python3 tests/fuzz/make_corpus.py "$fuzz/corpus" --source-dir "$root" \
   --build-dir "$root/build-fuzz" --manifest-seeds "$root/build-fuzz/bin/make_manifest_seeds" >/dev/null
 
-# allow_user_poisoning=0: LLVM's BumpPtrAllocator poisons its slabs when its header is compiled
-# with ASan (in dlc's code) but not when it is not (in the prebuilt libMLIR.so), and the
-# two share allocators: the poisoning would report MLIR's own allocations as bad accesses.
-export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:detect_stack_use_after_return=1:allow_user_poisoning=0
-export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-export LSAN_OPTIONS=suppressions=$root/tests/fuzz/lsan.supp:print_suppressions=0
+source scripts/sanitizer-env.sh
+export ASAN_OPTIONS=$ASAN_OPTIONS:detect_stack_use_after_return=1
 
 failed=()
 printf '%-18s %12s %8s %7s  %s\n' target executions exec/s seconds result

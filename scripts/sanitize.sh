@@ -24,13 +24,7 @@ if [ $runtime_only = 1 ]; then
 else
   bash scripts/build-sanitized.sh
 fi
-root=$PWD
-# allow_user_poisoning=0: LLVM's BumpPtrAllocator poisons its slabs when its header is compiled
-# with ASan (in dlc's code) but not when it is not (in the prebuilt libMLIR.so), and the
-# two share allocators: the poisoning would report MLIR's own allocations as bad accesses.
-export ASAN_OPTIONS=halt_on_error=1:detect_leaks=1:allow_user_poisoning=0
-export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-export LSAN_OPTIONS=suppressions=$root/tests/fuzz/lsan.supp:print_suppressions=0
+source scripts/sanitizer-env.sh
 cd build-fuzz
 if [ $runtime_only = 1 ]; then
   ctest --output-on-failure -j"$(nproc)" -R '^(runtime|fuzz)\.' "$@"

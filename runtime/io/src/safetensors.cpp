@@ -10,7 +10,6 @@
 #include <fcntl.h>
 #include <map>
 #include <memory>
-#include <random>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -625,11 +624,9 @@ void write_safetensors(const std::string &path, const std::vector<dlc_tensor> &t
   std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
   if (base.empty())
     throw Error("cannot write '" + path + "': not a file name");
-  std::string prefix = slash == std::string::npos ? "" : path.substr(0, slash + 1);
-  std::random_device rd;
-  auto temp_name = [&]() {
-    return prefix + "." + base + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rd());
-  };
+  // A writer killed between naming its file and the rename (or on a file system without
+  // O_TMPFILE, at any point) leaves a named temporary file: the next write removes it.
+  remove_stale_temporaries(path);
 
   // An unnamed file first: nothing is left behind if the process dies while writing.
   Fd f;
@@ -641,7 +638,7 @@ void write_safetensors(const std::string &path, const std::vector<dlc_tensor> &t
   if (f.fd < 0) {
     unnamed = false;
     for (int attempt = 0; f.fd < 0; ++attempt) {
-      tmp_path = temp_name();
+      tmp_path = temporary_path_for(path);
       f.fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
       if (f.fd < 0 && (errno != EEXIST || attempt > 100))
         throw Error("cannot create a temporary file next to '" + path + "': " + errno_text());
@@ -684,7 +681,7 @@ void write_safetensors(const std::string &path, const std::vector<dlc_tensor> &t
     std::snprintf(proc, sizeof proc, "/proc/self/fd/%d", f.fd);
     bool linked = false;
     for (int attempt = 0; !linked && attempt < 100; ++attempt) {
-      tmp_path = temp_name();
+      tmp_path = temporary_path_for(path);
       if (::linkat(AT_FDCWD, proc, AT_FDCWD, tmp_path.c_str(), AT_SYMLINK_FOLLOW) == 0)
         linked = true;
       else if (errno != EEXIST)

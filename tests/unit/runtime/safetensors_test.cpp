@@ -3,9 +3,14 @@
 // files, and model checkpoints.
 #include <catch2/catch.hpp>
 #include <cstring>
+#include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "dlc/checkpoint.hpp"
+#include "dlc/file_io.hpp"
 #include "dlc/safetensors.hpp"
 #include "test_support.hpp"
 
@@ -268,6 +273,59 @@ TEST_CASE("the safetensors writer refuses what the format cannot hold", "[safete
                     Contains("metadata key 'k' given twice"));
   CHECK_THROWS_WITH(dlc::write_safetensors("/nonexistent-dir/x.safetensors", {t.view("a")}),
                     Contains("/nonexistent-dir/x.safetensors"));
+}
+
+namespace {
+
+// A pid that ran and has exited (reaped): what a killed writer leaves in a file name.
+long dead_pid() {
+  pid_t child = ::fork();
+  if (child == 0)
+    ::_exit(0);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  return child;
+}
+
+void touch(const std::string &path, int age_s) {
+  std::ofstream(path) << "partial";
+  std::filesystem::last_write_time(path, std::filesystem::file_time_type::clock::now() -
+                                             std::chrono::seconds(age_s));
+}
+
+} // namespace
+
+TEST_CASE("writers remove the temporary files a killed writer left, and only those",
+          "[safetensors][checkpoint]") {
+  dlc_test::TempDir dir;
+  const std::string dead = std::to_string(dead_pid());
+  const std::string self = std::to_string(::getpid());
+  const std::string stale = dir.file(".c.safetensors.tmp." + dead + ".123");
+  const std::vector<std::string> kept = {
+      dir.file(".c.safetensors.tmp." + dead + ".124"),  // its writer may be in another pid namespace
+      dir.file(".c.safetensors.tmp." + self + ".7"),    // this process's own
+      dir.file(".c.safetensors.tmp.1.5"),               // pid 1 always runs
+      dir.file(".d.safetensors.tmp." + dead + ".9"),    // beside another file
+      dir.file(".c.safetensors.tmp." + dead + ".9x"),   // not a name dlc makes
+  };
+  touch(stale, 60);
+  touch(kept[0], 0);
+  for (size_t i = 1; i < kept.size(); ++i)
+    touch(kept[i], 60);
+
+  dlc::Tensor t(DLC_DTYPE_F32, {2});
+  dlc::write_safetensors(dir.file("c.safetensors"), {t.view("a")});
+  CHECK_FALSE(std::filesystem::exists(stale));
+  for (const std::string &k : kept)
+    CHECK(std::filesystem::exists(k));
+  CHECK(dlc::read_safetensors(dir.file("c.safetensors")).tensors.size() == 1);
+
+  // The plain atomic writer (metrics, .npy, logs) does the same.
+  touch(stale, 60);
+  dlc::write_file_atomic(dir.file("c.safetensors"), "x");
+  CHECK_FALSE(std::filesystem::exists(stale));
+  CHECK(dlc::remove_stale_temporaries(dir.file("c.safetensors"), 0) == 1); // kept[0], once old enough
+  CHECK(std::filesystem::exists(kept[1]));
 }
 
 TEST_CASE("checkpoints save and restore every parameter, and refuse other models",

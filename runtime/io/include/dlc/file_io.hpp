@@ -14,6 +14,16 @@ DLC_API std::string read_file(const std::string &path);
 // interrupted write never leaves a partial file under the final name.
 DLC_API void write_file_atomic(const std::string &path, const std::string &bytes);
 
+// A fresh name for a temporary file beside `path`: `.<name>.tmp.<pid>.<random>`. The pid lets
+// a later writer tell a file whose writer died from one still being written.
+DLC_API std::string temporary_path_for(const std::string &path);
+
+// Removes the temporary files beside `path` that a killed writer left: those whose pid no
+// longer runs and that nobody has written for `min_age_s` seconds (the age guards against
+// a writer in another pid namespace sharing the directory). Returns how many it removed;
+// never throws. Every atomic writer calls it before writing.
+DLC_API int remove_stale_temporaries(const std::string &path, int min_age_s = 10);
+
 } // namespace dlc
 
 #endif

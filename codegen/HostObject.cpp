@@ -191,6 +191,15 @@ static std::string manifestSource(const ArtifactSpec &spec, const std::string &w
         "extern void dlc_parallel_for(int64_t, dlc_parallel_fn, void *) __attribute__((weak));\n"
         "__attribute__((visibility(\"hidden\"))) void dlc_run_parallel(int64_t n, dlc_parallel_fn fn, void *ctx) {\n"
         "  if (dlc_parallel_for) dlc_parallel_for(n, fn, ctx); else fn(0, n, ctx);\n}\n";
+  // Data-parallel training's gradient averaging (dlc.grad_reduce_start/wait): answered by
+  // the runtime that runs the entry, when it has a reduction bound; else nothing to do.
+  for (auto [local, runtime] : {std::pair{abi::kGradReduceStartSymbol, "dlc_runtime_grad_reduce_start"},
+                                std::pair{abi::kGradReduceWaitSymbol, "dlc_runtime_grad_reduce_wait"}})
+    os << "extern void " << runtime
+       << "(int64_t, int32_t, int64_t, void *const *, const int64_t *) __attribute__((weak));\n"
+          "__attribute__((visibility(\"hidden\"))) void "
+       << local << "(int64_t bucket, int32_t dtype, int64_t n, void *const *buffers, const int64_t *elements) {\n"
+       << "  if (" << runtime << ") " << runtime << "(bucket, dtype, n, buffers, elements);\n}\n";
   // LLVM legalizes bf16 vector selects on x86 without AVX512-BF16 through libgcc's
   // __truncsfbf2, which Debian 12's libgcc (GCC 12) lacks: round to nearest even here. The
   // bf16 result travels in the low 16 bits of the return register, as a float's bits.

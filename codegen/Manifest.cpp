@@ -12,54 +12,6 @@ using namespace mlir;
 
 namespace dlc {
 
-int dtypeOf(Type t) {
-  if (t.isF32())
-    return 1;
-  if (t.isF64())
-    return 2;
-  if (t.isF16())
-    return 3;
-  if (t.isBF16())
-    return 4;
-  if (t.isInteger(1))
-    return 10;
-  if (t.isUnsignedInteger(8))
-    return 9;
-  if (t.isUnsignedInteger(16))
-    return 11;
-  if (t.isUnsignedInteger(32))
-    return 12;
-  if (t.isUnsignedInteger(64))
-    return 13;
-  if (t.isInteger(8))
-    return 5;
-  if (t.isInteger(16))
-    return 6;
-  if (t.isInteger(32))
-    return 7;
-  if (t.isInteger(64))
-    return 8;
-  if (isa<Float8E4M3FNType>(t))
-    return 14;
-  if (isa<Float8E4M3FNUZType>(t))
-    return 15;
-  if (isa<Float8E5M2Type>(t))
-    return 16;
-  if (isa<Float8E5M2FNUZType>(t))
-    return 17;
-  if (t.isSignlessInteger(4))
-    return 18;
-  if (t.isUnsignedInteger(4))
-    return 19;
-  if (t.isSignlessInteger(2))
-    return 20;
-  if (t.isUnsignedInteger(2))
-    return 21;
-  if (isa<Float4E2M1FNType>(t))
-    return 22;
-  return 0;
-}
-
 namespace {
 
 /// What the caller exchanges through argument `i` of `fn`.
@@ -74,7 +26,7 @@ llvm::Expected<TensorSpec> tensorSpec(func::FuncOp fn, unsigned i, StringRef fal
   if (!type || !type.hasStaticShape())
     return llvm::createStringError("argument '" + s.name + "' of entry '" + fn.getName().str() +
                                    "' has no static shape");
-  s.dtype = dtypeOf(type.getElementType());
+  s.dtype = abi::dtypeOf(type.getElementType());
   if (s.dtype == 0)
     return llvm::createStringError("tensor '" + s.name + "' of entry '" + fn.getName().str() +
                                    "' has an element type the runtime cannot exchange");

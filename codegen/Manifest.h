@@ -46,9 +46,6 @@ struct ArtifactSpec {
   std::deque<std::vector<char>> ownedData;
 };
 
-/// dlc_dtype of an MLIR element type, 0 when it has none.
-int dtypeOf(mlir::Type elementType);
-
 /// The imported initializer of the parameter `name`, or null when training added it.
 using InitializerLookup = llvm::function_ref<const std::vector<char> *(llvm::StringRef name)>;
 

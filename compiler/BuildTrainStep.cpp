@@ -385,6 +385,71 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     return writes;
   }
 
+  /// Data parallelism's hook: buckets of gradients, in the order the backward pass
+  /// finishes them, each handed to the runtime (dlc.grad_reduce_start) right after its
+  /// last gradient is computed, and waited for (dlc.grad_reduce_wait) at `b`, after the
+  /// backward pass; `grads` become the averaged values. A bucket closes before the
+  /// gradient that would take it past --grad-bucket-mb, or at a change of element type.
+  LogicalResult reduceGradients(OpBuilder &b, func::FuncOp fn, SmallVectorImpl<Value> &grads) {
+    if (grads.empty())
+      return success();
+    if (!(gradBucketMb > 0))
+      return fn.emitError() << "--grad-bucket-mb must be positive";
+    Block &body = fn.getBody().front();
+    auto finishedAt = [&](Value g) -> Operation * {
+      Operation *def = g.getDefiningOp();
+      return def && def->getBlock() == &body ? def : nullptr; // null: before the first op
+    };
+    SmallVector<unsigned> order(grads.size());
+    for (unsigned i = 0; i < order.size(); ++i)
+      order[i] = i;
+    llvm::stable_sort(order, [&](unsigned x, unsigned y) {
+      Operation *a = finishedAt(grads[x]), *c = finishedAt(grads[y]);
+      if (!a || !c)
+        return !a && c;
+      return a != c && a->isBeforeInBlock(c);
+    });
+    const double cap = gradBucketMb * 1024.0 * 1024.0;
+    SmallVector<SmallVector<unsigned>> buckets;
+    double bytes = 0;
+    Type element;
+    for (unsigned i : order) {
+      auto t = typeOf(grads[i]);
+      double size = (double)t.getNumElements() * std::max<unsigned>(1, t.getElementTypeBitWidth() / 8);
+      if (buckets.empty() || t.getElementType() != element || (bytes > 0 && bytes + size > cap)) {
+        buckets.emplace_back();
+        bytes = 0;
+        element = t.getElementType();
+      }
+      buckets.back().push_back(i);
+      bytes += size;
+    }
+    Location l = fn.getLoc();
+    for (auto [k, bucket] : llvm::enumerate(buckets)) {
+      SmallVector<Value> values;
+      for (unsigned i : bucket)
+        values.push_back(grads[i]);
+      OpBuilder sb(fn.getContext());
+      if (Operation *last = finishedAt(values.back()))
+        sb.setInsertionPointAfter(last);
+      else
+        sb.setInsertionPointToStart(&body);
+      dlc::abi::GradReduceStartOp::create(sb, l, (int64_t)k, values);
+    }
+    for (auto [k, bucket] : llvm::enumerate(buckets)) {
+      SmallVector<Value> values;
+      SmallVector<Type> types;
+      for (unsigned i : bucket) {
+        values.push_back(grads[i]);
+        types.push_back(grads[i].getType());
+      }
+      auto wait = dlc::abi::GradReduceWaitOp::create(b, l, types, (int64_t)k, values);
+      for (auto [i, r] : llvm::zip(bucket, wait.getReduced()))
+        grads[i] = r;
+    }
+    return success();
+  }
+
   /// Gradients, clipping, the optimizer's update of every trainable parameter and its
   /// state, and step + 1, each written into its own argument.
   LogicalResult buildUpdate(OpBuilder &b, func::FuncOp fn, Value lossValue,
@@ -406,6 +471,8 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     }
     SmallVector<Value> grads;
     if (failed(dlc::differentiate(b, lossValue, params, grads)))
+      return failure();
+    if (failed(reduceGradients(b, fn, grads)))
       return failure();
 
     if (clipGradNorm > 0) {

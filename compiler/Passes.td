@@ -24,13 +24,20 @@ def BuildTrainStep : Pass<"dlc-build-train-step", "mlir::ModuleOp"> {
     becomes `x * graph.dropout_mask(rng.seed, optimizer.step)` (`rng.seed` is one more
     parameter when the graph has dropout); infer and eval_step keep the identity.
 
+    For data-parallel training, the gradients are grouped into buckets of about
+    `grad-bucket-mb` MiB in the order the backward pass finishes them (PyTorch DDP's
+    default is 25 MB): a `dlc.grad_reduce_start` follows the op that completes each
+    bucket, and the `dlc.grad_reduce_wait`s, after the backward pass, give the averaged
+    gradients that clipping and the update read. In one process both do nothing.
+
     ```mlir
     func.func @infer(%x: tensor<4x3xf32> {dlc.kind = "input"}, %w: tensor<3x2xf32> {dlc.kind = "param"}) -> tensor<4x2xf32>
     // gains
     func.func @train_step(%x: ..., %label: tensor<4xi64>, %w: ..., %w_m: ..., %lr: tensor<f32>, %step: tensor<i64>) -> tensor<f32>
     ```
   }];
-  let dependentDialects = ["::dlc::graph::GraphDialect", "::mlir::bufferization::BufferizationDialect"];
+  let dependentDialects = ["::dlc::graph::GraphDialect", "::dlc::abi::AbiDialect",
+                           "::mlir::bufferization::BufferizationDialect"];
   let options = [
     Option<"loss", "loss", "std::string", "\"cross_entropy\"",
            "mse, l1, bce, bce_logits, cross_entropy or nll, applied to the first output">,
@@ -51,6 +58,8 @@ def BuildTrainStep : Pass<"dlc-build-train-step", "mlir::ModuleOp"> {
            "Parameters whose name this ECMAScript regex matches anywhere (re.search) do not train">,
     Option<"labelSmoothing", "label-smoothing", "double", "0.0",
            "cross_entropy's label smoothing in [0, 1], as torch.nn.CrossEntropyLoss">,
+    Option<"gradBucketMb", "grad-bucket-mb", "double", "25.0",
+           "Size of the gradient buckets averaged across data-parallel ranks during the backward pass (MiB)">,
   ];
 }
 

@@ -36,6 +36,8 @@ training (adds the entry points train_step and eval_step):
   --momentum F            momentum/nesterov (default 0.9)
   --weight-decay F        L2 penalty; decoupled for adamw
   --clip-grad-norm F      clip the global gradient norm
+  --grad-bucket-mb F      size of the gradient buckets that data-parallel training
+                          averages during the backward pass (default 25 MiB)
   --beta1 F --beta2 F --eps F   Adam's constants (PyTorch's defaults)
   --freeze REGEX          parameters whose name REGEX matches anywhere (ECMAScript syntax,
                           searched as Python's re.search) get no gradient, state or update
@@ -145,7 +147,10 @@ llvm::Expected<CompileRequest> parseCompileArguments(llvm::ArrayRef<std::string>
       err = number(step.weightDecay);
     else if (a == "--clip-grad-norm")
       err = number(step.clipGradNorm);
-    else if (a == "--beta1")
+    else if (a == "--grad-bucket-mb") {
+      if (!(err = number(step.gradBucketMb)) && !(step.gradBucketMb > 0))
+        return bad("--grad-bucket-mb " + v + " must be positive");
+    } else if (a == "--beta1")
       err = number(step.beta1);
     else if (a == "--beta2")
       err = number(step.beta2);

@@ -1,5 +1,6 @@
 // dlc-cuda-map-to-gpu: every memory-touching op of a bufferized function into a gpu.launch.
 #include "codegen/cuda/Passes.h"
+#include "dialects/Abi/AbiDialect.h"
 
 #include "mlir/Dialect/GPU/Utils/GPUUtils.h"
 #include "mlir/IR/IRMapping.h"
@@ -125,6 +126,14 @@ struct CudaMapToGpuPass : dlc::impl::CudaMapToGpuBase<CudaMapToGpuPass> {
       }
       if (isSinkable(op) && !tainted)
         continue;
+      // Data parallelism's calls into the runtime (with device addresses) stay on the host,
+      // between the kernels before and after them.
+      if (isa<dlc::abi::GradReduceStartOp, dlc::abi::GradReduceWaitOp>(op)) {
+        if (tainted)
+          return op->emitError("a gradient bucket depends on a scalar computed on the device");
+        open = -1;
+        continue;
+      }
       if (isa<gpu::LaunchOp>(op)) { // mapped already (matmul, reduction): keeps its place
         if (tainted)
           return op->emitError("a kernel reads a scalar computed by an earlier kernel");

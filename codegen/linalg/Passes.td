@@ -163,6 +163,29 @@ def LowerCopies : Pass<"dlc-lower-copies", "mlir::func::FuncOp"> {
 // Toward LLVM
 //===----------------------------------------------------------------------===//
 
+def LowerGradReduce : Pass<"dlc-lower-grad-reduce", "mlir::ModuleOp"> {
+  let summary = "Turns dlc.grad_reduce_start/wait on buffers into calls the runtime answers";
+  let description = [{
+    Each op becomes a call of `dlc_grad_reduce_start` or `dlc_grad_reduce_wait(bucket,
+    dtype, count, buffers, elements)`: the bucket's number, its dlc_dtype, and two arrays
+    on the stack, the buffers' addresses and their element counts. The artifact defines
+    both functions (codegen/HostObject.cpp): each forwards to the runtime's reduction
+    when the process has one bound, else returns. The buffers are device addresses in a
+    CUDA artifact's host code.
+
+    ```mlir
+    dlc.grad_reduce_start 0, %gw, %gb : memref<784x10xf32>, memref<10xf32>
+    // becomes (abridged)
+    %ptrs = llvm.alloca %c2 x !llvm.ptr : (i64) -> !llvm.ptr
+    %a = memref.extract_aligned_pointer_as_index %gw : memref<784x10xf32> -> index
+    ...
+    llvm.call @dlc_grad_reduce_start(%c0, %c1_i32, %c2, %ptrs, %counts) : (i64, i32, i64, !llvm.ptr, !llvm.ptr) -> ()
+    ```
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect", "::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def ExpandSmallFloats : Pass<"dlc-expand-small-floats"> {
   let summary = "Expands conversions from and to the 8-bit and smaller float types into integer and f32 ops";
   let description = [{

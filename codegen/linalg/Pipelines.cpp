@@ -34,6 +34,7 @@ void addLoopsToControlFlow(OpPassManager &pm) {
 
 // Entry points take bare pointers on both targets (the runtime passes raw buffers).
 void addHostToLLVM(OpPassManager &pm) {
+  pm.addPass(createLowerGradReduce());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());

@@ -20,6 +20,12 @@
 #define GET_ATTRDEF_CLASSES
 #include "dialects/Abi/AbiAttributes.h.inc"
 
+#include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_OP_CLASSES
+#include "dialects/Abi/AbiOps.h.inc"
+
 namespace dlc::abi {
 
 // Entry points (infer, eval_step, train_step): functions the artifact exports.
@@ -93,6 +99,16 @@ void clearParallel(mlir::Operation *loop);
 // On a function outlined from a parallel loop: its number of iterations.
 std::optional<int64_t> getParallelTrips(mlir::Operation *fn);
 void setParallelTrips(mlir::Operation *fn, int64_t trips);
+
+// The functions that dlc.grad_reduce_start / dlc.grad_reduce_wait become calls of: each
+// artifact defines them (forwarding to the runtime's dlc_runtime_grad_reduce_start/wait)
+// with the signature void (int64_t bucket, int32_t dtype, int64_t count, void *const
+// *buffers, const int64_t *elements).
+constexpr const char *kGradReduceStartSymbol = "dlc_grad_reduce_start";
+constexpr const char *kGradReduceWaitSymbol = "dlc_grad_reduce_wait";
+
+// The dlc_dtype (runtime/core/include/dlc/abi.h) of an element type, 0 when it has none.
+int dtypeOf(mlir::Type elementType);
 
 // Removes every attribute of this dialect under `root` (on ops, function arguments and
 // results): for the translation to LLVM IR, which has no place for them, once the

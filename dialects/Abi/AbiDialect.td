@@ -9,13 +9,16 @@ def Abi_Dialect : Dialect {
   let name = "dlc";
   let summary = "the contract between the passes, the artifact and the runtime";
   let description = [{
-    The `dlc` dialect has no ops. It declares the attributes that carry meaning from one
-    pass to the next and into the artifact's manifest: which functions are entry points,
+    The `dlc` dialect declares the attributes that carry meaning from one pass to the
+    next and into the artifact's manifest: which functions are entry points,
     what each entry argument is (an input, a parameter, an output buffer, the arena), the
     names the runtime shows, which parameters train, the memory an entry needs, and which
     loops may run in parallel. The dialect verifies every `dlc.*` attribute wherever it
     appears (its type, and the op or argument it may sit on) and rejects unknown ones;
     passes read and write them only through the accessors of `dialects/Abi/AbiDialect.h`.
+    Its two ops (`AbiOps.td`) are the points where compiled code calls the runtime during a
+    train step: `dlc.grad_reduce_start` and `dlc.grad_reduce_wait`, data parallelism's
+    gradient averaging.
 
     ```mlir
     func.func @infer(%x: tensor<1x4xf32> {dlc.kind = #dlc<kind input>, dlc.name = "x"},

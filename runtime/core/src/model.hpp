@@ -40,6 +40,8 @@ struct dlc_model {
   // Target "cuda": device memory, module and stream (cuda_model.hpp); params above are
   // then the host mirror.
   dlc::CudaModel *cuda = nullptr;
+  // dlc_model_set_grad_reducer; reducer.start is null when none is bound.
+  dlc_grad_reducer reducer{};
 
   ~dlc_model();
 };

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "cuda_model.hpp"
+#include "grad_reduce.hpp"
 #include "dlc/tensor.hpp"
 #include "manifest_check.hpp"
 #include "model.hpp"
@@ -187,7 +188,11 @@ void run(dlc_model *model, const char *entry_name, const dlc_tensor *inputs, int
   if (!state.arena)
     state.arena =
         dlc::AlignedBuffer(e.arena_bytes, "the arena of entry '" + std::string(e.name) + "'");
-  e.fn(args.data(), state.arena.data());
+  {
+    dlc::GradReduceScope reduce(model->reducer);
+    e.fn(args.data(), state.arena.data());
+    reduce.check();
+  }
   for (const CopyBack &c : copy_back)
     std::memcpy(c.dst, c.src, c.n);
 }

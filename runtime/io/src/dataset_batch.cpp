@@ -391,6 +391,13 @@ Batcher::Batcher(const Dataset &data, std::vector<InputBinding> bindings, int64_
   set_epoch(0);
 }
 
+void Batcher::set_shard(int64_t rank, int64_t ranks) {
+  if (ranks < 1 || rank < 0 || rank >= ranks)
+    throw Error("rank " + std::to_string(rank) + " of " + std::to_string(ranks) + " ranks is out of range");
+  rank_ = rank;
+  ranks_ = ranks;
+}
+
 void Batcher::set_epoch(uint64_t epoch) {
   if (shuffle_) {
     order_ = shuffled_order(size_, seed_, epoch);
@@ -416,8 +423,8 @@ int64_t Batcher::fill(int64_t b, std::vector<Tensor> &tensors,
   if (tensors.size() != bindings_.size())
     throw Error("fill: expected " + std::to_string(bindings_.size()) + " tensors, got " +
                 std::to_string(tensors.size()));
-  int64_t first = b * batch_size_;
-  int64_t rows = std::min(batch_size_, size_ - first);
+  int64_t first = (b * ranks_ + rank_) * batch_size_;
+  int64_t rows = std::max<int64_t>(0, std::min(batch_size_, size_ - first));
   if (indices)
     indices->assign(order_.begin() + first, order_.begin() + first + rows);
   for (size_t k = 0; k < bindings_.size(); ++k) {

@@ -126,6 +126,21 @@ Trainer::Trainer(Model &model, const Dataset &data, std::vector<InputBinding> bi
 
 std::string Trainer::where() const { return dlc_model_path(model_->handle()); }
 
+void Trainer::set_data_parallel(GradientAverager &averager) {
+  if (batcher_)
+    throw Error("Trainer::set_data_parallel after Trainer::start");
+  const int64_t ranks = averager.communicator().size();
+  if (samples_ / (batch_ * ranks) == 0)
+    throw Error(spec_ + ": " + std::to_string(samples_) + " samples, fewer than one global batch of " +
+                std::to_string(batch_ * ranks) + " (" + std::to_string(ranks) + " ranks of " + std::to_string(batch_) +
+                ")");
+  averager.bind(*model_);
+  averager_ = &averager;
+  rank_ = averager.communicator().rank();
+  ranks_ = ranks;
+  batches_ = samples_ / (batch_ * ranks_);
+}
+
 ResumedRun Trainer::load_checkpoint(const std::string &path) {
   CheckpointLoad loaded = dlc::load_checkpoint(*model_, path);
   auto meta = [&](const char *key) -> const std::string * {
@@ -155,10 +170,16 @@ ResumedRun Trainer::load_checkpoint(const std::string &path) {
   r.state.shuffle = need("shuffle") == "true";
   if (r.state.step < 0)
     throw Error(ck + ": metadata 'step' is negative");
-  if (batch != batch_ || samples != samples_)
+  int64_t ranks = 1;
+  if (const std::string *v = meta("ranks"))
+    ranks = parse_i64(ck + ": metadata 'ranks'", *v);
+  auto batches = [](int64_t b, int64_t n) {
+    return std::to_string(b) + (n > 1 ? " on each of " + std::to_string(n) + " ranks" : "");
+  };
+  if (batch != batch_ || samples != samples_ || ranks != ranks_)
     throw Error(ck + " was written training on " + std::to_string(samples) + " samples in batches of " +
-                std::to_string(batch) + "; " + spec_ + " has " + std::to_string(samples_) +
-                " samples in batches of " + std::to_string(batch_) + ", so the run cannot continue where it stopped");
+                batches(batch, ranks) + "; " + spec_ + " has " + std::to_string(samples_) + " samples in batches of " +
+                batches(batch_, ranks_) + ", so the run cannot continue where it stopped");
   if (const std::string *v = meta("lr")) {
     r.has_lr = true;
     r.state.base_lr = parse_double(ck + ": metadata 'lr'", *v);
@@ -190,6 +211,7 @@ std::vector<std::string> Trainer::start(const TrainingState &state, int64_t tota
   if (seed_)
     *seed_ = static_cast<int64_t>(state_.seed);
   batcher_ = std::make_unique<Batcher>(*data_, bindings_, batch_, state_.shuffle, state_.seed);
+  batcher_->set_shard(rank_, ranks_);
   inputs_ = batcher_->make_tensors();
   input_views_.clear();
   for (size_t i = 0; i < inputs_.size(); ++i)
@@ -213,12 +235,21 @@ double Trainer::step() {
     last_lr_ = *lr_;
   }
   std::vector<dlc_tensor> out{loss_.view("loss")};
+  const int64_t reduced_before = averager_ ? averager_->stats().buckets : 0;
   model_->run("train_step", input_views_, out);
   ++state_.step;
   if (step_ && *step_ != state_.step)
     throw Error("train_step of '" + where() + "' left 'optimizer.step' at " + std::to_string(*step_) +
                 " after step " + std::to_string(state_.step) + " (it must count the steps)");
-  return *loss_.data_as<float>();
+  if (!averager_)
+    return *loss_.data_as<float>();
+  if (averager_->stats().buckets == reduced_before)
+    throw Error("train_step of '" + where() +
+                "' averaged no gradients across the ranks: the artifact comes from a dlc without data-parallel "
+                "training (recompile it), or it trains no parameter");
+  double loss = *loss_.data_as<float>();
+  averager_->allreduce_sum(&loss, 1);
+  return loss / static_cast<double>(ranks_);
 }
 
 void Trainer::save(const std::string &path, const std::string &writer) const {
@@ -235,6 +266,7 @@ void Trainer::save(const std::string &path, const std::string &writer) const {
       {"seed", std::to_string(state_.seed)},
       {"shuffle", state_.shuffle ? "true" : "false"},
       {"batch_size", std::to_string(batch_)},
+      {"ranks", std::to_string(ranks_)},
       {"batches_per_epoch", std::to_string(batches_)},
       {"samples", std::to_string(samples_)},
       {"data", spec_},

@@ -118,3 +118,59 @@ func.func @infer(%x: tensor<4xi64> {dlc.kind = #dlc<kind input>, dlc.index_range
 func.func @infer(%x: tensor<4xi64> {dlc.kind = #dlc<kind input>, dlc.index_range = array<i64: 0, 4>}) attributes {dlc.entry} {
   return
 }
+
+// -----
+
+func.func @negative_bucket(%g: tensor<4xf32>) {
+  // expected-error @+1 {{'dlc.grad_reduce_start' op bucket -1 is negative}}
+  dlc.grad_reduce_start -1, %g : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @mixed_types(%a: tensor<4xf32>, %b: tensor<4xf64>) {
+  // expected-error @+1 {{'dlc.grad_reduce_start' op gradient #1 is 'tensor<4xf64>', gradient #0 'tensor<4xf32>': a bucket holds one element type}}
+  dlc.grad_reduce_start 0, %a, %b : tensor<4xf32>, tensor<4xf64>
+  return
+}
+
+// -----
+
+func.func @integer_gradient(%a: tensor<4xi64>) {
+  // expected-error @+1 {{'dlc.grad_reduce_start' op gradient #0 has element type 'i64'; gradients are floats}}
+  dlc.grad_reduce_start 0, %a : tensor<4xi64>
+  return
+}
+
+// -----
+
+func.func @tensor_and_memref(%a: tensor<4xf32>, %b: memref<4xf32>) {
+  // expected-error @+1 {{'dlc.grad_reduce_start' op gradient #1 is 'memref<4xf32>': a bucket is all ranked tensors or all memrefs}}
+  dlc.grad_reduce_start 0, %a, %b : tensor<4xf32>, memref<4xf32>
+  return
+}
+
+// -----
+
+func.func @strided(%a: memref<4xf32, strided<[2]>>) {
+  // expected-error @+1 {{'dlc.grad_reduce_start' op gradient #0 is 'memref<4xf32, strided<[2]>>': buffers must be contiguous (identity layout)}}
+  dlc.grad_reduce_start 0, %a : memref<4xf32, strided<[2]>>
+  return
+}
+
+// -----
+
+func.func @wait_results(%a: tensor<4xf32>, %b: tensor<2xf32>) {
+  // expected-error @+1 {{'dlc.grad_reduce_wait' op expected one result per gradient, of its type (2 gradients, 1 results)}}
+  %r = dlc.grad_reduce_wait 0, %a, %b : tensor<4xf32>, tensor<2xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @wait_in_place(%a: memref<4xf32>) {
+  // expected-error @+1 {{'dlc.grad_reduce_wait' op on memrefs the reduction is written in place: expected no results, got 1}}
+  %r = dlc.grad_reduce_wait 0, %a : memref<4xf32> -> tensor<4xf32>
+  return
+}

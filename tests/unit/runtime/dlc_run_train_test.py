@@ -756,7 +756,7 @@ def case_checkpoint_interop(tmp):
     expect(float(t["optimizer.lr"]) == float(f32(0.01 * 0.5)), "last lr %r" % t["optimizer.lr"])
     want = {"format": "dlc-checkpoint", "format_version": "1", "producer": "dlc test fixture",
             "model_name": "linreg", "runtime": "dlc-run", "step": "4", "epoch": "1", "position": "1",
-            "seed": "2", "shuffle": "true", "batch_size": "4", "batches_per_epoch": "3", "samples": "12",
+            "seed": "2", "shuffle": "true", "batch_size": "4", "ranks": "1", "batches_per_epoch": "3", "samples": "12",
             "data": spec, "total_steps": "4", "lr": "0.01", "lr_schedule": "step:2:0.5"}
     expect(meta == want, "metadata %r\nwant %r" % (meta, want))
     model = LinReg(momentum=True)

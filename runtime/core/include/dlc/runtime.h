@@ -96,6 +96,26 @@ DLC_API uint64_t dlc_model_param_bytes(const dlc_model *model);
 DLC_API dlc_status dlc_model_share_params(dlc_model *model, const int32_t *mine, dlc_model *owner,
                                           const int32_t *theirs, int32_t n, char *err, size_t err_size);
 
+/* Data-parallel training: what a train_step compiled by dlc does with its gradients. The
+ * backward pass groups them in buckets (dlc compile --grad-bucket-mb); as soon as a bucket
+ * is complete, train_step calls start(bucket, ...) with the bucket's buffers, and before
+ * clipping and the optimizer's update it calls wait(bucket, ...) with the same buffers,
+ * which must then hold the gradients averaged over all ranks. start must copy what it needs
+ * before returning (the buffers are only read until wait); both run on the thread that
+ * called dlc_model_run, inside it. Buffers are host memory for CPU artifacts. A non-zero
+ * return fails the dlc_model_run (the step's updates are then undefined). */
+typedef struct dlc_grad_reducer {
+  void *ctx;
+  int (*start)(void *ctx, int64_t bucket, int32_t dtype, int64_t n, void *const *buffers, const int64_t *elements);
+  int (*wait)(void *ctx, int64_t bucket, int32_t dtype, int64_t n, void *const *buffers, const int64_t *elements);
+} dlc_grad_reducer;
+
+/* Binds `reducer` (copied) to `model`'s entries from now on; NULL unbinds. Without one,
+ * the calls do nothing: one process trains alone. CPU artifacts only (CUDA: NCCL is not
+ * built yet, DLC_ERROR_UNSUPPORTED). Not safe while an entry of the model runs. */
+DLC_API dlc_status dlc_model_set_grad_reducer(dlc_model *model, const dlc_grad_reducer *reducer, char *err,
+                                              size_t err_size);
+
 /* Runs entry `entry` after checking inputs and outputs against its signature (count,
  * names, dtypes, shapes, buffer sizes). The caller's buffers are used in place (zero
  * copy) when aligned to their element size, as every array a normal allocator returns

@@ -149,8 +149,15 @@ public:
 
   int64_t batch_size() const { return batch_size_; }
   int64_t size() const { return size_; }
-  // ceil(size / batch_size).
-  int64_t num_batches() const { return (size_ + batch_size_ - 1) / batch_size_; }
+  // ceil(size / (batch_size * ranks)).
+  int64_t num_batches() const { return (size_ + batch_size_ * ranks_ - 1) / (batch_size_ * ranks_); }
+
+  // Data parallelism: batch b becomes the slice [rank * batch_size, (rank + 1) *
+  // batch_size) of the batch of batch_size * ranks samples that an unsharded Batcher of
+  // that batch size would give (same order, same epochs). Throws on rank outside [0, ranks).
+  void set_shard(int64_t rank, int64_t ranks);
+  int64_t rank() const { return rank_; }
+  int64_t ranks() const { return ranks_; }
   const std::vector<InputBinding> &bindings() const { return bindings_; }
 
   // Sets the order of the samples for an epoch (a no-op without shuffling).
@@ -168,6 +175,7 @@ private:
   const Dataset *data_;
   std::vector<InputBinding> bindings_;
   int64_t batch_size_, size_;
+  int64_t rank_ = 0, ranks_ = 1;
   bool shuffle_;
   uint64_t seed_;
   std::vector<int64_t> order_;

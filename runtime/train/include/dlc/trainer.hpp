@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "dlc/data_parallel.hpp"
 #include "dlc/dataset.hpp"
 #include "dlc/runtime.hpp"
 
@@ -71,6 +72,14 @@ public:
   bool has_lr() const { return lr_ != nullptr; }
   double compiled_lr() const { return lr_ ? static_cast<double>(compiled_lr_) : NAN; }
 
+  // Data parallelism: this process is rank r of the averager's N ranks. Step s then feeds
+  // the slice [r * B, (r + 1) * B) of the global batch that a one-process run at batch N * B
+  // would take at step s (batches_per_epoch() counts global batches), train_step's
+  // gradients are averaged over the ranks, and step() returns the loss averaged over them.
+  // Checkpoints record N. Before start(); the averager must outlive the Trainer.
+  void set_data_parallel(GradientAverager &averager);
+  int64_t ranks() const { return ranks_; }
+
   // Loads checkpoint `path` into the model (parameters and optimizer state) and returns the
   // state of the run that wrote it. Throws when the file has no training state or was
   // written training on another data set size or batch size.
@@ -101,6 +110,8 @@ private:
   std::vector<InputBinding> bindings_;
   std::string spec_;
   int64_t batch_ = 0, samples_ = 0, batches_ = 0, total_ = 0;
+  GradientAverager *averager_ = nullptr;
+  int64_t rank_ = 0, ranks_ = 1;
   float *lr_ = nullptr;
   float compiled_lr_ = 0;
   int64_t *step_ = nullptr, *seed_ = nullptr;

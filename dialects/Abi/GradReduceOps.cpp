@@ -1,0 +1,152 @@
+// dlc.grad_reduce_start / dlc.grad_reduce_wait: verifiers, memory effects and bufferization.
+#include "dialects/Abi/AbiDialect.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+using namespace mlir::bufferization;
+using namespace dlc::abi;
+
+#define GET_OP_CLASSES
+#include "dialects/Abi/AbiOps.cpp.inc"
+
+namespace {
+
+/// The runtime's reduction state: what orders a start before its wait and keeps both.
+struct GradReduceResource : SideEffects::Resource::Base<GradReduceResource> {
+  StringRef getName() final { return "dlc.grad_reduce"; }
+};
+
+/// Shared by both ops: one bucket is gradients of one float type, all tensors or all
+/// contiguous memrefs.
+LogicalResult verifyBucket(Operation *op, int64_t bucket, ValueRange grads) {
+  if (bucket < 0)
+    return op->emitOpError() << "bucket " << bucket << " is negative";
+  if (grads.empty())
+    return op->emitOpError() << "bucket " << bucket << " has no gradients";
+  Type element = cast<ShapedType>(grads[0].getType()).getElementType();
+  bool tensors = isa<RankedTensorType>(grads[0].getType());
+  if (!isa<FloatType>(element))
+    return op->emitOpError() << "gradient #0 has element type " << element << "; gradients are floats";
+  for (auto [i, g] : llvm::enumerate(grads)) {
+    auto shaped = cast<ShapedType>(g.getType());
+    if (shaped.getElementType() != element)
+      return op->emitOpError() << "gradient #" << i << " is " << g.getType() << ", gradient #0 " << grads[0].getType()
+                               << ": a bucket holds one element type";
+    if (isa<RankedTensorType>(shaped) != tensors || !(isa<RankedTensorType>(shaped) || isa<MemRefType>(shaped)))
+      return op->emitOpError() << "gradient #" << i << " is " << g.getType()
+                               << ": a bucket is all ranked tensors or all memrefs";
+    if (!shaped.hasStaticShape())
+      return op->emitOpError() << "gradient #" << i << " is " << g.getType() << ": shapes must be static";
+    if (auto m = dyn_cast<MemRefType>(shaped); m && !m.getLayout().isIdentity())
+      return op->emitOpError() << "gradient #" << i << " is " << g.getType()
+                               << ": buffers must be contiguous (identity layout)";
+  }
+  return success();
+}
+
+void bucketEffects(Operation *op, ValueRange grads, bool writes,
+                   SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>> &effects) {
+  effects.emplace_back(MemoryEffects::Write::get(), GradReduceResource::get());
+  for (OpOperand &operand : op->getOpOperands()) {
+    if (!isa<MemRefType>(operand.get().getType()))
+      continue;
+    effects.emplace_back(MemoryEffects::Read::get(), &operand, SideEffects::DefaultResource::get());
+    if (writes)
+      effects.emplace_back(MemoryEffects::Write::get(), &operand, SideEffects::DefaultResource::get());
+  }
+  (void)grads;
+}
+
+FailureOr<SmallVector<Value>> buffersOf(RewriterBase &rewriter, ValueRange grads, const BufferizationOptions &options,
+                                        const BufferizationState &state) {
+  SmallVector<Value> buffers;
+  for (Value g : grads) {
+    FailureOr<Value> buffer = getBuffer(rewriter, g, options, state);
+    if (failed(buffer))
+      return failure();
+    buffers.push_back(*buffer);
+  }
+  return buffers;
+}
+
+/// The runtime takes dense buffers: a gradient bufferized into a slice of a larger one (a
+/// recurrent layer's bias halves) goes through a copy. Returns the buffer to pass.
+Value denseCopy(RewriterBase &rewriter, Location loc, Value buffer) {
+  auto type = cast<MemRefType>(buffer.getType());
+  if (type.getLayout().isIdentity())
+    return buffer;
+  Value dense = memref::AllocOp::create(rewriter, loc, MemRefType::get(type.getShape(), type.getElementType()));
+  memref::CopyOp::create(rewriter, loc, buffer, dense);
+  return dense;
+}
+
+} // namespace
+
+LogicalResult GradReduceStartOp::verify() { return verifyBucket(*this, getBucketAttr().getInt(), getGrads()); }
+
+void GradReduceStartOp::getEffects(SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>> &effects) {
+  bucketEffects(*this, getGrads(), /*writes=*/false, effects);
+}
+
+bool GradReduceStartOp::bufferizesToMemoryRead(OpOperand &, const AnalysisState &) { return true; }
+bool GradReduceStartOp::bufferizesToMemoryWrite(OpOperand &, const AnalysisState &) { return false; }
+AliasingValueList GradReduceStartOp::getAliasingValues(OpOperand &, const AnalysisState &) { return {}; }
+
+LogicalResult GradReduceStartOp::bufferize(RewriterBase &rewriter, const BufferizationOptions &options,
+                                           BufferizationState &state) {
+  auto buffers = buffersOf(rewriter, getGrads(), options, state);
+  if (failed(buffers))
+    return failure();
+  rewriter.setInsertionPoint(*this);
+  SmallVector<Value> dense;
+  for (Value b : *buffers)
+    dense.push_back(denseCopy(rewriter, getLoc(), b));
+  GradReduceStartOp::create(rewriter, getLoc(), getBucket(), dense);
+  rewriter.eraseOp(*this);
+  return success();
+}
+
+LogicalResult GradReduceWaitOp::verify() {
+  if (failed(verifyBucket(*this, getBucketAttr().getInt(), getGrads())))
+    return failure();
+  bool tensors = isa<RankedTensorType>(getGrads()[0].getType());
+  if (!tensors && !getReduced().empty())
+    return emitOpError() << "on memrefs the reduction is written in place: expected no results, got "
+                         << getReduced().size();
+  if (tensors && getReduced().getTypes() != getGrads().getTypes())
+    return emitOpError() << "expected one result per gradient, of its type (" << getGrads().size()
+                         << " gradients, " << getReduced().size() << " results)";
+  return success();
+}
+
+void GradReduceWaitOp::getEffects(SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>> &effects) {
+  bucketEffects(*this, getGrads(), /*writes=*/true, effects);
+}
+
+bool GradReduceWaitOp::bufferizesToMemoryRead(OpOperand &, const AnalysisState &) { return true; }
+bool GradReduceWaitOp::bufferizesToMemoryWrite(OpOperand &, const AnalysisState &) { return true; }
+
+AliasingValueList GradReduceWaitOp::getAliasingValues(OpOperand &operand, const AnalysisState &) {
+  return {{getReduced()[operand.getOperandNumber()], BufferRelation::Equivalent}};
+}
+
+LogicalResult GradReduceWaitOp::bufferize(RewriterBase &rewriter, const BufferizationOptions &options,
+                                          BufferizationState &state) {
+  auto buffers = buffersOf(rewriter, getGrads(), options, state);
+  if (failed(buffers))
+    return failure();
+  rewriter.setInsertionPoint(*this);
+  // A slice waits in a dense copy (holding the local values: without a reduction bound,
+  // wait leaves them), written back after.
+  SmallVector<Value> dense;
+  for (Value b : *buffers)
+    dense.push_back(denseCopy(rewriter, getLoc(), b));
+  GradReduceWaitOp::create(rewriter, getLoc(), TypeRange{}, getBucket(), dense);
+  for (auto [b, d] : llvm::zip(*buffers, dense))
+    if (b != d)
+      memref::CopyOp::create(rewriter, getLoc(), d, b);
+  replaceOpWithBufferizedValues(rewriter, *this, *buffers);
+  return success();
+}

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "commands.hpp"
+#include "dlc/data_parallel.hpp"
 #include "dlc/dataset.hpp"
 #include "dlc/file_io.hpp"
 #include "dlc/json.hpp"
@@ -179,8 +180,19 @@ int run_train(const Options &opts) {
   const int64_t steps_opt = opts.get_int("steps", 0, 1, 1LL << 62);
   const int64_t every = opts.get_int("checkpoint-every", 0, 1, 1LL << 62);
   const int64_t print_every = opts.get_int("print-every", 100, 0, 1LL << 62);
-  const std::string checkpoint = opts.get("checkpoint"), resume = opts.get("resume");
-  if (every && checkpoint.empty())
+  // Under mpirun every rank runs this; rank 0 alone reports, logs, evaluates and writes
+  // checkpoints (the ranks' parameters are equal after every step).
+  std::unique_ptr<dlc::Communicator> comm;
+  if (dlc::launched_by_mpirun())
+    comm = dlc::open_mpi_communicator();
+  const bool lead = !comm || comm->rank() == 0;
+  if (!lead && !std::freopen("/dev/null", "w", stdout))
+    throw CliError(std::string("cannot silence rank ") + std::to_string(comm->rank()) + "'s output");
+  std::unique_ptr<dlc::GradientAverager> averager;
+  if (comm)
+    averager = std::make_unique<dlc::GradientAverager>(*comm);
+  const std::string checkpoint = lead ? opts.get("checkpoint") : "", resume = opts.get("resume");
+  if (every && opts.get("checkpoint").empty())
     throw CliError("train: --checkpoint-every needs --checkpoint OUT.safetensors");
   if (opts.has("lr")) {
     double lr = parse_double("train: --lr", opts.get("lr"));
@@ -204,7 +216,7 @@ int run_train(const Options &opts) {
       throw CliError("train: cannot write the checkpoint '" + checkpoint + "': directory '" + dir +
                      "': " + std::strerror(errno));
   }
-  if (opts.has("plot-dir"))
+  if (opts.has("plot-dir") && lead)
     prepare_plot_dir(opts.get("plot-dir"), "train");
   apply_threads(opts);
 
@@ -228,14 +240,17 @@ int run_train(const Options &opts) {
   std::vector<dlc::InputBinding> bindings = dlc::bind_inputs(data, train, bo);
   check_labels_for_input(data, train, label_index, model_classes(model));
   dlc::Trainer trainer(model, data, std::move(bindings), spec);
-  const int64_t B = trainer.batch_size(), N = trainer.samples(), K = trainer.batches_per_epoch();
+  if (averager)
+    trainer.set_data_parallel(*averager);
+  // B: the global batch, what one step trains on across the ranks.
+  const int64_t B = trainer.batch_size() * trainer.ranks(), N = trainer.samples(), K = trainer.batches_per_epoch();
   const int64_t total = steps_opt ? steps_opt : epochs_opt * K;
   const int64_t epochs = (total + K - 1) / K;
 
   // The evaluation data set, also checked now.
   std::unique_ptr<dlc::Dataset> eval_data;
   std::unique_ptr<Evaluator> evaluator;
-  if (opts.has("eval-data")) {
+  if (opts.has("eval-data") && lead) {
     std::string eval_entry = model.find_entry("eval_step") ? "eval_step" : "infer";
     const dlc_entry_desc &ee = require_entry(model, path, eval_entry);
     std::string eval_spec = opts.get("eval-data");
@@ -308,6 +323,9 @@ int run_train(const Options &opts) {
                 resume.c_str(), run.step, run.step / K + 1, run.step % K);
   for (const std::string &n : notes)
     std::printf("  note: %s\n", n.c_str());
+  if (comm)
+    std::printf("  data-parallel: %d ranks, batch %" PRId64 " on each; %s\n", comm->size(), trainer.batch_size(),
+                comm->describe().c_str());
   std::fflush(stdout);
 
   if (trainer.done()) {
@@ -325,12 +343,12 @@ int run_train(const Options &opts) {
         std::fclose(f);
     }
   } close_log{log};
-  if (opts.has("log"))
+  if (opts.has("log") && lead)
     log = open_log(opts.get("log"), !resume.empty(), run.step);
 
   Progress progress(tty, print_every, K, epochs, total, B, run.step);
   std::unique_ptr<TrainingCurves> curves;
-  if (opts.has("plot-dir")) {
+  if (opts.has("plot-dir") && lead) {
     std::string name = path.substr(path.rfind('/') + 1);
     curves = std::make_unique<TrainingCurves>(opts.get("plot-dir"), "Training loss: " + name);
     if (!resume.empty() && opts.has("log"))
@@ -424,6 +442,12 @@ int run_train(const Options &opts) {
     std::printf("checkpoint: %s (step %" PRId64 ")\n", checkpoint.c_str(), run.step);
   if (curves)
     std::printf("%s\n", curves->note().c_str());
+  if (averager) {
+    dlc::GradientAverager::Stats a = averager->stats();
+    std::printf("allreduce: %" PRId64 " buckets, %.1f MB in all; %.3f s reducing (background thread), %.3f s of "
+                "train_step waiting for it\n",
+                a.buckets, static_cast<double>(a.bytes) / 1e6, a.reduce_seconds, a.wait_seconds);
+  }
   return 0;
 }
 
@@ -470,7 +494,12 @@ const Command kTrainCommand{
     "  --plot-dir DIR         draw DIR/loss.svg after every epoch: the loss per step, its\n"
     "                         epoch means and, with --eval-data, the evaluation loss and\n"
     "                         accuracy (DIR is created if missing)\n"
-    "  --threads T            worker threads (default: all cores)\n",
+    "  --threads T            worker threads (default: all cores)\n"
+    "\n"
+    "Under mpirun (mpirun -np N dlc-run train ...) the N processes train one model: each\n"
+    "step takes the global batch of N x the compiled batch that one process at that batch\n"
+    "would take, each rank its slice; gradients are averaged across the ranks during the\n"
+    "backward pass. Rank 0 prints, logs, evaluates and writes the checkpoints.\n",
     {{"data", true},
      {"epochs", true},
      {"steps", true},

@@ -1,6 +1,9 @@
 // libdlcrt_mpi.so: dlc::Communicator over MPI, the one part of the runtime that links
 // libmpi. libdlcrt_train opens it with dlopen (open_mpi_communicator) when a run is
 // distributed.
+// The C API only: the C++ bindings (deprecated) would need libmpi_cxx.
+#define OMPI_SKIP_MPICXX 1
+#define MPICH_SKIP_MPICXX 1
 #include <mpi.h>
 
 #include <string>

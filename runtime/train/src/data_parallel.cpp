@@ -46,7 +46,11 @@ std::unique_ptr<Communicator> open_mpi_communicator() {
   std::string here = own_directory() + plugin;
   // RTLD_GLOBAL: Open MPI loads its own components with dlopen and needs libmpi's symbols.
   void *lib = ::dlopen(here.c_str(), RTLD_NOW | RTLD_GLOBAL);
-  std::string first_error = lib ? "" : (::dlerror() ? ::dlerror() : "");
+  std::string first_error;
+  if (!lib) {
+    const char *why = ::dlerror(); // once: a second call returns null
+    first_error = why ? why : "not found";
+  }
   if (!lib)
     lib = ::dlopen(plugin, RTLD_NOW | RTLD_GLOBAL);
   if (!lib) {

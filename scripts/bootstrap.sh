@@ -9,6 +9,7 @@ PKGS=(
   clang-22 libclang-rt-22-dev  # build-fuzz: sanitizers and libFuzzer (scripts/build-sanitized.sh)
   libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
   catch2 zlib1g-dev libopenblas0-pthread
+  libopenmpi-dev openmpi-bin iproute2  # data-parallel training (libdlcrt_mpi) and its multi-host test
   python3-numpy python3-torch python3-onnx python3-sklearn python3-venv
   dataset-fashion-mnist
 )

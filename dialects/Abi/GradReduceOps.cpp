@@ -59,27 +59,34 @@ void bucketEffects(Operation *op, ValueRange grads, bool writes,
   (void)grads;
 }
 
-FailureOr<SmallVector<Value>> buffersOf(RewriterBase &rewriter, ValueRange grads, const BufferizationOptions &options,
-                                        const BufferizationState &state) {
-  SmallVector<Value> buffers;
+/// The buffers of a bucket's gradients, and the dense ones to hand to the runtime: a
+/// gradient bufferized into a slice of a larger buffer (a recurrent layer's bias halves)
+/// goes through a dense copy, since the runtime takes dense buffers. At the op.
+struct BucketBuffers {
+  SmallVector<Value> buffers, dense;
+};
+
+FailureOr<BucketBuffers> bucketBuffers(Operation *op, RewriterBase &rewriter, ValueRange grads,
+                                       const BufferizationOptions &options, const BufferizationState &state) {
+  BucketBuffers out;
   for (Value g : grads) {
     FailureOr<Value> buffer = getBuffer(rewriter, g, options, state);
     if (failed(buffer))
       return failure();
-    buffers.push_back(*buffer);
+    out.buffers.push_back(*buffer);
   }
-  return buffers;
-}
-
-/// The runtime takes dense buffers: a gradient bufferized into a slice of a larger one (a
-/// recurrent layer's bias halves) goes through a copy. Returns the buffer to pass.
-Value denseCopy(RewriterBase &rewriter, Location loc, Value buffer) {
-  auto type = cast<MemRefType>(buffer.getType());
-  if (type.getLayout().isIdentity())
-    return buffer;
-  Value dense = memref::AllocOp::create(rewriter, loc, MemRefType::get(type.getShape(), type.getElementType()));
-  memref::CopyOp::create(rewriter, loc, buffer, dense);
-  return dense;
+  rewriter.setInsertionPoint(op);
+  for (Value buffer : out.buffers) {
+    auto type = cast<MemRefType>(buffer.getType());
+    if (type.getLayout().isIdentity()) {
+      out.dense.push_back(buffer);
+      continue;
+    }
+    Value dense = memref::AllocOp::create(rewriter, op->getLoc(), MemRefType::get(type.getShape(), type.getElementType()));
+    memref::CopyOp::create(rewriter, op->getLoc(), buffer, dense);
+    out.dense.push_back(dense);
+  }
+  return out;
 }
 
 } // namespace
@@ -96,14 +103,10 @@ AliasingValueList GradReduceStartOp::getAliasingValues(OpOperand &, const Analys
 
 LogicalResult GradReduceStartOp::bufferize(RewriterBase &rewriter, const BufferizationOptions &options,
                                            BufferizationState &state) {
-  auto buffers = buffersOf(rewriter, getGrads(), options, state);
-  if (failed(buffers))
+  auto b = bucketBuffers(*this, rewriter, getGrads(), options, state);
+  if (failed(b))
     return failure();
-  rewriter.setInsertionPoint(*this);
-  SmallVector<Value> dense;
-  for (Value b : *buffers)
-    dense.push_back(denseCopy(rewriter, getLoc(), b));
-  GradReduceStartOp::create(rewriter, getLoc(), getBucket(), dense);
+  GradReduceStartOp::create(rewriter, getLoc(), getBucket(), b->dense);
   rewriter.eraseOp(*this);
   return success();
 }
@@ -134,19 +137,15 @@ AliasingValueList GradReduceWaitOp::getAliasingValues(OpOperand &operand, const 
 
 LogicalResult GradReduceWaitOp::bufferize(RewriterBase &rewriter, const BufferizationOptions &options,
                                           BufferizationState &state) {
-  auto buffers = buffersOf(rewriter, getGrads(), options, state);
-  if (failed(buffers))
+  auto b = bucketBuffers(*this, rewriter, getGrads(), options, state);
+  if (failed(b))
     return failure();
-  rewriter.setInsertionPoint(*this);
-  // A slice waits in a dense copy (holding the local values: without a reduction bound,
+  // A slice waits in its dense copy (holding the local values: without a reduction bound,
   // wait leaves them), written back after.
-  SmallVector<Value> dense;
-  for (Value b : *buffers)
-    dense.push_back(denseCopy(rewriter, getLoc(), b));
-  GradReduceWaitOp::create(rewriter, getLoc(), TypeRange{}, getBucket(), dense);
-  for (auto [b, d] : llvm::zip(*buffers, dense))
-    if (b != d)
-      memref::CopyOp::create(rewriter, getLoc(), d, b);
-  replaceOpWithBufferizedValues(rewriter, *this, *buffers);
+  GradReduceWaitOp::create(rewriter, getLoc(), TypeRange{}, getBucket(), b->dense);
+  for (auto [buffer, dense] : llvm::zip(b->buffers, b->dense))
+    if (buffer != dense)
+      memref::CopyOp::create(rewriter, getLoc(), dense, buffer);
+  replaceOpWithBufferizedValues(rewriter, *this, b->buffers);
   return success();
 }

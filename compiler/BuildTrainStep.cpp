@@ -25,6 +25,10 @@ namespace {
 /// checkpoints keep, like optimizer.step (the masks' counter).
 constexpr const char *kSeedParam = "rng.seed";
 
+/// --sync-batchnorm's reductions (graph.rank_mean keys) start here, above any gradient
+/// bucket's number; their gradients' keys add 2^30.
+constexpr int64_t kBatchNormKeys = int64_t(1) << 20;
+
 bool isTrainable(func::FuncOp f, unsigned i) {
   if (abi::getArgKind(f, i) != abi::ArgKind::param)
     return false;
@@ -35,6 +39,9 @@ bool isTrainable(func::FuncOp f, unsigned i) {
 
 struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
   using BuildTrainStepBase::BuildTrainStepBase;
+
+  /// The batch statistics synchronized so far (--sync-batchnorm), for their keys.
+  int64_t syncedStatistics = 0;
 
   SmallVector<StringRef> slots() const {
     if (optimizer == "sgd")
@@ -344,6 +351,7 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     };
     SmallVector<BatchNormOp> norms;
     fn.walk([&](BatchNormOp bn) { norms.push_back(bn); });
+    syncedStatistics = 0; // keys count within each function built
     for (BatchNormOp bn : norms) {
       OpBuilder b(bn);
       Location l = bn.getLoc();
@@ -357,10 +365,14 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
         keep.push_back(1);
         count *= shape[i];
       }
+      // --sync-batchnorm: each statistic is the mean over the ranks of the ranks' own
+      // (equal batches: the global batch's), under keys no gradient bucket uses.
       auto meanOver = [&](Value v) {
-        return b.create<ReduceOp>(l, withShape(v, keep), v, b.getStringAttr("mean"), b.getDenseI64ArrayAttr(axes),
-                                  b.getBoolAttr(true))
-            .getResult();
+        Value m = b.create<ReduceOp>(l, withShape(v, keep), v, b.getStringAttr("mean"), b.getDenseI64ArrayAttr(axes),
+                                     b.getBoolAttr(true));
+        if (syncBatchnorm)
+          m = b.create<RankMeanOp>(l, m.getType(), m, b.getI64IntegerAttr(kBatchNormKeys + syncedStatistics++));
+        return m;
       };
       Value mu = meanOver(x);
       Value centered = sub(b, l, x, mu);

@@ -20,8 +20,8 @@ bool isElementwise(Operation *op) {
              graph::LessOp, graph::LessEqualOp, graph::GreaterOp, graph::GreaterEqualOp, graph::WhereOp>(op);
 }
 
-/// Ops that are no kernel of their own: they only rename memory.
-bool staysOutside(Operation *op) { return isa<graph::ConstantOp, graph::ReshapeOp>(op); }
+/// Ops that are no kernel of their own: they only rename memory, or call the runtime.
+bool staysOutside(Operation *op) { return isa<graph::ConstantOp, graph::ReshapeOp, graph::RankMeanOp>(op); }
 
 std::string kernelOpName(Operation *op) { return op->getName().stripDialect().str(); }
 

@@ -28,7 +28,10 @@ def BuildTrainStep : Pass<"dlc-build-train-step", "mlir::ModuleOp"> {
     `grad-bucket-mb` MiB in the order the backward pass finishes them (PyTorch DDP's
     default is 25 MB): a `dlc.grad_reduce_start` follows the op that completes each
     bucket, and the `dlc.grad_reduce_wait`s, after the backward pass, give the averaged
-    gradients that clipping and the update read. In one process both do nothing.
+    gradients that clipping and the update read. In one process both do nothing. With
+    `sync-batchnorm`, batch norm's batch mean and variance in train_step are averaged over
+    the ranks (`graph.rank_mean`: the mean first, then the variance around it), so that
+    N ranks normalize as one process at N times the batch.
 
     ```mlir
     func.func @infer(%x: tensor<4x3xf32> {dlc.kind = "input"}, %w: tensor<3x2xf32> {dlc.kind = "param"}) -> tensor<4x2xf32>
@@ -58,6 +61,8 @@ def BuildTrainStep : Pass<"dlc-build-train-step", "mlir::ModuleOp"> {
            "Parameters whose name this ECMAScript regex matches anywhere (re.search) do not train">,
     Option<"labelSmoothing", "label-smoothing", "double", "0.0",
            "cross_entropy's label smoothing in [0, 1], as torch.nn.CrossEntropyLoss">,
+    Option<"syncBatchnorm", "sync-batchnorm", "bool", "false",
+           "Batch norm in train_step uses the statistics of the global batch of all data-parallel ranks">,
     Option<"gradBucketMb", "grad-bucket-mb", "double", "25.0",
            "Size of the gradient buckets averaged across data-parallel ranks during the backward pass (MiB)">,
   ];

@@ -38,6 +38,7 @@ training (adds the entry points train_step and eval_step):
   --clip-grad-norm F      clip the global gradient norm
   --grad-bucket-mb F      size of the gradient buckets that data-parallel training
                           averages during the backward pass (default 25 MiB)
+  --sync-batchnorm        under mpirun, batch norm uses the global batch's statistics
   --beta1 F --beta2 F --eps F   Adam's constants (PyTorch's defaults)
   --freeze REGEX          parameters whose name REGEX matches anywhere (ECMAScript syntax,
                           searched as Python's re.search) get no gradient, state or update
@@ -147,6 +148,8 @@ llvm::Expected<CompileRequest> parseCompileArguments(llvm::ArrayRef<std::string>
       err = number(step.weightDecay);
     else if (a == "--clip-grad-norm")
       err = number(step.clipGradNorm);
+    else if (a == "--sync-batchnorm")
+      step.syncBatchnorm = true;
     else if (a == "--grad-bucket-mb") {
       if (!(err = number(step.gradBucketMb)) && !(step.gradBucketMb > 0))
         return bad("--grad-bucket-mb " + v + " must be positive");

@@ -19,7 +19,7 @@ struct LowerGraphToLinalgPass : dlc::impl::LowerGraphToLinalgBase<LowerGraphToLi
     ConversionTarget target(*ctx);
     target.addIllegalDialect<graph::GraphDialect>();
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect, arith::ArithDialect, math::MathDialect,
-                           func::FuncDialect, kernel::KernelDialect>();
+                           func::FuncDialect, kernel::KernelDialect, abi::AbiDialect>();
     // The recurrent layers lower to an scf.for over time.
     target.addLegalDialect<scf::SCFDialect>();
     RewritePatternSet patterns(ctx);

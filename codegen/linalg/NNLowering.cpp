@@ -2,6 +2,7 @@
 // elementwise linalg.generic ops.
 #include "codegen/linalg/GraphToLinalg.h"
 #include "codegen/linalg/LoweringUtils.h"
+#include "dialects/Abi/AbiDialect.h"
 #include "dialects/Graph/GraphDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -184,9 +185,22 @@ struct HardmaxLowering : OpConversionPattern<HardmaxOp> {
   }
 };
 
+/// The runtime's reduction across ranks, as for gradient buckets: start, then wait.
+struct RankMeanLowering : OpConversionPattern<RankMeanOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult matchAndRewrite(RankMeanOp op, OpAdaptor adaptor, ConversionPatternRewriter &rewriter) const override {
+    Value x = adaptor.getInput();
+    dlc::abi::GradReduceStartOp::create(rewriter, op.getLoc(), op.getKey(), ValueRange{x});
+    rewriter.replaceOp(op, dlc::abi::GradReduceWaitOp::create(rewriter, op.getLoc(), TypeRange{x.getType()}, op.getKey(),
+                                                         ValueRange{x})
+                               .getReduced());
+    return success();
+  }
+};
+
 } // namespace
 
 void dlc::populateNNLoweringPatterns(RewritePatternSet &patterns) {
   patterns.add<BatchNormLowering, InstanceNormLowering, LayerNormLowering, SoftmaxLowering, LogSoftmaxLowering,
-               HardmaxLowering>(patterns.getContext());
+               HardmaxLowering, RankMeanLowering>(patterns.getContext());
 }

@@ -661,6 +661,14 @@ static LogicalResult verifyDropoutRatio(Operation *op, double ratio) {
   return op->emitOpError() << "ratio " << text << " is outside [0, 1)";
 }
 
+LogicalResult RankMeanOp::verify() {
+  if (!isa<FloatType>(getInput().getType().getElementType()))
+    return emitOpError() << "averages floats; the input is " << getInput().getType();
+  if (static_cast<int64_t>(getKey()) < 0)
+    return emitOpError() << "key " << static_cast<int64_t>(getKey()) << " is negative";
+  return success();
+}
+
 LogicalResult DropoutOp::verify() { return verifyDropoutRatio(*this, getRatio().convertToDouble()); }
 
 /// Outside train_step a dropout site passes its input through.

@@ -79,3 +79,10 @@ LogicalResult InstanceNormOp::buildGradients(OpBuilder &b, Value g, SmallVectorI
   out.push_back(reduceSum(b, l, g, perChannel, false));
   return success();
 }
+
+LogicalResult RankMeanOp::buildGradients(OpBuilder &b, Value g, SmallVectorImpl<Value> &out) {
+  // y = (1/N) sum_r x_r on every rank: dx_r = (1/N) sum_s dy_s, the same reduction of the
+  // gradients, under its own key.
+  out.push_back(b.create<RankMeanOp>(getLoc(), g.getType(), g, b.getI64IntegerAttr(getKey() + (int64_t(1) << 30))));
+  return success();
+}

@@ -76,6 +76,29 @@ def Graph_HardmaxOp : Graph_AxisOp<"hardmax", "1 at the first maximum along axis
 // Dropout (training) and its counter-based random mask.
 //===----------------------------------------------------------------------===//
 
+def Graph_RankMeanOp : Graph_Op<"rank_mean", [SameOperandsAndResultType,
+                                              DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
+  let summary = "the mean of a tensor over the data-parallel ranks (synchronized batch norm)";
+  let description = [{
+    Each rank passes its value; every rank gets their mean. `dlc-build-train-step
+    sync-batchnorm=true` puts it on train_step's batch statistics, so that batch norm
+    normalizes with the statistics of the global batch. In one process (no reduction
+    bound at run time) it is the identity. Its gradient is the rank mean of the output's
+    gradient (each rank's input contributes 1/N to every rank's output), with key
+    `key + 2^30`. `key` names the reduction: the same op has the same key on every rank,
+    and no two reductions of a step share one. Lowered to `dlc.grad_reduce_start` and
+    `dlc.grad_reduce_wait` of bucket `key`.
+
+    ```mlir
+    %m = graph.rank_mean %mu {key = 1048576 : i64} : (tensor<1x16x1x1xf32>) -> tensor<1x16x1x1xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, I64Attr:$key);
+  let results = (outs AnyRankedTensor:$output);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
 def Graph_DropoutOp : Graph_Op<"dropout", [SameOperandsAndResultType]> {
   let summary = "a dropout site: the identity, except in train_step";
   let description = [{

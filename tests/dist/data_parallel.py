@@ -2,7 +2,7 @@
 """`mpirun -np 2 dlc-run train` at batch B equals one process at batch 2B: the losses of 50
 steps agree within 1e-5 relative, for every optimizer, with weight decay, with gradient
 clipping (the global norm of the averaged gradients), on an MLP and a CNN, with gradients in
-several buckets; a 2-rank run resumed from its checkpoint continues exactly; a checkpoint of
+several buckets, and with batch norm on the global batch's statistics (--sync-batchnorm); a 2-rank run resumed from its checkpoint continues exactly; a checkpoint of
 another rank count is refused.
 
     data_parallel.py BIN_DIR WORK_DIR"""
@@ -26,6 +26,9 @@ CONFIGS = [
     ("mlp", ["--optimizer", "adam", "--lr", "0.01", "--clip-grad-norm", "0.5"]),
     ("cnn", ["--optimizer", "momentum", "--lr", "0.05"]),
     ("cnn", ["--optimizer", "adam", "--lr", "0.01", "--clip-grad-norm", "1.0"]),
+    # Batch norm on the global batch's statistics: the mean and variance averaged over the
+    # ranks in the forward pass, and their gradients in the backward pass.
+    ("cnn_bn", ["--optimizer", "momentum", "--lr", "0.05", "--sync-batchnorm"]),
 ]
 
 
@@ -53,6 +56,15 @@ for k, (model, flags) in enumerate(CONFIGS):
         cases.check("rank 0 alone reports: one 'trained to step' line, the ranks and the allreduce figures",
                     p2.stdout.count("trained to step") == 1 and "data-parallel: 2 ranks, batch 4 on each" in p2.stdout
                     and "allreduce: " in p2.stdout, p2.stdout[-300:])
+
+# Without --sync-batchnorm each rank normalizes with its own batch's statistics (DDP's
+# default): a different computation, so the losses must differ from the 1-process run.
+half = compile_model(cases, "cnn_bn", 4, ["--optimizer", "momentum", "--lr", "0.05"], "bn_local_b4")
+p2, two = train(half, "cnn_bn", cases.path("bn_local_two.jsonl"), 2)
+one = losses(cases.path(f"c{len(CONFIGS) - 1}_one.jsonl"))
+ok, worst, detail = compare(one, two)
+cases.check("without --sync-batchnorm, batch norm uses each rank's statistics (the losses differ)",
+            p2.returncode == 0 and not ok and worst > 1e-4, detail)
 
 # Resume: 2 ranks stop at step 20 with a checkpoint and continue to 50; equal to the run
 # that did not stop (c3: mlp adam).

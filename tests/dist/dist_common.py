@@ -33,7 +33,25 @@ def cnn(cases, batch):
     return cases.save_model(f"cnn_b{batch}", nodes, [f32("x", [batch, 1, 8, 8])], [f32("y", [batch, 5])], inits)
 
 
-MODELS = {"mlp": (mlp, (20,)), "cnn": (cnn, (1, 8, 8))}
+def cnn_bn(cases, batch):
+    """Conv -> BatchNorm -> ReLU -> pool -> Gemm: batch statistics in train_step."""
+    rng = np.random.default_rng(2)
+    inits = [numpy_helper.from_array((rng.standard_normal((4, 1, 3, 3)) * 0.4).astype(np.float32), "k"),
+             numpy_helper.from_array((1 + 0.1 * rng.standard_normal(4)).astype(np.float32), "gamma"),
+             numpy_helper.from_array((0.1 * rng.standard_normal(4)).astype(np.float32), "beta"),
+             numpy_helper.from_array(np.zeros(4, np.float32), "mean"),
+             numpy_helper.from_array(np.ones(4, np.float32), "var"),
+             numpy_helper.from_array((rng.standard_normal((64, 5)) * 0.2).astype(np.float32), "fc"),
+             numpy_helper.from_array((rng.standard_normal(5) * 0.1).astype(np.float32), "fcb")]
+    nodes = [helper.make_node("Conv", ["x", "k"], ["c"], pads=[1, 1, 1, 1]),
+             helper.make_node("BatchNormalization", ["c", "gamma", "beta", "mean", "var"], ["n"]),
+             helper.make_node("Relu", ["n"], ["r"]),
+             helper.make_node("MaxPool", ["r"], ["p"], kernel_shape=[2, 2], strides=[2, 2]),
+             helper.make_node("Flatten", ["p"], ["f"]), helper.make_node("Gemm", ["f", "fc", "fcb"], ["y"])]
+    return cases.save_model(f"cnn_bn_b{batch}", nodes, [f32("x", [batch, 1, 8, 8])], [f32("y", [batch, 5])], inits)
+
+
+MODELS = {"mlp": (mlp, (20,)), "cnn": (cnn, (1, 8, 8)), "cnn_bn": (cnn_bn, (1, 8, 8))}
 
 
 def data(cases, model):

@@ -176,3 +176,19 @@ func.func @topk_indices(%x: tensor<4x10xf32>) -> (tensor<4x3xf32>, tensor<4x3xi3
   %v, %i = graph.topk %x {k = 3 : i64, axis = 1 : i64, largest = true} : (tensor<4x10xf32>) -> (tensor<4x3xf32>, tensor<4x3xi32>)
   return %v, %i : tensor<4x3xf32>, tensor<4x3xi32>
 }
+
+// -----
+
+func.func @rank_mean_int(%x: tensor<4xi64>) -> tensor<4xi64> {
+  // expected-error @+1 {{'graph.rank_mean' op averages floats; the input is 'tensor<4xi64>'}}
+  %y = graph.rank_mean %x {key = 0 : i64} : (tensor<4xi64>) -> tensor<4xi64>
+  return %y : tensor<4xi64>
+}
+
+// -----
+
+func.func @rank_mean_key(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'graph.rank_mean' op key -3 is negative}}
+  %y = graph.rank_mean %x {key = -3 : i64} : (tensor<4xf32>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}

@@ -245,3 +245,15 @@ func.func @topk(%x: tensor<4x10xf32>) -> (tensor<4x3xf32>, tensor<4x3xi64>) {
   %v, %i = graph.topk %x {k = 3 : i64, axis = 1 : i64, largest = true} : (tensor<4x10xf32>) -> (tensor<4x3xf32>, tensor<4x3xi64>)
   return %v, %i : tensor<4x3xf32>, tensor<4x3xi64>
 }
+
+// -----
+
+// The mean over the data-parallel ranks is the runtime's reduction under its key.
+// CHECK-LABEL: func.func @rank_mean
+// CHECK: dlc.grad_reduce_start 1048576, %arg0 : tensor<1x4x1x1xf32>
+// CHECK-NEXT: %[[R:.*]] = dlc.grad_reduce_wait 1048576, %arg0 : tensor<1x4x1x1xf32> -> tensor<1x4x1x1xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @rank_mean(%x: tensor<1x4x1x1xf32>) -> tensor<1x4x1x1xf32> {
+  %y = graph.rank_mean %x {key = 1048576 : i64} : (tensor<1x4x1x1xf32>) -> tensor<1x4x1x1xf32>
+  return %y : tensor<1x4x1x1xf32>
+}

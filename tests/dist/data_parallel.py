@@ -2,7 +2,9 @@
 """`mpirun -np 2 dlc-run train` at batch B equals one process at batch 2B: the losses of 50
 steps agree within 1e-5 relative, for every optimizer, with weight decay, with gradient
 clipping (the global norm of the averaged gradients), on an MLP and a CNN, with gradients in
-several buckets, and with batch norm on the global batch's statistics (--sync-batchnorm); a 2-rank run resumed from its checkpoint continues exactly; a checkpoint of
+several buckets, and with batch norm on the global batch's statistics (--sync-batchnorm);
+`dlc-run eval` and `train --eval-data` under mpirun share the batches and report what one
+process would; a 2-rank run resumed from its checkpoint continues exactly; a checkpoint of
 another rank count is refused.
 
     data_parallel.py BIN_DIR WORK_DIR"""
@@ -65,6 +67,32 @@ one = losses(cases.path(f"c{len(CONFIGS) - 1}_one.jsonl"))
 ok, worst, detail = compare(one, two)
 cases.check("without --sync-batchnorm, batch norm uses each rank's statistics (the losses differ)",
             p2.returncode == 0 and not ok and worst > 1e-4, detail)
+
+# Evaluation under mpirun: the ranks share the batches (23 of batch 4 for 90 samples, the
+# last one partial) and rank 0 reports the whole set's metrics, equal to one process's.
+import json  # noqa: E402
+import numpy as np  # noqa: E402
+rng = np.random.default_rng(3)
+np.savez(cases.path("eval.npz"), x=rng.standard_normal((90, 20)).astype(np.float32),
+         label=rng.integers(0, 5, 90).astype(np.int64))
+art = cases.path("c3_b4.so")
+ev = [RUN, "eval", art, "--data", "npz:" + cases.path("eval.npz"), "--threads", "1"]
+p1 = subprocess.run(ev + ["--metrics", cases.path("m1.json")], capture_output=True, text=True)
+p2 = subprocess.run(MPI + ["-np", "2"] + ev + ["--metrics", cases.path("m2.json")], capture_output=True, text=True,
+                    env=ENV)
+timing = {"elapsed_s", "samples_per_s", "load_s"}
+if p1.returncode == 0 and p2.returncode == 0:
+    m1, m2 = (json.load(open(cases.path(f"m{i}.json"))) for i in (1, 2))
+    differ = {k: (m1[k], m2.get(k)) for k in m1 if k not in timing and k != "loss" and m1[k] != m2.get(k)}
+    cases.check("eval on 2 ranks = eval in one process (accuracy, confusion matrix, F1, every count; loss within 1e-12)",
+                not differ and abs(m1["loss"] - m2["loss"]) <= 1e-12 * abs(m1["loss"]) and m1["samples"] == 90,
+                str(differ)[:300])
+else:
+    cases.check("eval on 2 ranks", False, (p1.stderr + p2.stderr)[-300:])
+p2, _ = train(art, "mlp", cases.path("with_eval.jsonl"), 2, "--eval-data", "npz:" + cases.path("eval.npz"))
+evals = [l for l in p2.stdout.splitlines() if "eval: loss" in l]
+cases.check("train --eval-data under mpirun: rank 0 prints one evaluation per epoch", p2.returncode == 0 and
+            len(evals) == 5, f"{len(evals)} lines; {p2.stderr[-300:]}")
 
 # Resume: 2 ranks stop at step 20 with a checkpoint and continue to 50; equal to the run
 # that did not stop (c3: mlp adam).

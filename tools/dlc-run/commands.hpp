@@ -6,6 +6,9 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
+#include "dlc/data_parallel.hpp"
 #include "dlc/runtime.hpp"
 #include "options.hpp"
 
@@ -35,6 +38,15 @@ void apply_threads(const Options &opts);
 
 // Loads the model, turning a load failure into a CliError.
 dlc::Model load_model(const std::string &path);
+
+// Under mpirun: this process's place in the group (both null when it runs alone). Every
+// rank but 0 has its standard output silenced: rank 0 reports, errors still show.
+struct DataParallel {
+  std::unique_ptr<dlc::Communicator> comm;
+  std::unique_ptr<dlc::GradientAverager> averager; // destroyed first: it uses comm
+  bool lead() const { return !comm || comm->rank() == 0; }
+};
+DataParallel join_data_parallel();
 
 // One zeroed buffer per output of entry `e`, and the dlc_tensor views of them that
 // dlc_model_run writes into (the views point into `buffers`, which must outlive them).

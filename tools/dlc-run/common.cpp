@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -12,6 +13,17 @@ namespace dlc_run {
 
 std::string describe(const dlc_tensor_desc &d) {
   return dlc::shape_string(d.shape, d.rank) + " " + dlc_dtype_name(d.dtype);
+}
+
+DataParallel join_data_parallel() {
+  DataParallel dp;
+  if (!dlc::launched_by_mpirun())
+    return dp;
+  dp.comm = dlc::open_mpi_communicator();
+  if (!dp.lead() && !std::freopen("/dev/null", "w", stdout))
+    throw CliError("cannot silence the output of rank " + std::to_string(dp.comm->rank()));
+  dp.averager = std::make_unique<dlc::GradientAverager>(*dp.comm);
+  return dp;
 }
 
 void apply_threads(const Options &opts) {

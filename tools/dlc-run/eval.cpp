@@ -38,9 +38,12 @@ int run_eval(const Options &opts) {
     throw CliError("eval: --label applies to npz: and csv: data sets (idx: labels come from the "
                    "labels file)");
   long long max_batches = opts.get_int("batches", -1, 1, (1LL << 62));
-  std::string metrics_path = opts.get("metrics");
+  // Under mpirun the ranks share the batches; rank 0 reports and writes.
+  DataParallel dp = join_data_parallel();
+  std::string metrics_path = dp.lead() ? opts.get("metrics") : "";
   std::string plot_dir = opts.get("plot-dir");
-  if (opts.has("plot-dir"))
+  const bool plots_wanted = opts.has("plot-dir") && dp.lead();
+  if (plots_wanted)
     prepare_plot_dir(plot_dir, "eval");
   apply_threads(opts);
 
@@ -58,6 +61,8 @@ int run_eval(const Options &opts) {
       dlc::Dataset::load(spec, dataset_options(entry, opts.get("label"), split, opts.has("split")));
   double load_s = seconds_since(t_load);
   Evaluator evaluator(model, path, data, entry_name);
+  if (dp.averager)
+    evaluator.set_data_parallel(*dp.averager);
   EvalResult res = evaluator.run(max_batches);
   const int64_t B = res.batch_size;
   const int64_t batches = res.batches, samples = res.samples;
@@ -135,7 +140,7 @@ int run_eval(const Options &opts) {
     dlc::write_file_atomic(metrics_path, w.str());
     std::printf("  metrics   %s\n", metrics_path.c_str());
   }
-  if (opts.has("plot-dir")) {
+  if (plots_wanted) {
     std::string what = path.substr(path.rfind('/') + 1) + " on " + spec;
     std::vector<std::string> plots = write_eval_plots(plot_dir, res, what);
     for (const std::string &p : plots)
@@ -172,6 +177,8 @@ const Command kEvalCommand{
     "\n"
     "SPEC is npz:FILE.npz (arrays named like the inputs, plus the labels), idx:DIR\n"
     "(MNIST-family IDX files, .gz or not) or csv:FILE:label=COLUMN.\n"
+    "Under mpirun the ranks share the batches (rank r takes batches r, r + N, ...) and\n"
+    "rank 0 reports the metrics of the whole data set.\n"
     "\n"
     "  --data SPEC          the data set (required)\n"
     "  --label NAME         npz: the label array (default: the array named like the\n"

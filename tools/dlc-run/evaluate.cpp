@@ -8,6 +8,7 @@
 // then sum to B L1 - (B - r) L2, so the mean covers exactly the samples of the data set.
 #include "evaluate.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 
@@ -175,23 +176,24 @@ EvalResult Evaluator::run(int64_t max_batches) {
   std::vector<dlc_tensor> &out = allocated.views;
 
   const int64_t cols = cols_;
-  dlc::ClassificationAccumulator cls(task_ == Task::Classification ? cols : 1);
-  dlc::RegressionAccumulator reg;
-  std::vector<double> scores(static_cast<size_t>(B * cols)), target(static_cast<size_t>(cols));
+  const int rank = group_ ? group_->communicator().rank() : 0;
+  const int ranks = group_ ? group_->communicator().size() : 1;
+  // The scored output of every sample the batches cover, in sample order: this rank's
+  // batches fill their rows; under mpirun the sum over the ranks fills all of them.
+  const int64_t covered = std::min(batches * B, batcher.size());
+  std::vector<double> all(static_cast<size_t>(covered * cols), 0.0);
   std::vector<int64_t> indices;
-  const dlc::Tensor &labels = data_.labels().data;
   const dlc::Tensor &scored = outs[static_cast<size_t>(out_index_)];
-  int64_t samples = 0;
   double loss_sum = 0;
   auto t0 = Clock::now();
-  for (int64_t b = 0; b < batches; ++b) {
+  for (int64_t b = rank; b < batches; b += ranks) {
     int64_t rows = batcher.fill(b, ins, &indices);
     bool partial = rows < B && loss_index_ >= 0;
     if (partial)
       for (dlc::Tensor &t : ins)
         repeat_first_row(t, rows);
     model_.run(entry_name_, in, out);
-    dlc::convert_elements(scored.data(), scored.dtype(), scores.data(), DLC_DTYPE_F64, rows * cols);
+    dlc::convert_elements(scored.data(), scored.dtype(), all.data() + b * B * cols, DLC_DTYPE_F64, rows * cols);
     if (loss_index_ >= 0) {
       double l = *outs[static_cast<size_t>(loss_index_)].data_as<float>();
       loss_sum += static_cast<double>(B) * l;
@@ -203,20 +205,29 @@ EvalResult Evaluator::run(int64_t max_batches) {
         loss_sum -= static_cast<double>(B - rows) * l1;
       }
     }
-    for (int64_t r = 0; r < rows; ++r) {
-      const double *z = scores.data() + r * cols;
-      int64_t s = indices[static_cast<size_t>(r)];
-      if (task_ == Task::Classification) {
-        cls.add(z, labels.data_as<int64_t>()[s]);
-      } else {
-        dlc::convert_elements(static_cast<const uint8_t *>(labels.data()) +
-                                  s * cols * dlc_dtype_size(labels.dtype()),
-                              labels.dtype(), target.data(), DLC_DTYPE_F64, cols);
-        reg.add(z, target.data(), cols);
-      }
-    }
-    samples += rows;
   }
+  if (group_) {
+    group_->allreduce_sum(all.data(), static_cast<int64_t>(all.size()));
+    group_->allreduce_sum(&loss_sum, 1);
+  }
+
+  dlc::ClassificationAccumulator cls(task_ == Task::Classification ? cols : 1);
+  dlc::RegressionAccumulator reg;
+  std::vector<double> target(static_cast<size_t>(cols));
+  const dlc::Tensor &labels = data_.labels().data;
+  const std::vector<int64_t> &order = batcher.order();
+  for (int64_t k = 0; k < covered; ++k) {
+    const double *z = all.data() + k * cols;
+    int64_t s = order[static_cast<size_t>(k)];
+    if (task_ == Task::Classification) {
+      cls.add(z, labels.data_as<int64_t>()[s]);
+    } else {
+      dlc::convert_elements(static_cast<const uint8_t *>(labels.data()) + s * cols * dlc_dtype_size(labels.dtype()),
+                            labels.dtype(), target.data(), DLC_DTYPE_F64, cols);
+      reg.add(z, target.data(), cols);
+    }
+  }
+  const int64_t samples = covered;
 
   EvalResult r;
   r.elapsed_s = std::chrono::duration<double>(Clock::now() - t0).count();

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "dlc/data_parallel.hpp"
 #include "dlc/dataset.hpp"
 #include "dlc/metrics.hpp"
 
@@ -54,6 +55,10 @@ public:
   Evaluator(dlc::Model &model, const std::string &path, const dlc::Dataset &data,
             const std::string &entry_name);
   EvalResult run(int64_t max_batches = -1);
+  // Under mpirun: rank r of N runs batches r, r + N, ...; the outputs and loss sums are
+  // summed over the ranks (through `group`), and every rank scores all samples in their
+  // order, as one process would. `group` must outlive the Evaluator.
+  void set_data_parallel(dlc::GradientAverager &group) { group_ = &group; }
   const std::string &entry_name() const { return entry_name_; }
   int64_t batch_size() const { return batcher_->batch_size(); }
   int64_t num_batches() const { return batcher_->num_batches(); }
@@ -68,6 +73,7 @@ private:
   Task task_ = Task::Regression;
   std::string why_;
   std::unique_ptr<dlc::Batcher> batcher_;
+  dlc::GradientAverager *group_ = nullptr;
 };
 
 } // namespace dlc_run

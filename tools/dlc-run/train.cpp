@@ -182,15 +182,10 @@ int run_train(const Options &opts) {
   const int64_t print_every = opts.get_int("print-every", 100, 0, 1LL << 62);
   // Under mpirun every rank runs this; rank 0 alone reports, logs, evaluates and writes
   // checkpoints (the ranks' parameters are equal after every step).
-  std::unique_ptr<dlc::Communicator> comm;
-  if (dlc::launched_by_mpirun())
-    comm = dlc::open_mpi_communicator();
-  const bool lead = !comm || comm->rank() == 0;
-  if (!lead && !std::freopen("/dev/null", "w", stdout))
-    throw CliError(std::string("cannot silence rank ") + std::to_string(comm->rank()) + "'s output");
-  std::unique_ptr<dlc::GradientAverager> averager;
-  if (comm)
-    averager = std::make_unique<dlc::GradientAverager>(*comm);
+  DataParallel dp = join_data_parallel();
+  const bool lead = dp.lead();
+  dlc::Communicator *comm = dp.comm.get();
+  dlc::GradientAverager *averager = dp.averager.get();
   const std::string checkpoint = lead ? opts.get("checkpoint") : "", resume = opts.get("resume");
   if (every && opts.get("checkpoint").empty())
     throw CliError("train: --checkpoint-every needs --checkpoint OUT.safetensors");
@@ -250,7 +245,7 @@ int run_train(const Options &opts) {
   // The evaluation data set, also checked now.
   std::unique_ptr<dlc::Dataset> eval_data;
   std::unique_ptr<Evaluator> evaluator;
-  if (opts.has("eval-data") && lead) {
+  if (opts.has("eval-data")) {
     std::string eval_entry = model.find_entry("eval_step") ? "eval_step" : "infer";
     const dlc_entry_desc &ee = require_entry(model, path, eval_entry);
     std::string eval_spec = opts.get("eval-data");
@@ -258,6 +253,8 @@ int run_train(const Options &opts) {
     eval_data = std::make_unique<dlc::Dataset>(dlc::Dataset::load(
         eval_spec, dataset_options(ee, eval_label, dlc::DataSplit::Test, false)));
     evaluator = std::make_unique<Evaluator>(model, path, *eval_data, eval_entry);
+    if (averager)
+      evaluator->set_data_parallel(*averager);
   }
 
   // The run's state: the options, or the checkpoint's where the options leave it open.

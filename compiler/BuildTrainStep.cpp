@@ -24,6 +24,9 @@ namespace {
 /// The dropout masks' seed: an i64 parameter that dlc-run train sets from --seed and
 /// checkpoints keep, like optimizer.step (the masks' counter).
 constexpr const char *kSeedParam = "rng.seed";
+/// The data-parallel rank (0 alone), which the Trainer sets: rank r's dropout masks are
+/// its slice of the global batch's.
+constexpr const char *kRankParam = "rng.rank";
 
 /// --sync-batchnorm's reductions (graph.rank_mean keys) start here, above any gradient
 /// bucket's number; their gradients' keys add 2^30.
@@ -154,8 +157,10 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     append(RankedTensorType::get({}, b.getI64Type()), "optimizer.step", FloatAttr());
     bool dropout = false;
     infer.walk([&](DropoutOp) { dropout = true; });
-    if (dropout)
+    if (dropout) {
       append(RankedTensorType::get({}, b.getI64Type()), kSeedParam, FloatAttr());
+      append(RankedTensorType::get({}, b.getI64Type()), kRankParam, FloatAttr());
+    }
   }
 
   /// The label's type for the chosen loss and model output.
@@ -311,18 +316,27 @@ struct BuildTrainStepPass : dlc::impl::BuildTrainStepBase<BuildTrainStepPass> {
     fn.walk([&](DropoutOp d) { sites.push_back(d); });
     if (sites.empty())
       return success();
-    Value seed, step;
+    Value seed, step, rank;
     for (unsigned i = 0; i < fn.getNumArguments(); ++i) {
       if (abi::getArgName(fn, i) == kSeedParam)
         seed = fn.getArgument(i);
+      if (abi::getArgName(fn, i) == kRankParam)
+        rank = fn.getArgument(i);
       if (abi::getArgName(fn, i) == "optimizer.step")
         step = fn.getArgument(i);
     }
-    if (!seed || !step)
-      return fn.emitError() << "train_step has dropout but no '" << kSeedParam << "' and 'optimizer.step' parameters";
+    if (!seed || !step || !rank)
+      return fn.emitError() << "train_step has dropout but no '" << kSeedParam << "', '" << kRankParam
+                            << "' and 'optimizer.step' parameters";
     for (auto [site, d] : llvm::enumerate(sites)) {
       OpBuilder b(d);
-      Value mask = b.create<DropoutMaskOp>(d.getLoc(), d.getType(), seed, step, d.getRatioAttr(),
+      // Rank r numbers its elements from r * (elements per rank): its slice of the mask
+      // of the global batch.
+      auto i64 = cast<RankedTensorType>(rank.getType());
+      Value numel = b.create<ConstantOp>(
+          d.getLoc(), i64, DenseElementsAttr::get(i64, b.getI64IntegerAttr(typeOf(d.getOutput()).getNumElements()).getValue()));
+      Value offset = b.create<MulOp>(d.getLoc(), i64, rank, numel);
+      Value mask = b.create<DropoutMaskOp>(d.getLoc(), d.getType(), seed, step, offset, d.getRatioAttr(),
                                            b.getI64IntegerAttr((int64_t)site));
       d.getOutput().replaceAllUsesWith(mul(b, d.getLoc(), d.getInput(), mask));
       d.erase();

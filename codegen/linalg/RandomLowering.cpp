@@ -48,6 +48,8 @@ struct DropoutMaskLowering : OpConversionPattern<DropoutMaskOp> {
     // The per-call key: the same for every element, so computed once outside the loops.
     Value seed = rewriter.create<tensor::ExtractOp>(l, adaptor.getSeed(), ValueRange{});
     Value counter = rewriter.create<tensor::ExtractOp>(l, adaptor.getCounter(), ValueRange{});
+    Value offset = adaptor.getOffset() ? rewriter.create<tensor::ExtractOp>(l, adaptor.getOffset(), ValueRange{}).getResult()
+                                       : Value();
     Value key = mix64(rewriter, l, rewriter.create<arith::AddIOp>(l, seed, i64Constant(rewriter, l, siteOffset)));
     key = mix64(rewriter, l,
                 rewriter.create<arith::AddIOp>(l, key,
@@ -68,6 +70,8 @@ struct DropoutMaskLowering : OpConversionPattern<DropoutMaskOp> {
             linear = b.create<arith::AddIOp>(loc, linear, term);
           }
           Value i = b.create<arith::IndexCastUIOp>(loc, b.getI64Type(), linear);
+          if (offset)
+            i = b.create<arith::AddIOp>(loc, i, offset);
           Value h = mix64(b, loc, b.create<arith::AddIOp>(loc, key, b.create<arith::MulIOp>(loc, i, i64Constant(b, loc, kGolden))));
           // The top 24 bits as a float in [0, 1): exact in f32.
           Value top = b.create<arith::ShRUIOp>(loc, h, i64Constant(b, loc, 40));

@@ -675,7 +675,10 @@ LogicalResult DropoutOp::verify() { return verifyDropoutRatio(*this, getRatio().
 OpFoldResult DropoutOp::fold(FoldAdaptor) { return getInput(); }
 
 LogicalResult DropoutMaskOp::verify() {
-  for (auto [what, v] : {std::pair<StringRef, Value>{"seed", getSeed()}, {"counter", getCounter()}}) {
+  for (auto [what, v] : {std::pair<StringRef, Value>{"seed", getSeed()}, {"counter", getCounter()},
+                          {"offset", getOffset()}}) {
+    if (!v)
+      continue;
     auto t = tensorOf(v);
     if (t.getRank() != 0 || !t.getElementType().isInteger(64))
       return emitOpError() << what << " must be an i64 scalar (tensor<i64>), got " << t;

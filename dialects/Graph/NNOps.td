@@ -130,17 +130,22 @@ def Graph_DropoutMaskOp : Graph_Op<"dropout_mask"> {
     wrap-around arithmetic, element `i` (row-major linear index) draws
 
         key = mix(mix(seed + (site + 1) * G) + counter * G)
-        u   = float(mix(key + i * G) >> 40) * 2^-24          (in [0, 1), exact in f32)
+        u   = float(mix(key + (offset + i) * G) >> 40) * 2^-24   (in [0, 1), exact in f32)
         out = u >= float(ratio) ? 1 / (1 - ratio) : 0
+
+    `offset` (i64 scalar, 0 when absent) shifts the element numbering: under data
+    parallelism rank r passes r * (the mask's elements), so that its mask is its slice of
+    the mask one process would draw for the global batch (batch along dimension 0).
 
     ```mlir
     %m = graph.dropout_mask %seed, %step {ratio = 1.000000e-01 : f64, site = 0 : i64}
         : (tensor<i64>, tensor<i64>) -> tensor<4x8xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$seed, AnyRankedTensor:$counter, F64Attr:$ratio, I64Attr:$site);
+  let arguments = (ins AnyRankedTensor:$seed, AnyRankedTensor:$counter, Optional<AnyRankedTensor>:$offset,
+                       F64Attr:$ratio, I64Attr:$site);
   let results = (outs AnyRankedTensor:$output);
-  let assemblyFormat = "$seed `,` $counter attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat = "$seed `,` $counter (`,` $offset^)? attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
 

@@ -2,7 +2,8 @@
 """`mpirun -np 2 dlc-run train` at batch B equals one process at batch 2B: the losses of 50
 steps agree within 1e-5 relative, for every optimizer, with weight decay, with gradient
 clipping (the global norm of the averaged gradients), on an MLP and a CNN, with gradients in
-several buckets, and with batch norm on the global batch's statistics (--sync-batchnorm);
+several buckets, with dropout (each rank's masks its slice of the global batch's), and with
+batch norm on the global batch's statistics (--sync-batchnorm);
 `dlc-run eval` and `train --eval-data` under mpirun share the batches and report what one
 process would; a 2-rank run resumed from its checkpoint continues exactly; a checkpoint of
 another rank count is refused.
@@ -30,6 +31,8 @@ CONFIGS = [
     ("cnn", ["--optimizer", "adam", "--lr", "0.01", "--clip-grad-norm", "1.0"]),
     # Batch norm on the global batch's statistics: the mean and variance averaged over the
     # ranks in the forward pass, and their gradients in the backward pass.
+    # Dropout: rank r's masks are its slice of the masks of the global batch.
+    ("mlp_dropout", ["--optimizer", "adam", "--lr", "0.01"]),
     ("cnn_bn", ["--optimizer", "momentum", "--lr", "0.05", "--sync-batchnorm"]),
 ]
 

@@ -21,6 +21,19 @@ def mlp(cases, batch):
     return cases.save_model(f"mlp_b{batch}", nodes, [f32("x", [batch, 20])], [f32("y", [batch, 5])], inits)
 
 
+def mlp_dropout(cases, batch):
+    """The MLP with dropout (p = 0.3) after its hidden layer."""
+    rng = np.random.default_rng(0)
+    inits = [numpy_helper.from_array((rng.standard_normal((20, 32)) * 0.3).astype(np.float32), "w1"),
+             numpy_helper.from_array((rng.standard_normal(32) * 0.1).astype(np.float32), "b1"),
+             numpy_helper.from_array((rng.standard_normal((32, 5)) * 0.3).astype(np.float32), "w2"),
+             numpy_helper.from_array(np.array(0.3, np.float32), "ratio")]
+    nodes = [helper.make_node("MatMul", ["x", "w1"], ["h"]), helper.make_node("Add", ["h", "b1"], ["hb"]),
+             helper.make_node("Relu", ["hb"], ["r"]), helper.make_node("Dropout", ["r", "ratio"], ["d"]),
+             helper.make_node("MatMul", ["d", "w2"], ["y"])]
+    return cases.save_model(f"mlp_dropout_b{batch}", nodes, [f32("x", [batch, 20])], [f32("y", [batch, 5])], inits)
+
+
 def cnn(cases, batch):
     rng = np.random.default_rng(1)
     inits = [numpy_helper.from_array((rng.standard_normal((4, 1, 3, 3)) * 0.4).astype(np.float32), "k"),
@@ -51,7 +64,8 @@ def cnn_bn(cases, batch):
     return cases.save_model(f"cnn_bn_b{batch}", nodes, [f32("x", [batch, 1, 8, 8])], [f32("y", [batch, 5])], inits)
 
 
-MODELS = {"mlp": (mlp, (20,)), "cnn": (cnn, (1, 8, 8)), "cnn_bn": (cnn_bn, (1, 8, 8))}
+MODELS = {"mlp": (mlp, (20,)), "mlp_dropout": (mlp_dropout, (20,)), "cnn": (cnn, (1, 8, 8)),
+          "cnn_bn": (cnn_bn, (1, 8, 8))}
 
 
 def data(cases, model):

@@ -120,6 +120,7 @@ Trainer::Trainer(Model &model, const Dataset &data, std::vector<InputBinding> bi
   lr_ = scalar_param<float>(model, "optimizer.lr", DLC_DTYPE_F32, "an f32 scalar");
   step_ = scalar_param<int64_t>(model, "optimizer.step", DLC_DTYPE_I64, "an i64 scalar");
   seed_ = scalar_param<int64_t>(model, "rng.seed", DLC_DTYPE_I64, "an i64 scalar");
+  rng_rank_ = scalar_param<int64_t>(model, "rng.rank", DLC_DTYPE_I64, "an i64 scalar");
   if (lr_)
     compiled_lr_ = *lr_;
 }
@@ -210,6 +211,9 @@ std::vector<std::string> Trainer::start(const TrainingState &state, int64_t tota
   // (whose seed is the checkpoint's) draws the masks the uninterrupted one would.
   if (seed_)
     *seed_ = static_cast<int64_t>(state_.seed);
+  // This process's rank, whatever the checkpoint (rank 0's) holds.
+  if (rng_rank_)
+    *rng_rank_ = rank_;
   batcher_ = std::make_unique<Batcher>(*data_, bindings_, batch_, state_.shuffle, state_.seed);
   batcher_->set_shard(rank_, ranks_);
   inputs_ = batcher_->make_tensors();

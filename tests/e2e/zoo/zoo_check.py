@@ -205,11 +205,11 @@ def sensitive_relerr(got, ref, mask):
 
 def dlc_params(m):
     """The names of the artifact's parameters, optimizer state and statistics, less what only
-    dlc has (the learning rate, the dropout seed)."""
+    dlc has (the learning rate, the dropout seed and rank)."""
     names = []
     for i in range(m.lib.dlc_model_num_params(m.model)):
         name = m.lib.dlc_model_param(m.model, i).contents.tensor.name.decode()
-        if name not in ("optimizer.lr", "rng.seed") and not name.endswith("num_batches_tracked"):
+        if name not in ("optimizer.lr", "rng.seed", "rng.rank") and not name.endswith("num_batches_tracked"):
             names.append(name)
     return names
 

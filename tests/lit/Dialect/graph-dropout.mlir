@@ -56,3 +56,11 @@ func.func @negative_ratio(%seed: tensor<i64>, %step: tensor<i64>) -> tensor<4xf3
   %0 = graph.dropout_mask %seed, %step {ratio = -0.1 : f64, site = 0 : i64} : (tensor<i64>, tensor<i64>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+func.func @bad_offset(%seed: tensor<i64>, %step: tensor<i64>, %off: tensor<2xi64>) -> tensor<4xf32> {
+  // expected-error @+1 {{'graph.dropout_mask' op offset must be an i64 scalar (tensor<i64>), got 'tensor<2xi64>'}}
+  %0 = graph.dropout_mask %seed, %step, %off {ratio = 0.5 : f64, site = 0 : i64} : (tensor<i64>, tensor<i64>, tensor<2xi64>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

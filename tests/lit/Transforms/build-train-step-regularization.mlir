@@ -2,8 +2,9 @@
 // RUN: dlc-opt %s -split-input-file --dlc-build-train-step="loss=bce_logits optimizer=sgd freeze=1" | FileCheck %s --check-prefix=LOGITS
 
 // --freeze: w1 (matched) is not trainable: no optimizer state, no update; w2 trains.
-// Dropout adds rng.seed; train_step multiplies by a mask drawn from (rng.seed,
-// optimizer.step); eval_step keeps the site (the identity, folded later).
+// Dropout adds rng.seed and rng.rank; train_step multiplies by a mask drawn from (rng.seed,
+// optimizer.step), its elements numbered from rng.rank * 8 (the mask's elements: rank r's
+// slice of the global batch's mask); eval_step keeps the site (the identity, folded later).
 // Label smoothing adds 0.1 / 2 (classes) of the summed log-probabilities.
 // CHECK-LABEL: func.func @infer
 // CHECK-SAME: %[[W1:[a-z0-9]+]]: tensor<3x4xf32> {dlc.kind = #dlc<kind param>, dlc.name = "w1", dlc.trainable = false}
@@ -13,9 +14,11 @@
 // CHECK-SAME: %{{.*}}: tensor<i64> {dlc.kind = #dlc<kind param>, dlc.name = "rng.seed", dlc.trainable = false}
 // CHECK: graph.dropout %{{.*}} {ratio = 5.000000e-01 : f64}
 // CHECK-LABEL: func.func @train_step
-// CHECK-SAME: %{{[a-z0-9]+}}: tensor<i64> {dlc.kind = #dlc<kind param>, dlc.name = "optimizer.step", dlc.trainable = false}, %[[SEED:[a-z0-9]+]]: tensor<i64> {{.*}}dlc.name = "rng.seed"
+// CHECK-SAME: %{{[a-z0-9]+}}: tensor<i64> {dlc.kind = #dlc<kind param>, dlc.name = "optimizer.step", dlc.trainable = false}, %[[SEED:[a-z0-9]+]]: tensor<i64> {{.*}}dlc.name = "rng.seed"{{.*}}, %[[RANK:[a-z0-9]+]]: tensor<i64> {{.*}}dlc.name = "rng.rank"
 // CHECK-NOT: graph.dropout %
-// CHECK: %[[MASK:.*]] = graph.dropout_mask %[[SEED]], %{{.*}} {ratio = 5.000000e-01 : f64, site = 0 : i64} : (tensor<i64>, tensor<i64>) -> tensor<2x4xf32>
+// CHECK: %[[N:.*]] = graph.constant dense<8> : tensor<i64>
+// CHECK-NEXT: %[[OFF:.*]] = graph.mul %[[RANK]], %[[N]]
+// CHECK-NEXT: %[[MASK:.*]] = graph.dropout_mask %[[SEED]], %{{.*}}, %[[OFF]] {ratio = 5.000000e-01 : f64, site = 0 : i64} : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<2x4xf32>
 // CHECK: graph.mul %{{.*}}, %[[MASK]]
 // CHECK: %[[SMOOTH:.*]] = graph.constant dense<5.000000e-02> : tensor<f32>
 // CHECK: graph.mul %{{.*}}, %[[SMOOTH]]

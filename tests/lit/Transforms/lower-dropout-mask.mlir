@@ -45,3 +45,16 @@ func.func @site(%x: tensor<4xf32>) -> tensor<4xf32> {
   %0 = graph.dropout %x {ratio = 0.5 : f64} : (tensor<4xf32>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// An offset (data parallelism: rank * elements) is added to each element's index.
+// CHECK-LABEL: func @offset
+// CHECK: %[[OFF:.*]] = tensor.extract %arg2[] : tensor<i64>
+// CHECK: linalg.generic
+// CHECK: %[[I:.*]] = arith.index_castui %{{.*}} : index to i64
+// CHECK-NEXT: arith.addi %[[I]], %[[OFF]] : i64
+func.func @offset(%seed: tensor<i64>, %step: tensor<i64>, %off: tensor<i64>) -> tensor<3x5xf32> {
+  %0 = graph.dropout_mask %seed, %step, %off {ratio = 0.25 : f64, site = 1 : i64} : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<3x5xf32>
+  return %0 : tensor<3x5xf32>
+}

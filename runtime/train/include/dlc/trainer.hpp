@@ -8,7 +8,8 @@
 // model's data inputs, then the label input, and has one output "loss" (f32 scalar); it
 // updates the parameters in place. "optimizer.lr" (f32 scalar parameter) is the learning
 // rate it uses, "optimizer.step" (i64 scalar) the steps done, which train_step increments;
-// "rng.seed" (i64 scalar), when present, seeds dropout's masks with the run's seed.
+// "rng.seed" (i64 scalar), when present, seeds dropout's masks with the run's seed;
+// "rng.rank" (i64 scalar) is the data-parallel rank, which numbers the mask's elements.
 #ifndef DLC_TRAINER_HPP
 #define DLC_TRAINER_HPP
 
@@ -114,7 +115,7 @@ private:
   int64_t rank_ = 0, ranks_ = 1;
   float *lr_ = nullptr;
   float compiled_lr_ = 0;
-  int64_t *step_ = nullptr, *seed_ = nullptr;
+  int64_t *step_ = nullptr, *seed_ = nullptr, *rng_rank_ = nullptr;
   TrainingState state_;
   double last_lr_ = NAN;
   int64_t epoch_ = -1;

@@ -465,3 +465,38 @@ TEST_CASE("dtype conversion between the ABI's dtypes", "[dataset]") {
   dlc::convert_elements(lv, DLC_DTYPE_I64, bv, DLC_DTYPE_BOOL, 3);
   CHECK((bv[0] == 0 && bv[1] == 1 && bv[2] == 1));
 }
+
+TEST_CASE("sharding: rank r's batch is its slice of the unsharded batch of N times the size", "[dataset]") {
+  dlc_test::TempDir dir;
+  write_idx_pair(dir, "t10k", 26, 1, 2, 3, true);
+  dlc::Dataset d = dlc::Dataset::load("idx:" + dir.path().string());
+  FakeEntry global({{"x", {6, 2}}}), local({{"x", {2, 2}}});
+  dlc::Batcher whole(d, dlc::bind_inputs(d, global.desc), 6, /*shuffle=*/true, /*seed=*/5);
+  whole.set_epoch(1);
+  std::vector<dlc::Tensor> tw = whole.make_tensors();
+  std::vector<int64_t> want;
+  for (int64_t b = 0; b < whole.num_batches(); ++b) {
+    std::vector<int64_t> idx;
+    whole.fill(b, tw, &idx);
+    want.insert(want.end(), idx.begin(), idx.end());
+  }
+  std::vector<int64_t> got(want.size(), -1);
+  for (int64_t rank = 0; rank < 3; ++rank) {
+    dlc::Batcher part(d, dlc::bind_inputs(d, local.desc), 2, /*shuffle=*/true, /*seed=*/5);
+    part.set_shard(rank, 3);
+    part.set_epoch(1);
+    CHECK(part.num_batches() == whole.num_batches()); // ceil(26 / 6) = 5 global batches
+    std::vector<dlc::Tensor> tp = part.make_tensors();
+    for (int64_t b = 0; b < part.num_batches(); ++b) {
+      std::vector<int64_t> idx;
+      int64_t rows = part.fill(b, tp, &idx);
+      // The last global batch holds 2 samples: rank 0 gets them, ranks 1 and 2 none.
+      CHECK(rows == (b < 4 ? 2 : (rank == 0 ? 2 : 0)));
+      for (int64_t r = 0; r < rows; ++r)
+        got[static_cast<size_t>(b * 6 + rank * 2 + r)] = idx[static_cast<size_t>(r)];
+    }
+  }
+  CHECK(got == want);
+  dlc::Batcher part(d, dlc::bind_inputs(d, local.desc), 2);
+  CHECK_THROWS_WITH(part.set_shard(3, 3), Contains("rank 3 of 3 ranks is out of range"));
+}

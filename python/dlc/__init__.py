@@ -34,7 +34,7 @@ _VALUE_OPTIONS = {
     "loss_output": "--loss-output", "label": "--label", "optimizer": "--optimizer",
     "lr": "--lr", "momentum": "--momentum", "weight_decay": "--weight-decay",
     "clip_grad_norm": "--clip-grad-norm", "beta1": "--beta1", "beta2": "--beta2",
-    "eps": "--eps", "freeze": "--freeze",
+    "eps": "--eps", "freeze": "--freeze", "grad_bucket_mb": "--grad-bucket-mb",
 }
 _PRINTED_STAGES = ("graph", "kernel", "linalg", "llvm", "ptx")
 _COMPILER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bin", "dlc")
@@ -83,7 +83,8 @@ def compile(model: Union[PathType, bytes, Any], output: Optional[PathType] = Non
             lr: Optional[float] = None, momentum: Optional[float] = None,
             weight_decay: Optional[float] = None, clip_grad_norm: Optional[float] = None,
             beta1: Optional[float] = None, beta2: Optional[float] = None, eps: Optional[float] = None,
-            freeze: Optional[str] = None, target: str = "cpu", cuda_arch: Optional[str] = None,
+            freeze: Optional[str] = None, grad_bucket_mb: Optional[float] = None,
+            sync_batchnorm: bool = False, target: str = "cpu", cuda_arch: Optional[str] = None,
             precision: Optional[str] = None, opt_level: int = 2,
             input_shapes: Optional[Mapping[str, Sequence[int]]] = None,
             emit: Optional[str] = None) -> str:
@@ -95,6 +96,8 @@ def compile(model: Union[PathType, bytes, Any], output: Optional[PathType] = Non
     --weight-decay, `opt_level=3` is -O3, `input_shapes={"x": (1, 3, 32, 32)}` is
     --input-shape x=1x3x32x32); see `dlc compile --help`. With `emit` set to a printing
     stage ("graph", "kernel", "linalg", "llvm", "ptx") it returns that stage's text.
+    `grad_bucket_mb` and `sync_batchnorm` shape data-parallel training under mpirun
+    (`mpirun -np N dlc-run train`; see the README).
 
     >>> dlc.compile("lenet.onnx", "lenet.so", train=True, loss="cross_entropy",
     ...             optimizer="momentum", lr=0.05, weight_decay=5e-4)
@@ -106,7 +109,8 @@ def compile(model: Union[PathType, bytes, Any], output: Optional[PathType] = Non
     values = dict(target=target, cuda_arch=cuda_arch, precision=precision, emit=emit, loss=loss,
                   label_smoothing=label_smoothing, loss_output=loss_output, label=label,
                   optimizer=optimizer, lr=lr, momentum=momentum, weight_decay=weight_decay,
-                  clip_grad_norm=clip_grad_norm, beta1=beta1, beta2=beta2, eps=eps, freeze=freeze)
+                  clip_grad_norm=clip_grad_norm, beta1=beta1, beta2=beta2, eps=eps, freeze=freeze,
+                  grad_bucket_mb=grad_bucket_mb)
     if not isinstance(opt_level, int) or isinstance(opt_level, bool):
         raise TypeError(f"opt_level must be an int 0-3, not {opt_level!r}")
     prints = emit in _PRINTED_STAGES
@@ -118,6 +122,8 @@ def compile(model: Union[PathType, bytes, Any], output: Optional[PathType] = Non
             args += ["-o", os.fspath(output)]
         if train:
             args.append("--train")
+        if sync_batchnorm:
+            args.append("--sync-batchnorm")
         args.append(f"-O{opt_level}")
         for name, shape in (input_shapes or {}).items():
             args += ["--input-shape", f"{name}=" + "x".join(str(int(d)) for d in shape)]

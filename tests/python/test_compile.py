@@ -47,6 +47,23 @@ def test_training_keywords_reach_the_compiler(linreg_onnx, tmp_path):
     assert trainable["weight"] and not trainable["bias"]
 
 
+def test_data_parallel_keywords_reach_the_compiler(linreg_onnx):
+    # A bucket smaller than either gradient: weight's and bias's are averaged separately.
+    one = dlc.compile(linreg_onnx, train=True, loss="mse", emit="graph")
+    two = dlc.compile(linreg_onnx, train=True, loss="mse", grad_bucket_mb=1e-9, emit="graph")
+    assert one.count("dlc.grad_reduce_start") == 1 and two.count("dlc.grad_reduce_start") == 2
+    s = helper.make_tensor("s", TensorProto.FLOAT, [1, 3, 1, 1], [1.0, 2.0, 3.0])
+    stats = [helper.make_tensor(n, TensorProto.FLOAT, [3], v) for n, v in
+             (("g", [1.0] * 3), ("b", [0.0] * 3), ("m", [0.0] * 3), ("v", [1.0] * 3))]
+    g = helper.make_graph([helper.make_node("Mul", ["x", "s"], ["xs"]),
+                           helper.make_node("BatchNormalization", ["xs", "g", "b", "m", "v"], ["y"])], "bn",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 3, 4, 4])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3, 4, 4])], [s, *stats])
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])
+    assert "graph.rank_mean" not in dlc.compile(m, train=True, loss="mse", emit="graph")
+    assert "graph.rank_mean" in dlc.compile(m, train=True, loss="mse", sync_batchnorm=True, emit="graph")
+
+
 def test_input_shapes_fix_symbolic_dims(tmp_path):
     g = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "relu",
                           [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 3])],

@@ -106,8 +106,9 @@ int run_bench(const Options &opts) {
 
   std::printf("entry=%s iters=%lld warmup=%lld threads=%d\n", entry_name.c_str(), iters, warmup,
               dlc_get_num_threads());
-  std::printf("mean_ms=%.3f stddev_ms=%.3f p90_ms=%.3f\n", mean, stddev, p90);
-  std::printf("median_ms=%.3f min_ms=%.3f max_ms=%.3f\n", median, sorted.front(), sorted.back());
+  // Four decimals: 0.1 us, so that a sub-microsecond entry (linear regression) shows.
+  std::printf("mean_ms=%.4f stddev_ms=%.4f p90_ms=%.4f\n", mean, stddev, p90);
+  std::printf("median_ms=%.4f min_ms=%.4f max_ms=%.4f\n", median, sorted.front(), sorted.back());
   return 0;
 }
 

@@ -129,7 +129,7 @@ def case_artifact_errors(tmp):
 
 
 def case_bench(tmp):
-    line = re.compile(r"^median_ms=\d+\.\d{3} min_ms=\d+\.\d{3} max_ms=\d+\.\d{3}$")
+    line = re.compile(r"^median_ms=\d+\.\d{4} min_ms=\d+\.\d{4} max_ms=\d+\.\d{4}$")
     for args in (["bench", ADD, "--iters", "20", "--warmup", "2", "--threads", "1"],
                  ["bench", ADD_TRAIN, "--entry", "train_step", "--iters", "5"],
                  ["bench", AFFINE, "--iters", "3", "--warmup", "0"]):

@@ -42,6 +42,7 @@ common = ["--data", spec, "--steps", "30", "--threads", "1", "--seed", "5", "--p
 cases.run_ok("one process at batch 8", [RUN, "train", full, *common, "--log", cases.path("one.jsonl")])
 
 try:
+    cleanup()  # what a killed earlier run with the same pid may have left
     for ns in NS:
         sh("ip", "netns", "add", ns)
     sh("ip", "link", "add", VETH[0], "type", "veth", "peer", "name", VETH[1])

@@ -30,6 +30,7 @@ def sh(*cmd):
 def cleanup():
     for ns in NS:
         subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+    subprocess.run(["ip", "link", "del", VETH[0]], capture_output=True)  # if never moved into a namespace
 
 
 if os.geteuid() != 0:

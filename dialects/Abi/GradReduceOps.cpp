@@ -46,7 +46,7 @@ LogicalResult verifyBucket(Operation *op, int64_t bucket, ValueRange grads) {
   return success();
 }
 
-void bucketEffects(Operation *op, ValueRange grads, bool writes,
+void bucketEffects(Operation *op, bool writes,
                    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>> &effects) {
   effects.emplace_back(MemoryEffects::Write::get(), GradReduceResource::get());
   for (OpOperand &operand : op->getOpOperands()) {
@@ -56,7 +56,6 @@ void bucketEffects(Operation *op, ValueRange grads, bool writes,
     if (writes)
       effects.emplace_back(MemoryEffects::Write::get(), &operand, SideEffects::DefaultResource::get());
   }
-  (void)grads;
 }
 
 /// The buffers of a bucket's gradients, and the dense ones to hand to the runtime: a
@@ -94,7 +93,7 @@ FailureOr<BucketBuffers> bucketBuffers(Operation *op, RewriterBase &rewriter, Va
 LogicalResult GradReduceStartOp::verify() { return verifyBucket(*this, getBucketAttr().getInt(), getGrads()); }
 
 void GradReduceStartOp::getEffects(SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>> &effects) {
-  bucketEffects(*this, getGrads(), /*writes=*/false, effects);
+  bucketEffects(*this, /*writes=*/false, effects);
 }
 
 bool GradReduceStartOp::bufferizesToMemoryRead(OpOperand &, const AnalysisState &) { return true; }
@@ -125,7 +124,7 @@ LogicalResult GradReduceWaitOp::verify() {
 }
 
 void GradReduceWaitOp::getEffects(SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>> &effects) {
-  bucketEffects(*this, getGrads(), /*writes=*/true, effects);
+  bucketEffects(*this, /*writes=*/true, effects);
 }
 
 bool GradReduceWaitOp::bufferizesToMemoryRead(OpOperand &, const AnalysisState &) { return true; }

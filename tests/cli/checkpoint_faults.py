@@ -5,12 +5,12 @@ complete, and `--resume` from it reproduces the uninterrupted run's losses; a wr
 fails (the file size limit reached, as on a full disk) keeps the old checkpoint intact.
 
     checkpoint_faults.py BIN_DIR WORK_DIR [KILLS]"""
-import glob, json, os, random, resource, signal, subprocess, sys, time
+import glob, os, random, resource, signal, subprocess, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np
 from onnx import helper, numpy_helper
 
-from harness import Cases, f32
+from harness import Cases, f32, losses
 
 KILLS = int(sys.argv[3]) if len(sys.argv) > 3 else 40
 cases = Cases.from_argv()
@@ -33,11 +33,6 @@ if p.returncode != 0:
 np.savez(path("data.npz"), x=rng.standard_normal((160, 1024)).astype(np.float32),
          label=rng.integers(0, 10, 160).astype(np.int64))
 train = [RUN, "train", path("mlp.so"), "--data", "npz:" + path("data.npz"), "--threads", "1", "--seed", "3"]
-
-
-def losses(log):
-    with open(log) as f:
-        return {r["step"]: r["loss"] for r in map(json.loads, f)}
 
 
 # The uninterrupted run.

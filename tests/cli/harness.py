@@ -1,6 +1,6 @@
 """What the command-line error tests share: run a tool, expect one clear error line and a
 status (never a signal), count the results."""
-import os, shutil, subprocess, sys
+import json, os, shutil, subprocess, sys
 
 import onnx
 from onnx import TensorProto, helper
@@ -54,6 +54,12 @@ class Cases:
     def finish(self):
         print(f"{sum(self.results)} passed, {len(self.results) - sum(self.results)} failed")
         sys.exit(0 if all(self.results) else 1)
+
+
+def losses(log):
+    """step -> loss of a `dlc-run train --log` file."""
+    with open(log) as f:
+        return {r["step"]: r["loss"] for r in map(json.loads, f)}
 
 
 def f32(name, shape):

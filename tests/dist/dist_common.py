@@ -1,37 +1,30 @@
 """What the data-parallel tests share: two small models exported at any batch size, their
 data, the mpirun command line and the comparison of two runs' losses."""
-import json, os, shutil, subprocess, sys
+import os, shutil, subprocess, sys
 
 import numpy as np
 from onnx import helper, numpy_helper
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "cli"))
-from harness import Cases, f32  # noqa: E402
+from harness import Cases, f32, losses  # noqa: E402, F401 (losses: for the tests)
 
 SAMPLES = 96
 
 
-def mlp(cases, batch):
+def mlp(cases, batch, dropout=False):
+    """20 -> 32 (ReLU) -> 5; with `dropout`, dropout (p = 0.3) after the hidden layer."""
     rng = np.random.default_rng(0)
     inits = [numpy_helper.from_array((rng.standard_normal((20, 32)) * 0.3).astype(np.float32), "w1"),
              numpy_helper.from_array((rng.standard_normal(32) * 0.1).astype(np.float32), "b1"),
              numpy_helper.from_array((rng.standard_normal((32, 5)) * 0.3).astype(np.float32), "w2")]
     nodes = [helper.make_node("MatMul", ["x", "w1"], ["h"]), helper.make_node("Add", ["h", "b1"], ["hb"]),
-             helper.make_node("Relu", ["hb"], ["r"]), helper.make_node("MatMul", ["r", "w2"], ["y"])]
-    return cases.save_model(f"mlp_b{batch}", nodes, [f32("x", [batch, 20])], [f32("y", [batch, 5])], inits)
-
-
-def mlp_dropout(cases, batch):
-    """The MLP with dropout (p = 0.3) after its hidden layer."""
-    rng = np.random.default_rng(0)
-    inits = [numpy_helper.from_array((rng.standard_normal((20, 32)) * 0.3).astype(np.float32), "w1"),
-             numpy_helper.from_array((rng.standard_normal(32) * 0.1).astype(np.float32), "b1"),
-             numpy_helper.from_array((rng.standard_normal((32, 5)) * 0.3).astype(np.float32), "w2"),
-             numpy_helper.from_array(np.array(0.3, np.float32), "ratio")]
-    nodes = [helper.make_node("MatMul", ["x", "w1"], ["h"]), helper.make_node("Add", ["h", "b1"], ["hb"]),
-             helper.make_node("Relu", ["hb"], ["r"]), helper.make_node("Dropout", ["r", "ratio"], ["d"]),
-             helper.make_node("MatMul", ["d", "w2"], ["y"])]
-    return cases.save_model(f"mlp_dropout_b{batch}", nodes, [f32("x", [batch, 20])], [f32("y", [batch, 5])], inits)
+             helper.make_node("Relu", ["hb"], ["r"])]
+    if dropout:
+        inits.append(numpy_helper.from_array(np.array(0.3, np.float32), "ratio"))
+        nodes.append(helper.make_node("Dropout", ["r", "ratio"], ["d"]))
+    nodes.append(helper.make_node("MatMul", ["d" if dropout else "r", "w2"], ["y"]))
+    name = f"mlp{'_dropout' if dropout else ''}_b{batch}"
+    return cases.save_model(name, nodes, [f32("x", [batch, 20])], [f32("y", [batch, 5])], inits)
 
 
 def cnn(cases, batch):
@@ -64,7 +57,7 @@ def cnn_bn(cases, batch):
     return cases.save_model(f"cnn_bn_b{batch}", nodes, [f32("x", [batch, 1, 8, 8])], [f32("y", [batch, 5])], inits)
 
 
-MODELS = {"mlp": (mlp, (20,)), "mlp_dropout": (mlp_dropout, (20,)), "cnn": (cnn, (1, 8, 8)),
+MODELS = {"mlp": (mlp, (20,)), "mlp_dropout": (lambda cases, batch: mlp(cases, batch, dropout=True), (20,)), "cnn": (cnn, (1, 8, 8)),
           "cnn_bn": (cnn_bn, (1, 8, 8))}
 
 
@@ -99,11 +92,6 @@ def mpi_env():
     if os.geteuid() == 0:
         env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
     return env
-
-
-def losses(log):
-    with open(log) as f:
-        return {r["step"]: r["loss"] for r in map(json.loads, f)}
 
 
 def compare(a, b, rtol=1e-5):

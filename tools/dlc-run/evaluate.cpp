@@ -182,12 +182,11 @@ EvalResult Evaluator::run(int64_t max_batches) {
   // batches fill their rows; under mpirun the sum over the ranks fills all of them.
   const int64_t covered = std::min(batches * B, batcher.size());
   std::vector<double> all(static_cast<size_t>(covered * cols), 0.0);
-  std::vector<int64_t> indices;
   const dlc::Tensor &scored = outs[static_cast<size_t>(out_index_)];
   double loss_sum = 0;
   auto t0 = Clock::now();
   for (int64_t b = rank; b < batches; b += ranks) {
-    int64_t rows = batcher.fill(b, ins, &indices);
+    int64_t rows = batcher.fill(b, ins);
     bool partial = rows < B && loss_index_ >= 0;
     if (partial)
       for (dlc::Tensor &t : ins)

@@ -180,8 +180,9 @@ int run_train(const Options &opts) {
   const int64_t steps_opt = opts.get_int("steps", 0, 1, 1LL << 62);
   const int64_t every = opts.get_int("checkpoint-every", 0, 1, 1LL << 62);
   const int64_t print_every = opts.get_int("print-every", 100, 0, 1LL << 62);
-  // Under mpirun every rank runs this; rank 0 alone reports, logs, evaluates and writes
-  // checkpoints (the ranks' parameters are equal after every step).
+  // Under mpirun every rank runs this; rank 0 alone reports, logs, plots and writes
+  // checkpoints (the ranks' parameters are equal after every step); evaluation shares its
+  // batches among the ranks.
   DataParallel dp = join_data_parallel();
   const bool lead = dp.lead();
   dlc::Communicator *comm = dp.comm.get();

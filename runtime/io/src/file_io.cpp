@@ -125,18 +125,23 @@ int remove_stale_temporaries(const std::string &path, int min_age_s) {
   return removed;
 }
 
-void write_file_atomic(const std::string &path, const std::string &bytes) {
-  remove_stale_temporaries(path);
+int create_temporary_for(const std::string &path, std::string &tmp_path) {
   // open(O_EXCL, 0666) rather than mkstemp: the final file gets the permissions a plain
   // create would (umask applied), without touching the process-wide umask.
-  std::string tmp_path;
-  int fd = -1;
-  for (int attempt = 0; fd < 0; ++attempt) {
+  for (int attempt = 0;; ++attempt) {
     tmp_path = temporary_path_for(path);
-    fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-    if (fd < 0 && (errno != EEXIST || attempt > 100))
+    int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0)
+      return fd;
+    if (errno != EEXIST || attempt > 100)
       throw Error("cannot create a temporary file next to '" + path + "': " + errno_text());
   }
+}
+
+void write_file_atomic(const std::string &path, const std::string &bytes) {
+  remove_stale_temporaries(path);
+  std::string tmp_path;
+  int fd = create_temporary_for(path, tmp_path);
   auto fail = [&](const std::string &what) {
     std::string msg = what + " '" + path + "': " + errno_text();
     if (fd >= 0)

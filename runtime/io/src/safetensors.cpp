@@ -637,12 +637,7 @@ void write_safetensors(const std::string &path, const std::vector<dlc_tensor> &t
 #endif
   if (f.fd < 0) {
     unnamed = false;
-    for (int attempt = 0; f.fd < 0; ++attempt) {
-      tmp_path = temporary_path_for(path);
-      f.fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-      if (f.fd < 0 && (errno != EEXIST || attempt > 100))
-        throw Error("cannot create a temporary file next to '" + path + "': " + errno_text());
-    }
+    f.fd = create_temporary_for(path, tmp_path);
   }
   struct Cleanup {
     std::string path;

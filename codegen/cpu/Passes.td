@@ -14,6 +14,14 @@ def VectorizeMatmul : Pass<"dlc-vectorize-matmul", "mlir::func::FuncOp"> {
     panel of B stays in cache while A streams. Leftover rows use 1-row tiles, leftover
     columns single-vector tiles and then scalar loops.
 
+    Products of at least 2^18 multiply-adds (and 2 tiles each way) run cache-blocked
+    instead (`packing`, PackedMatmul.cpp, the loop order of GotoBLAS): per block of K
+    (256), the K x NR panels of B are copied contiguous into a `memref.alloc` buffer (zeros
+    past the last column; B transposed is gathered the same way), and the MR x NR tiles
+    of C read A where it lies and the panel from the copy; the thread pool runs column
+    blocks (or row blocks when C is narrow), each with its own copy. C += A * B^T of that
+    size takes the same path; smaller ones keep the dot-product kernel below.
+
     ```mlir
     linalg.matmul ins(%a, %b : memref<64x784xf32>, memref<784x256xf32>) outs(%c : memref<64x256xf32>)
     // becomes
@@ -29,7 +37,9 @@ def VectorizeMatmul : Pass<"dlc-vectorize-matmul", "mlir::func::FuncOp"> {
                            "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect"];
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", "16", "f32 lanes per vector register (16: AVX-512, 8: AVX2)">,
-    Option<"rowsPerTile", "rows", "int64_t", "8", "Rows of C per register block">,
+    Option<"rowsPerTile", "rows", "int64_t", "0", "Rows of C per register block (0: 6 at 8 lanes, 8 at 16)">,
+    Option<"packing", "packing", "bool", "true",
+           "Large products run as the cache-blocked kernel on packed copies of A and B">,
   ];
 }
 

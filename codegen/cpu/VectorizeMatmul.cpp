@@ -1,5 +1,6 @@
 // dlc-vectorize-matmul: f32 linalg.matmul on memrefs -> register-blocked vector loops.
 #include "codegen/cpu/Passes.h"
+#include "codegen/cpu/PackedMatmul.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
@@ -200,11 +201,19 @@ struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass>
   using VectorizeMatmulBase::VectorizeMatmulBase;
 
   /// Emits the micro-kernel loops for C[MxN] += A[MxK] * B[KxN] at the builder's point.
+  /// 16 vector registers (AVX2) hold a 6 x 2-vector tile of C, 2 vectors of B and a
+  /// broadcast; 32 (AVX-512) hold 8 x 2.
+  int64_t tileRows() const { return rowsPerTile ? rowsPerTile : vectorWidth <= 8 ? 6 : 8; }
+
+  dlc::PackedMatmulShape packedShape() const { return {vectorWidth, tileRows(), 2 * vectorWidth}; }
+
   void emitMatmul(OpBuilder &b, Location loc, Value A, Value B, Value C, int64_t M, int64_t N, int64_t K) {
+    if (packing && dlc::worthPacking(packedShape(), M, N, K))
+      return dlc::emitPackedMatmul(b, loc, A, B, C, false, false, M, N, K, packedShape());
     MatmulEmitter e{{b, loc, A, B, C, K, vectorWidth, VectorType::get({vectorWidth}, b.getF32Type())}};
     int64_t nr = 2 * vectorWidth;
     int64_t nWide = N - N % nr, nSingle = N - N % vectorWidth;
-    int64_t mr = std::min<int64_t>(rowsPerTile, M);
+    int64_t mr = std::min<int64_t>(tileRows(), M);
     e.columnStrip(0, nWide, 2, M, mr);
     e.columnStrip(nWide, nSingle, 1, M, mr);
     if (nSingle < N) // the last columns, narrower than a vector: masked loads and stores
@@ -271,7 +280,9 @@ struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass>
         continue;
       int64_t M = ct.getDimSize(0), N = ct.getDimSize(1), K = at.getDimSize(1);
       OpBuilder b(mm);
-      if (transposedB)
+      if (transposedB && packing && dlc::worthPacking(packedShape(), M, N, K))
+        dlc::emitPackedMatmul(b, mm.getLoc(), A, B, C, false, true, M, N, K, packedShape());
+      else if (transposedB)
         DotEmitter{{b, mm.getLoc(), A, B, C, K, vectorWidth, VectorType::get({vectorWidth}, b.getF32Type())}}.emit(
             M, N, std::min<int64_t>(4, M), std::min<int64_t>(4, N));
       else

@@ -75,3 +75,4 @@ func.func @transposed_b(%a: memref<4x18xf32>, %b: memref<6x18xf32>, %c: memref<4
       ins(%a, %b : memref<4x18xf32>, memref<6x18xf32>) outs(%c : memref<4x6xf32>)
   return
 }
+

@@ -1,0 +1,31 @@
+// The cache-blocked f32 GEMM with packed operands that dlc-vectorize-matmul emits for
+// products too large to run from the operands' own layout (see PackedMatmul.cpp).
+#ifndef DLC_CODEGEN_CPU_PACKEDMATMUL_H
+#define DLC_CODEGEN_CPU_PACKEDMATMUL_H
+
+#include "mlir/IR/Builders.h"
+
+namespace dlc {
+
+/// The register tile and cache blocks of one packed GEMM.
+struct PackedMatmulShape {
+  int64_t vectorWidth; // f32 lanes per vector register
+  int64_t mr;          // rows of C per register tile
+  int64_t nr;          // columns of C per register tile, a multiple of vectorWidth
+  int64_t kc = 256;    // K per packed block: a KC x NR panel of B stays in L1
+  int64_t mc = 0;      // rows of A per packed block (L2); 0: 20 register tiles
+};
+
+/// Whether C[M x N] += A[M x K] * B[K x N] is large enough for packing to pay off.
+bool worthPacking(const PackedMatmulShape &shape, int64_t M, int64_t N, int64_t K);
+
+/// Emits C += op(A) * op(B) at the builder's point, where op(A) is A[M x K] or, with
+/// transposedA, A[K x M] read transposed, and op(B) is B[K x N] or B[N x K] with
+/// transposedB. Every operand is a static f32 memref with unit inner stride.
+void emitPackedMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value A, mlir::Value B, mlir::Value C,
+                      bool transposedA, bool transposedB, int64_t M, int64_t N, int64_t K,
+                      const PackedMatmulShape &shape);
+
+} // namespace dlc
+
+#endif

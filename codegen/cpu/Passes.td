@@ -14,7 +14,7 @@ def VectorizeMatmul : Pass<"dlc-vectorize-matmul", "mlir::func::FuncOp"> {
     panel of B stays in cache while A streams. Leftover rows use 1-row tiles, leftover
     columns single-vector tiles and then scalar loops.
 
-    Products of at least 2^18 multiply-adds (and 2 tiles each way) run cache-blocked
+    Products of at least 2^18 multiply-adds, 32 rows and 2 panels of B run cache-blocked
     instead (`packing`, PackedMatmul.cpp, the loop order of GotoBLAS): per block of K
     (256), the K x NR panels of B are copied contiguous into a `memref.alloc` buffer (zeros
     past the last column; B transposed is gathered the same way), and the MR x NR tiles

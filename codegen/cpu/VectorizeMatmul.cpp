@@ -1,6 +1,7 @@
 // dlc-vectorize-matmul: f32 linalg.matmul on memrefs -> register-blocked vector loops.
 #include "codegen/cpu/Passes.h"
 #include "codegen/cpu/PackedMatmul.h"
+#include "codegen/linalg/LoweringUtils.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
@@ -36,6 +37,7 @@ struct EmitterBase {
 };
 
 struct MatmulEmitter : EmitterBase {
+  bool transA = false; // A is K x M
   /// C[i0 : i0+rows, j0 : j0+nvec*VL] += A[i0 : i0+rows, :] * B[:, j0 : ...], the C block
   /// held in rows*nvec vector registers across the K loop. With `tail` < VL the tile is
   /// one vector of which only the first `tail` lanes are loaded and stored (masked).
@@ -64,7 +66,8 @@ struct MatmulEmitter : EmitterBase {
           for (int64_t c = 0; c < nvec; ++c)
             bv.push_back(load(nb, l, B, ValueRange{k, colIdx[c]}));
           for (int64_t r = 0; r < rows; ++r) {
-            Value a = nb.create<memref::LoadOp>(l, A, ValueRange{rowIdx[r], k});
+            SmallVector<Value, 2> at = transA ? SmallVector<Value, 2>{k, rowIdx[r]} : SmallVector<Value, 2>{rowIdx[r], k};
+            Value a = nb.create<memref::LoadOp>(l, A, at);
             Value av = nb.create<vector::BroadcastOp>(l, vt, a);
             for (int64_t c = 0; c < nvec; ++c)
               next.push_back(nb.create<vector::FMAOp>(l, av, bv[c], accs[r * nvec + c]));
@@ -207,10 +210,11 @@ struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass>
 
   dlc::PackedMatmulShape packedShape() const { return {vectorWidth, tileRows(), 2 * vectorWidth}; }
 
-  void emitMatmul(OpBuilder &b, Location loc, Value A, Value B, Value C, int64_t M, int64_t N, int64_t K) {
+  void emitMatmul(OpBuilder &b, Location loc, Value A, Value B, Value C, int64_t M, int64_t N, int64_t K,
+                  bool transA = false) {
     if (packing && dlc::worthPacking(packedShape(), M, N, K))
-      return dlc::emitPackedMatmul(b, loc, A, B, C, false, false, M, N, K, packedShape());
-    MatmulEmitter e{{b, loc, A, B, C, K, vectorWidth, VectorType::get({vectorWidth}, b.getF32Type())}};
+      return dlc::emitPackedMatmul(b, loc, A, B, C, transA, false, M, N, K, packedShape());
+    MatmulEmitter e{{b, loc, A, B, C, K, vectorWidth, VectorType::get({vectorWidth}, b.getF32Type())}, transA};
     int64_t nr = 2 * vectorWidth;
     int64_t nWide = N - N % nr, nSingle = N - N % vectorWidth;
     int64_t mr = std::min<int64_t>(tileRows(), M);
@@ -267,43 +271,27 @@ struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass>
     SmallVector<linalg::MatmulOp> matmuls;
     getOperation().walk([&](linalg::MatmulOp m) { matmuls.push_back(m); });
     for (linalg::MatmulOp mm : matmuls) {
-      if (!mm.hasPureBufferSemantics())
+      auto trans = dlc::matmulTransposition(mm);
+      if (!mm.hasPureBufferSemantics() || !trans)
         continue;
-      bool transposedB = isTransposedB(mm);
-      if (!transposedB && !mm.getIndexingMaps().getValue().empty() && !isDefaultMaps(mm))
-        continue;
+      auto [transA, transB] = *trans;
       Value A = mm.getDpsInputs()[0], B = mm.getDpsInputs()[1], C = mm.getDpsInits()[0];
-      auto at = dyn_cast<MemRefType>(A.getType()), bt = dyn_cast<MemRefType>(B.getType()),
-           ct = dyn_cast<MemRefType>(C.getType());
-      if (!at || !bt || !ct || !at.getElementType().isF32() || !bt.getElementType().isF32() ||
-          !ct.getElementType().isF32() || !unitInnerStride(at) || !unitInnerStride(bt) || !unitInnerStride(ct))
+      if (!vectorizable({A, B, C}))
         continue;
-      int64_t M = ct.getDimSize(0), N = ct.getDimSize(1), K = at.getDimSize(1);
+      auto at = cast<MemRefType>(A.getType()), ct = cast<MemRefType>(C.getType());
+      int64_t M = ct.getDimSize(0), N = ct.getDimSize(1), K = at.getDimSize(transA ? 0 : 1);
       OpBuilder b(mm);
-      if (transposedB && packing && dlc::worthPacking(packedShape(), M, N, K))
-        dlc::emitPackedMatmul(b, mm.getLoc(), A, B, C, false, true, M, N, K, packedShape());
-      else if (transposedB)
+      if (packing && dlc::worthPacking(packedShape(), M, N, K))
+        dlc::emitPackedMatmul(b, mm.getLoc(), A, B, C, transA, transB, M, N, K, packedShape());
+      else if (transB && !transA)
         DotEmitter{{b, mm.getLoc(), A, B, C, K, vectorWidth, VectorType::get({vectorWidth}, b.getF32Type())}}.emit(
             M, N, std::min<int64_t>(4, M), std::min<int64_t>(4, N));
+      else if (!transB)
+        emitMatmul(b, mm.getLoc(), A, B, C, M, N, K, transA);
       else
-        emitMatmul(b, mm.getLoc(), A, B, C, M, N, K);
+        continue; // both transposed and small: the generic loops
       mm.erase();
     }
-  }
-
-  /// C(m, n) += A(m, k) * B(n, k)
-  static bool isTransposedB(linalg::MatmulOp mm) {
-    MLIRContext *ctx = mm.getContext();
-    AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx), k = getAffineDimExpr(2, ctx);
-    SmallVector<AffineMap> want{AffineMap::get(3, 0, {m, k}, ctx), AffineMap::get(3, 0, {n, k}, ctx),
-                                AffineMap::get(3, 0, {m, n}, ctx)};
-    return mm.getIndexingMapsArray() == want;
-  }
-
-  static bool isDefaultMaps(linalg::MatmulOp mm) {
-    auto maps = mm.getIndexingMapsArray();
-    auto defaults = linalg::MatmulOp::getDefaultIndexingMaps(mm.getContext());
-    return maps == SmallVector<AffineMap>(defaults.begin(), defaults.end());
   }
 };
 

@@ -2,6 +2,7 @@
 #include "codegen/cuda/MatmulTiling.h"
 #include "codegen/cuda/Passes.h"
 #include "codegen/cuda/TensorCoreMatmul.h"
+#include "codegen/linalg/LoweringUtils.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -31,7 +32,7 @@ struct CudaTileMatmulPass : dlc::impl::CudaTileMatmulBase<CudaTileMatmulPass> {
     }
     SmallVector<linalg::MatmulOp> matmuls;
     getOperation().walk([&](linalg::MatmulOp mm) {
-      if (!mm.hasPureBufferSemantics() || !transposition(mm))
+      if (!mm.hasPureBufferSemantics() || !dlc::matmulTransposition(mm))
         return;
       for (Value v : mm->getOperands()) {
         auto t = dyn_cast<MemRefType>(v.getType());
@@ -45,27 +46,9 @@ struct CudaTileMatmulPass : dlc::impl::CudaTileMatmulBase<CudaTileMatmulPass> {
         rewrite(mm);
         continue;
       }
-      auto [transA, transB] = *transposition(mm);
+      auto [transA, transB] = *dlc::matmulTransposition(mm);
       dlc::cuda::rewriteMatmulWithTensorCores(mm, transA, transB, *kind, kMultiprocessors);
     }
-  }
-
-  /// Which operands the matmul reads transposed (A as KxM, B as NxK): {transA, transB},
-  /// or nullopt for other indexing maps.
-  static std::optional<std::pair<bool, bool>> transposition(linalg::MatmulOp mm) {
-    if (!mm.hasUserDefinedMaps())
-      return std::make_pair(false, false);
-    MLIRContext *ctx = mm.getContext();
-    auto map = [&](unsigned a, unsigned b) {
-      return AffineMap::get(3, 0, {getAffineDimExpr(a, ctx), getAffineDimExpr(b, ctx)}, ctx);
-    };
-    SmallVector<AffineMap> maps = mm.getIndexingMapsArray();
-    if (maps.size() != 3 || maps[2] != map(0, 1))
-      return std::nullopt;
-    bool transA = maps[0] == map(2, 0), transB = maps[1] == map(1, 2);
-    if ((!transA && maps[0] != map(0, 2)) || (!transB && maps[1] != map(2, 1)))
-      return std::nullopt;
-    return std::make_pair(transA, transB);
   }
 
   /// Each thread owns a TxT register tile, strided by 16 so that a warp's loads from
@@ -80,7 +63,7 @@ struct CudaTileMatmulPass : dlc::impl::CudaTileMatmulBase<CudaTileMatmulPass> {
 
   void rewrite(linalg::MatmulOp mm) {
     Value A = mm.getDpsInputs()[0], B = mm.getDpsInputs()[1], C = mm.getDpsInits()[0];
-    auto [transA, transB] = *transposition(mm);
+    auto [transA, transB] = *dlc::matmulTransposition(mm);
     dlc::cuda::MatmulSizes sizes = dlc::cuda::matmulSizes(mm, transA, transB);
     int64_t M = sizes.M, N = sizes.N, K = sizes.K;
     int64_t T = threadTile(M, N), BM = kThreadsPerDim * T, BN = kThreadsPerDim * T;

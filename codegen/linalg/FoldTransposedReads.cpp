@@ -3,6 +3,7 @@
 // the transposed tensor is never materialized just to be gathered from. The weight
 // gradient's im2col of the transposed input then becomes the forward im2col of the
 // same input, and CSE keeps one.
+#include "codegen/linalg/LoweringUtils.h"
 #include "codegen/linalg/Passes.h"
 
 namespace dlc {
@@ -22,8 +23,64 @@ bool isCopy(linalg::GenericOp op) {
   return yield.getNumOperands() == 1 && yield.getOperand(0) == op.getBody()->getArgument(0);
 }
 
+/// A 2-D transpose's input, or null.
+Value transposedInput(Value v) {
+  auto t = v.getDefiningOp<linalg::TransposeOp>();
+  if (!t || !t.hasPureTensorSemantics() || t.getPermutation() != ArrayRef<int64_t>{1, 0})
+    return {};
+  return t.getInput();
+}
+
+void setMaps(linalg::MatmulOp mm, bool transA, bool transB) {
+  mm.setIndexingMapsAttr(OpBuilder(mm).getAffineMapArrayAttr(dlc::matmulMaps(mm.getContext(), transA, transB)));
+}
+
+/// matmul(transpose(x), y) reads x with A's map transposed, and the same for B: the
+/// backward pass's transposed weights and activations are never materialized. Not both
+/// operands: every target has kernels for one transposed operand.
+void foldTransposedOperands(linalg::MatmulOp mm) {
+  auto trans = dlc::matmulTransposition(mm);
+  if (!trans || !mm.hasPureTensorSemantics())
+    return;
+  auto [transA, transB] = *trans;
+  Value a = transposedInput(mm.getDpsInputs()[0]), b = transposedInput(mm.getDpsInputs()[1]);
+  if (a && !transB) {
+    mm.getDpsInputOperand(0)->set(a);
+    setMaps(mm, !transA, transB);
+  } else if (b && !transA) {
+    mm.getDpsInputOperand(1)->set(b);
+    setMaps(mm, transA, !transB);
+  }
+}
+
+/// transpose(matmul(a, b)) = matmul(b^T, a^T): the operands swap and each one's
+/// transposition flips, so the product is computed in the layout it is used in. Only
+/// where the result has one operand transposed and the matmul accumulates into a fill.
+void foldTransposedResult(linalg::TransposeOp t) {
+  if (!t.hasPureTensorSemantics() || t.getPermutation() != ArrayRef<int64_t>{1, 0})
+    return;
+  auto mm = t.getInput().getDefiningOp<linalg::MatmulOp>();
+  if (!mm || !mm.hasPureTensorSemantics() || !mm->hasOneUse())
+    return;
+  auto trans = dlc::matmulTransposition(mm);
+  auto fill = mm.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+  if (!trans || !fill || trans->first == trans->second)
+    return;
+  OpBuilder b(t);
+  Value init = b.create<linalg::FillOp>(fill.getLoc(), fill.getInputs()[0], t.getInit()).getResult(0);
+  auto maps = dlc::matmulMaps(mm.getContext(), !trans->second, !trans->first);
+  auto swapped = b.create<linalg::MatmulOp>(
+      mm.getLoc(), TypeRange{init.getType()}, ValueRange{mm.getDpsInputs()[1], mm.getDpsInputs()[0]}, ValueRange{init},
+      ArrayRef<NamedAttribute>{b.getNamedAttr("indexing_maps", b.getAffineMapArrayAttr(maps))});
+  t.getResult()[0].replaceAllUsesWith(swapped.getResult(0));
+  t.erase();
+  mm.erase();
+}
+
 struct FoldTransposedReadsPass : dlc::impl::FoldTransposedReadsBase<FoldTransposedReadsPass> {
   void runOnOperation() override {
+    getOperation().walk([&](linalg::MatmulOp mm) { foldTransposedOperands(mm); });
+    getOperation().walk([&](linalg::TransposeOp t) { foldTransposedResult(t); });
     getOperation().walk([&](linalg::GenericOp op) {
       if (!op.hasPureTensorSemantics() || !isCopy(op))
         return;

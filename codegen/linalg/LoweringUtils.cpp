@@ -266,4 +266,20 @@ Value padTensor(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> lo, Array
   return b.create<tensor::PadOp>(loc, RankedTensorType::get(padded, type.getElementType()), x, l, h, padValue);
 }
 
+SmallVector<AffineMap> matmulMaps(MLIRContext *ctx, bool transA, bool transB) {
+  auto map = [&](unsigned a, unsigned b) {
+    return AffineMap::get(3, 0, {getAffineDimExpr(a, ctx), getAffineDimExpr(b, ctx)}, ctx);
+  };
+  return {transA ? map(2, 0) : map(0, 2), transB ? map(1, 2) : map(2, 1), map(0, 1)};
+}
+
+std::optional<std::pair<bool, bool>> matmulTransposition(linalg::MatmulOp mm) {
+  SmallVector<AffineMap> maps = mm.getIndexingMapsArray();
+  for (bool transA : {false, true})
+    for (bool transB : {false, true})
+      if (maps == matmulMaps(mm.getContext(), transA, transB))
+        return std::make_pair(transA, transB);
+  return std::nullopt;
+}
+
 } // namespace dlc

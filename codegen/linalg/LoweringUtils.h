@@ -29,6 +29,12 @@ mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 bool isUnsignedInteger(mlir::Type elementOrShaped);
 mlir::Type signlessElement(mlir::Type t);
 
+/// Which operands a linalg.matmul reads transposed (A as K x M, B as N x K): {transA,
+/// transB}; nullopt for indexing maps other than these four.
+std::optional<std::pair<bool, bool>> matmulTransposition(mlir::linalg::MatmulOp mm);
+/// The indexing maps of a matmul that reads A and B transposed as asked.
+llvm::SmallVector<mlir::AffineMap> matmulMaps(mlir::MLIRContext *ctx, bool transA, bool transB);
+
 /// Indexing map reading `operandShape` from a loop nest over `resultShape` with NumPy
 /// broadcasting (size-1 dims read index 0, missing leading dims are dropped).
 mlir::AffineMap broadcastMap(mlir::MLIRContext *ctx, llvm::ArrayRef<int64_t> operandShape,

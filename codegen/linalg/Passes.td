@@ -62,13 +62,28 @@ def FuseElementwise : Pass<"dlc-fuse-elementwise", "mlir::func::FuncOp"> {
 }
 
 def FoldTransposedReads : Pass<"dlc-fold-transposed-reads", "mlir::func::FuncOp"> {
-  let summary = "Makes copy-like linalg.generics read through a linalg.transpose to its input";
+  let summary = "Makes copy-like linalg.generics and linalg.matmul read through a linalg.transpose to its input";
   let description = [{
     A linalg.generic that only yields its single input (an im2col gather, a copy) and
     reads the result of a linalg.transpose reads the transpose's input instead, with its
     indexing map permuted; the transpose is left for dead-code removal when unused. After
     inlining, the weight gradient's im2col of `transpose(x)` becomes the forward im2col
     of `x`, which CSE then shares.
+
+    A linalg.matmul reads a transposed operand through its indexing map (`A` as K x M or
+    `B` as N x K, one of the two), and `transpose(matmul(a, b))` becomes
+    `matmul(b^T, a^T)` with the operands swapped when that leaves one transposed: a
+    Linear layer's weight gradient `transpose(x^T dy)` is `dy^T x`, with neither
+    transpose materialized.
+
+    ```mlir
+    %wt = linalg.transpose ins(%w : tensor<256x784xf32>) outs(%e : tensor<784x256xf32>) permutation = [1, 0]
+    %y = linalg.matmul ins(%x, %wt : tensor<64x784xf32>, tensor<784x256xf32>) outs(%f : tensor<64x256xf32>)
+    // becomes
+    %y = linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>,
+                                        affine_map<(m, n, k) -> (m, n)>]
+         ins(%x, %w : tensor<64x784xf32>, tensor<256x784xf32>) outs(%f : tensor<64x256xf32>)
+    ```
 
     ```mlir
     %t = linalg.transpose ins(%x : tensor<2x3x5xf32>) outs(%e : tensor<3x2x5xf32>) permutation = [1, 0, 2]

@@ -37,3 +37,66 @@ func.func @not_copy(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
   }  -> tensor<3x2xf32>
   return %c : tensor<3x2xf32>
 }
+
+// -----
+
+// A Linear layer's forward: y = x w^T reads w through B's map (N x K); the transpose is
+// left unused (for dead-code removal).
+// CHECK-DAG: #[[MK:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[NK:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-LABEL: func @matmul_transposed_b
+// CHECK: linalg.matmul indexing_maps = [#[[MK]], #[[NK]], #{{.*}}] ins(%arg0, %arg1 : tensor<4x5xf32>, tensor<3x5xf32>)
+func.func @matmul_transposed_b(%x: tensor<4x5xf32>, %w: tensor<3x5xf32>) -> tensor<4x3xf32> {
+  %e = tensor.empty() : tensor<5x3xf32>
+  %wt = linalg.transpose ins(%w : tensor<3x5xf32>) outs(%e : tensor<5x3xf32>) permutation = [1, 0]
+  %zero = arith.constant 0.0 : f32
+  %o = tensor.empty() : tensor<4x3xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%o : tensor<4x3xf32>) -> tensor<4x3xf32>
+  %y = linalg.matmul ins(%x, %wt : tensor<4x5xf32>, tensor<5x3xf32>) outs(%f : tensor<4x3xf32>) -> tensor<4x3xf32>
+  return %y : tensor<4x3xf32>
+}
+
+// -----
+
+// Its weight gradient: transpose(x^T dy) becomes dy^T x (A read as K x M), computed in the
+// weight's layout into a fill of it; neither transpose is materialized.
+// CHECK-DAG: #[[KM:.*]] = affine_map<(d0, d1, d2) -> (d2, d0)>
+// CHECK-DAG: #[[KN:.*]] = affine_map<(d0, d1, d2) -> (d2, d1)>
+// CHECK-LABEL: func @weight_gradient
+// CHECK: %[[F:.*]] = linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : tensor<3x5xf32>)
+// CHECK: %[[G:.*]] = linalg.matmul indexing_maps = [#[[KM]], #[[KN]], #{{.*}}] ins(%arg1, %arg0 : tensor<4x3xf32>, tensor<4x5xf32>) outs(%[[F]] : tensor<3x5xf32>)
+// CHECK-NOT: linalg.transpose
+// CHECK: return %[[G]]
+func.func @weight_gradient(%x: tensor<4x5xf32>, %dy: tensor<4x3xf32>) -> tensor<3x5xf32> {
+  %e = tensor.empty() : tensor<5x4xf32>
+  %xt = linalg.transpose ins(%x : tensor<4x5xf32>) outs(%e : tensor<5x4xf32>) permutation = [1, 0]
+  %zero = arith.constant 0.0 : f32
+  %o = tensor.empty() : tensor<5x3xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%o : tensor<5x3xf32>) -> tensor<5x3xf32>
+  %g = linalg.matmul ins(%xt, %dy : tensor<5x4xf32>, tensor<4x3xf32>) outs(%f : tensor<5x3xf32>) -> tensor<5x3xf32>
+  %e2 = tensor.empty() : tensor<3x5xf32>
+  %w = linalg.transpose ins(%g : tensor<5x3xf32>) outs(%e2 : tensor<3x5xf32>) permutation = [1, 0]
+  return %w : tensor<3x5xf32>
+}
+
+// -----
+
+// Both operands transposed: only A's transpose folds (kernels read one operand
+// transposed); a product with two users keeps its transpose.
+// CHECK-LABEL: func @both_transposed
+// CHECK: linalg.transpose ins(%arg1
+// CHECK: linalg.matmul indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}] ins(%arg0, %transposed
+// CHECK: linalg.transpose ins(%
+func.func @both_transposed(%a: tensor<5x4xf32>, %b: tensor<3x5xf32>) -> (tensor<4x3xf32>, tensor<3x4xf32>) {
+  %e = tensor.empty() : tensor<4x5xf32>
+  %at = linalg.transpose ins(%a : tensor<5x4xf32>) outs(%e : tensor<4x5xf32>) permutation = [1, 0]
+  %e1 = tensor.empty() : tensor<5x3xf32>
+  %bt = linalg.transpose ins(%b : tensor<3x5xf32>) outs(%e1 : tensor<5x3xf32>) permutation = [1, 0]
+  %zero = arith.constant 0.0 : f32
+  %o = tensor.empty() : tensor<4x3xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%o : tensor<4x3xf32>) -> tensor<4x3xf32>
+  %y = linalg.matmul ins(%at, %bt : tensor<4x5xf32>, tensor<5x3xf32>) outs(%f : tensor<4x3xf32>) -> tensor<4x3xf32>
+  %e2 = tensor.empty() : tensor<3x4xf32>
+  %yt = linalg.transpose ins(%y : tensor<4x3xf32>) outs(%e2 : tensor<3x4xf32>) permutation = [1, 0]
+  return %y, %yt : tensor<4x3xf32>, tensor<3x4xf32>
+}

@@ -58,3 +58,25 @@ func.func @packed_transposed_b(%a: memref<64x64xf32>, %b: memref<70x64xf32>, %c:
       ins(%a, %b : memref<64x64xf32>, memref<70x64xf32>) outs(%c : memref<64x70xf32>)
   return
 }
+
+// -----
+
+// A transposed and large: A is packed too, 6-row tiles K-major (rows past M are zeros),
+// and the micro-kernel reads both operands from the copies.
+// CHECK-LABEL: func @packed_transposed_a
+// CHECK: %[[PA:.*]] = memref.alloc() {alignment = 64 : i64} : memref<{{[0-9]+}}xf32>
+// CHECK: %[[PB:.*]] = memref.alloc() {alignment = 64 : i64} : memref<{{[0-9]+}}xf32>
+// CHECK: memref.load %arg0[%{{.*}}, %{{.*}}] : memref<64x70xf32>
+// CHECK: arith.select
+// CHECK: memref.store %{{.*}}, %[[PA]]
+// CHECK: scf.for %{{.*}} iter_args
+// CHECK: vector.load %[[PB]]
+// CHECK: memref.load %[[PA]]
+// CHECK: vector.fma
+// CHECK: memref.dealloc %[[PA]]
+func.func @packed_transposed_a(%a: memref<64x70xf32>, %b: memref<64x64xf32>, %c: memref<70x64xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (k, n)>,
+                                 affine_map<(m, n, k) -> (m, n)>]
+      ins(%a, %b : memref<64x70xf32>, memref<64x64xf32>) outs(%c : memref<70x64xf32>)
+  return
+}

@@ -76,3 +76,18 @@ func.func @transposed_b(%a: memref<4x18xf32>, %b: memref<6x18xf32>, %c: memref<4
   return
 }
 
+
+// -----
+
+// A transposed (C += A^T B, A stored K x M): the same kernel, A's scalars read as (k, m).
+// CHECK-LABEL: func @transposed_a
+// CHECK-NOT: linalg.matmul
+// CHECK: scf.for %{{.*}} iter_args
+// CHECK: memref.load %arg0[%{{.*}}, %{{.*}}] : memref<5x8xf32>
+// CHECK: vector.fma
+func.func @transposed_a(%a: memref<5x8xf32>, %b: memref<5x16xf32>, %c: memref<8x16xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (k, n)>,
+                                 affine_map<(m, n, k) -> (m, n)>]
+      ins(%a, %b : memref<5x8xf32>, memref<5x16xf32>) outs(%c : memref<8x16xf32>)
+  return
+}

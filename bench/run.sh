@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# dlc against PyTorch (CPU) and NumPy/OpenBLAS, side by side in one run. Build first
-# (scripts/build.sh). Extra arguments go to bench.py (e.g. --threads 2).
+# dlc against PyTorch (CPU), ONNX Runtime (the project's .deps/venv) and NumPy/OpenBLAS, side
+# by side in one run. Build first (scripts/build.sh). Extra arguments go to bench.py (e.g.
+# --threads 2, --only mlp,lenet, --quick).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 echo "machine: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; $(date -u +%Y-%m-%d)"

@@ -1,6 +1,6 @@
 // matmul, conv and conv_transpose -> linalg. f32 convs are im2col and a matmul (a
-// batch_matmul over the groups when grouped); other element types a linalg.generic over
-// (n, group, out-channel, out-spatial..., in-channel, kernel...).
+// batch_matmul over the groups when grouped); depthwise convs and other element types a
+// linalg.generic over (n, group, out-channel, out-spatial..., in-channel, kernel...).
 #include "codegen/linalg/GraphToLinalg.h"
 #include "codegen/linalg/LoweringUtils.h"
 #include "dialects/Graph/GraphDialect.h"
@@ -260,7 +260,11 @@ Value buildConv(OpBuilder &b, Location loc, Value x, Value w, Value bias, ArrayR
   auto ws = cast<RankedTensorType>(w.getType()).getShape();
   auto ys = resultType.getShape();
   Type elem = resultType.getElementType();
-  if (elem.isF32())
+  // A depthwise conv (one input and one output channel per group) is a window sum per
+  // channel, like pooling: the generic below, vectorized along the last output dim with
+  // the window loops inside, rather than im2col's copies and a one-row batch_matmul.
+  bool depthwise = group > 1 && ws[1] == 1 && ws[0] == group;
+  if (elem.isF32() && !depthwise)
     return buildConvIm2col(b, loc, x, w, bias, strides, dilations, group, resultType);
   int64_t s = xs.size() - 2, mg = ws[0] / group, cg = ws[1];
   SmallVector<int64_t> xg{xs[0], group, cg}, wg{group, mg, cg}, yg{ys[0], group, mg};

@@ -82,6 +82,22 @@ func.func @conv(%x: tensor<1x2x5x5xf32>, %w: tensor<4x1x3x3xf32>) -> tensor<1x4x
 
 // -----
 
+// A depthwise f32 conv (one channel per group) is the window sum per channel: no im2col,
+// no batch_matmul, no transpose.
+// CHECK-LABEL: func @conv_depthwise
+// CHECK: tensor.pad
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
+// CHECK-NOT: linalg.batch_matmul
+// CHECK-NOT: linalg.transpose
+func.func @conv_depthwise(%x: tensor<1x2x5x5xf32>, %w: tensor<2x1x3x3xf32>) -> tensor<1x2x3x3xf32> {
+  %0 = graph.conv %x, %w {strides = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, group = 2}
+      : (tensor<1x2x5x5xf32>, tensor<2x1x3x3xf32>) -> tensor<1x2x3x3xf32>
+  return %0 : tensor<1x2x3x3xf32>
+}
+
+// -----
+
 // Other element types keep the direct loop: a reduction over (channel, kh, kw) per group.
 // CHECK-LABEL: func @conv_grouped_f64
 // CHECK: tensor.pad

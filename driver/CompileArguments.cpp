@@ -22,6 +22,7 @@ options:
                           (LLVM IR of the host code), ptx (--target cuda); obj writes
                           the object file to -o instead
   -O0 -O1 -O2 -O3         optimization level (default -O2)
+  --time-passes           print each stage's and each pass's wall time (on stderr)
   --input-shape NAME=DIMS static shape for an input with symbolic dims, e.g. x=1x3x32x32
 
 training (adds the entry points train_step and eval_step):
@@ -114,6 +115,8 @@ llvm::Expected<CompileRequest> parseCompileArguments(llvm::ArrayRef<std::string>
       err = text(o.target);
     else if (a == "--emit")
       err = text(o.emit);
+    else if (a == "--time-passes")
+      o.timePasses = true;
     else if (a == "--cuda-arch")
       err = text(cudaArch);
     else if (a == "--precision")
@@ -218,10 +221,20 @@ llvm::Error compileRequest(const CompileRequest &request, llvm::raw_ostream &os,
       diagnostics << "  note: " << note.str() << "\n";
     return mlir::success();
   });
+  // --time-passes: the report goes to `diagnostics` when `timer` is destroyed, after the
+  // scopes below have stopped.
+  mlir::DefaultTimingManager timer;
+  timer.setEnabled(request.options.timePasses);
+  timer.setDisplayMode(mlir::DefaultTimingManager::DisplayMode::Tree);
+  timer.setOutput(mlir::createOutputStrategy(mlir::DefaultTimingManager::OutputFormat::Text, diagnostics));
+  mlir::TimingScope root = timer.getRootScope();
+  mlir::TimingScope importing = root.nest("onnx-import");
   auto imported = onnx_frontend::importOnnxFile(ctx, request.input, request.import);
+  importing.stop();
   if (!imported)
     return imported.takeError();
-  return compileModel(*imported, request.options, request.output, os);
+  return compileModel(*imported, request.options, request.output, os,
+                      request.options.timePasses ? &root : nullptr);
 }
 
 } // namespace dlc

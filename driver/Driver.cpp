@@ -35,10 +35,20 @@ static llvm::Expected<std::unique_ptr<ArtifactWriter>> writerFor(const CompileOp
   return llvm::createStringError("unknown target '" + options.target + "' (cpu or cuda)");
 }
 
-/// Runs `build`'s pipeline; its diagnostics go to the context's handler.
-static llvm::Error run(ModuleOp module, llvm::function_ref<void(OpPassManager &)> build, const char *stage) {
+/// A timer for `stage` under `timing`, or an inactive one.
+static TimingScope stageTimer(TimingScope *timing, const char *stage) {
+  return timing ? timing->nest(stage) : TimingScope();
+}
+
+/// Runs `build`'s pipeline, its passes timed under `timing` when given; its diagnostics go
+/// to the context's handler.
+static llvm::Error run(ModuleOp module, llvm::function_ref<void(OpPassManager &)> build, const char *stage,
+                       TimingScope *timing) {
   PassManager pm(module->getContext());
   build(pm);
+  TimingScope scope = stageTimer(timing, stage);
+  if (timing)
+    pm.enableTiming(scope);
   if (failed(pm.run(module)))
     return llvm::createStringError(std::string("the ") + stage + " stage failed");
   return llvm::Error::success();
@@ -47,9 +57,12 @@ static llvm::Error run(ModuleOp module, llvm::function_ref<void(OpPassManager &)
 /// Adds eval_step and train_step. The pass's errors are about the training options (an
 /// unknown loss, a --freeze that matches nothing, ...): the first becomes the returned
 /// error, with the node it names, not a dump of the IR.
-static llvm::Error addTraining(ModuleOp module, const TrainOptions &train) {
+static llvm::Error addTraining(ModuleOp module, const TrainOptions &train, TimingScope *timing) {
   PassManager pm(module->getContext());
   pm.addPass(createBuildTrainStep(train.step));
+  TimingScope scope = stageTimer(timing, "training");
+  if (timing)
+    pm.enableTiming(scope);
   std::string firstError;
   ScopedDiagnosticHandler capture(module->getContext(), [&](Diagnostic &d) {
     if (d.getSeverity() != DiagnosticSeverity::Error || !firstError.empty())
@@ -68,7 +81,7 @@ static llvm::Error addTraining(ModuleOp module, const TrainOptions &train) {
 }
 
 llvm::Error compileModel(onnx_frontend::ImportedModel &model, const CompileOptions &options,
-                         const std::string &outputPath, llvm::raw_ostream &os) {
+                         const std::string &outputPath, llvm::raw_ostream &os, TimingScope *timing) {
   auto writer = writerFor(options);
   if (!writer)
     return writer.takeError();
@@ -76,7 +89,7 @@ llvm::Error compileModel(onnx_frontend::ImportedModel &model, const CompileOptio
   if (!module.lookupSymbol<func::FuncOp>("infer"))
     return llvm::createStringError("the imported module has no @infer function");
   if (options.train.enabled)
-    if (auto err = addTraining(module, options.train))
+    if (auto err = addTraining(module, options.train, timing))
       return err;
 
   auto stop = [&](const char *stage) {
@@ -88,15 +101,15 @@ llvm::Error compileModel(onnx_frontend::ImportedModel &model, const CompileOptio
   };
   if (stop("graph"))
     return llvm::Error::success();
-  if (auto err = run(module, buildGraphToKernelPipeline, "graph-to-kernel"))
+  if (auto err = run(module, buildGraphToKernelPipeline, "graph-to-kernel", timing))
     return err;
   if (stop("kernel"))
     return llvm::Error::success();
-  if (auto err = run(module, buildKernelToLinalgPipeline, "kernel-to-linalg"))
+  if (auto err = run(module, buildKernelToLinalgPipeline, "kernel-to-linalg", timing))
     return err;
   if (stop("linalg"))
     return llvm::Error::success();
-  if (auto err = run(module, buildBufferizePipeline, "bufferize"))
+  if (auto err = run(module, buildBufferizePipeline, "bufferize", timing))
     return err;
 
   std::map<std::string, const std::vector<char> *, std::less<>> initializers;
@@ -110,8 +123,10 @@ llvm::Error compileModel(onnx_frontend::ImportedModel &model, const CompileOptio
     return spec.takeError();
   spec->target = (*writer)->target().str();
 
-  if (auto err = run(module, [&](OpPassManager &pm) { (*writer)->buildLowering(pm); }, "lowering"))
+  if (auto err = run(module, [&](OpPassManager &pm) { (*writer)->buildLowering(pm); }, "lowering", timing))
     return err;
+  // LLVM's optimization and code generation, and writing the file.
+  TimingScope codegen = stageTimer(timing, "llvm-codegen");
   if (options.emit == "obj")
     return (*writer)->writeObject(module, *spec, outputPath);
   if (!options.emit.empty())

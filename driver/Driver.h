@@ -10,6 +10,7 @@
 #include "frontends/onnx/OnnxImporter.h"
 
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -35,14 +36,18 @@ struct CompileOptions {
   /// "" (write the artifact), graph, kernel, linalg, llvm, ptx (print), obj (write an object).
   std::string emit;
   int optLevel = 2;
+  /// --time-passes: each stage's and each pass's wall time, as a tree, on the diagnostics
+  /// stream when the compile ends.
+  bool timePasses = false;
 };
 
 /// Registers every dialect that the pipelines use.
 void registerCompilerDialects(mlir::DialectRegistry &registry);
 
 /// Compiles `model` to `outputPath` (or prints the stage `options.emit` to `os`).
+/// `timing`, when given, gets a nested timer per stage and pass.
 llvm::Error compileModel(onnx_frontend::ImportedModel &model, const CompileOptions &options,
-                         const std::string &outputPath, llvm::raw_ostream &os);
+                         const std::string &outputPath, llvm::raw_ostream &os, mlir::TimingScope *timing = nullptr);
 
 } // namespace dlc
 

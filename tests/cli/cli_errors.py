@@ -4,7 +4,7 @@ arguments to `dlc compile`; not a signal), print exactly one line starting with 
 or `dlc-run: error:`, and name what is wrong.
 
     cli_errors.py BIN_DIR WORK_DIR"""
-import os, subprocess, sys
+import os, re, subprocess, sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np
 import onnx
@@ -26,6 +26,21 @@ ok = cases.check("a good model compiles silently", p.returncode == 0 and p.stder
                  f"exit {p.returncode}, stderr {p.stderr[:300]!r}")
 if p.returncode != 0:
     sys.exit(1)
+# --time-passes: the artifact as without it, and on stderr a tree of every stage (each
+# line "user (share) wall (share) name") whose shares add up to the total.
+p = subprocess.run([tool("dlc"), "compile", good, "-o", path("timed.so"), "--time-passes"], capture_output=True,
+                   text=True)
+stages = {}
+for line in p.stderr.splitlines():
+    # A stage is a tree's top level: its name 2 spaces after the wall time, passes deeper.
+    m = re.match(r"\s+[0-9.]+ \(\s*[0-9.]+%\)\s+[0-9.]+ \(\s*([0-9.]+)%\)  (\S+)$", line)
+    if m and m.group(2) not in ("Total", "Rest"):
+        stages[m.group(2)] = float(m.group(1))
+want = ["onnx-import", "graph-to-kernel", "kernel-to-linalg", "bufferize", "lowering", "llvm-codegen"]
+cases.check("--time-passes reports each stage's share of the compile",
+            p.returncode == 0 and os.path.getsize(path("timed.so")) > 0 and all(s in stages for s in want)
+            and 99.0 <= sum(stages.values()) <= 101.0 and "VectorizeMatmul" in p.stderr,
+            f"exit {p.returncode}, stages {stages}, stderr {p.stderr[:400]!r}")
 
 # dlc compile
 with open(path("garbage.onnx"), "wb") as f:

@@ -23,10 +23,13 @@ bool isCopy(linalg::GenericOp op) {
   return yield.getNumOperands() == 1 && yield.getOperand(0) == op.getBody()->getArgument(0);
 }
 
-/// A 2-D transpose's input, or null.
-Value transposedInput(Value v) {
+/// The input of a 2-D transpose in `user`'s block, or null. A transpose outside the
+/// block (hoisted out of a recurrence's loop) is paid once; read through, it would be
+/// gathered again on every iteration.
+Value transposedInput(Value v, Operation *user) {
   auto t = v.getDefiningOp<linalg::TransposeOp>();
-  if (!t || !t.hasPureTensorSemantics() || t.getPermutation() != ArrayRef<int64_t>{1, 0})
+  if (!t || !t.hasPureTensorSemantics() || t.getPermutation() != ArrayRef<int64_t>{1, 0} ||
+      t->getBlock() != user->getBlock())
     return {};
   return t.getInput();
 }
@@ -43,7 +46,7 @@ void foldTransposedOperands(linalg::MatmulOp mm) {
   if (!trans || !mm.hasPureTensorSemantics())
     return;
   auto [transA, transB] = *trans;
-  Value a = transposedInput(mm.getDpsInputs()[0]), b = transposedInput(mm.getDpsInputs()[1]);
+  Value a = transposedInput(mm.getDpsInputs()[0], mm), b = transposedInput(mm.getDpsInputs()[1], mm);
   if (a && !transB) {
     mm.getDpsInputOperand(0)->set(a);
     setMaps(mm, !transA, transB);

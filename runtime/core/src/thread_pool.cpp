@@ -1,7 +1,15 @@
 // The process-wide thread pool behind dlc_parallel_for: the one piece of global state in
 // the runtime, because compiled kernels call it without a handle.
+//
+// A model runs many short parallel loops back to back (a batch-1 MLP: three of a few
+// microseconds each). Waking a sleeping worker through its condition variable costs about
+// as much as such a loop, so workers spin for a while after each job before they sleep,
+// and the caller spins before it waits for them (as OpenMP runtimes and ONNX Runtime's
+// pool do): the lock and the condition variables stay the protocol, the spins only skip
+// the sleeps.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -12,6 +20,29 @@
 namespace {
 
 thread_local bool tls_in_parallel_region = false;
+
+// How long a worker stays awake for the next job, and the caller for the workers.
+constexpr auto kSpin = std::chrono::microseconds(200);
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+/// Spins until `done()` or kSpin has passed; whether `done()` became true.
+template <typename Done> bool spin_until(Done done) {
+  auto until = std::chrono::steady_clock::now() + kSpin;
+  for (unsigned i = 1;; ++i) {
+    if (done())
+      return true;
+    cpu_relax();
+    if (i % 64 == 0 && std::chrono::steady_clock::now() > until)
+      return false;
+  }
+}
 
 class ThreadPool {
 public:
@@ -52,10 +83,11 @@ public:
     {
       std::lock_guard<std::mutex> lock(mutex_);
       job_ = &job;
-      ++generation_;
+      generation_.fetch_add(1, std::memory_order_release);
     }
     work_cv_.notify_all();
     run_chunks(job);
+    spin_until([&] { return active_.load(std::memory_order_acquire) == 0; });
     std::unique_lock<std::mutex> lock(mutex_);
     // Every chunk was claimed once the caller's run_chunks returned, and workers claim
     // only while counted in active_, so active_ == 0 means all chunks are done.
@@ -99,10 +131,10 @@ private:
       return true;
     stop_workers();
     std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = false;
+    stop_.store(false);
     try {
       for (size_t i = 0; i < want; ++i)
-        workers_.emplace_back([this, g = generation_] { worker_loop(g); });
+        workers_.emplace_back([this, g = generation_.load()] { worker_loop(g); });
     } catch (const std::exception &) {
       // Out of threads: run with those that started.
     }
@@ -112,7 +144,7 @@ private:
   void stop_workers() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      stop_ = true;
+      stop_.store(true);
     }
     work_cv_.notify_all();
     for (std::thread &t : workers_)
@@ -123,12 +155,13 @@ private:
   void worker_loop(uint64_t seen) {
     for (;;) {
       Job *job;
+      spin_until([&] { return stop_.load(std::memory_order_relaxed) || generation_.load(std::memory_order_acquire) != seen; });
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        work_cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
-        if (stop_)
+        work_cv_.wait(lock, [&] { return stop_.load() || generation_.load() != seen; });
+        if (stop_.load())
           return;
-        seen = generation_;
+        seen = generation_.load();
         job = job_;
         if (!job)
           continue;
@@ -147,12 +180,13 @@ private:
   int32_t num_threads_ = 0;   // 0: not chosen yet
   std::vector<std::thread> workers_;
 
-  std::mutex mutex_; // guards the fields below
+  std::mutex mutex_; // guards the fields below; the atomics are written under it and
+                     // read without it only to decide whether to sleep
   std::condition_variable work_cv_, done_cv_;
-  uint64_t generation_ = 0;
+  std::atomic<uint64_t> generation_{0};
   Job *job_ = nullptr;
-  int active_ = 0;
-  bool stop_ = false;
+  std::atomic<int> active_{0};
+  std::atomic<bool> stop_{false};
 };
 
 ThreadPool &pool() {

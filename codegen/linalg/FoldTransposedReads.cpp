@@ -23,13 +23,18 @@ bool isCopy(linalg::GenericOp op) {
   return yield.getNumOperands() == 1 && yield.getOperand(0) == op.getBody()->getArgument(0);
 }
 
-/// The input of a 2-D transpose in `user`'s block, or null. A transpose outside the
-/// block (hoisted out of a recurrence's loop) is paid once; read through, it would be
-/// gathered again on every iteration.
-Value transposedInput(Value v, Operation *user) {
+/// The input of a 2-D transpose read by `mm`, or null. A transpose outside the matmul's
+/// block (hoisted out of a recurrence's loop) is paid once, and read through by a
+/// product of many rows it would be gathered again on every iteration; a product of a
+/// few rows (batch-1 inference) reads it once per iteration either way, so the copy is
+/// the waste.
+Value transposedInput(Value v, linalg::MatmulOp mm) {
   auto t = v.getDefiningOp<linalg::TransposeOp>();
-  if (!t || !t.hasPureTensorSemantics() || t.getPermutation() != ArrayRef<int64_t>{1, 0} ||
-      t->getBlock() != user->getBlock())
+  if (!t || !t.hasPureTensorSemantics() || t.getPermutation() != ArrayRef<int64_t>{1, 0})
+    return {};
+  constexpr int64_t kFewRows = 4;
+  if (t->getBlock() != mm->getBlock() &&
+      cast<RankedTensorType>(mm.getDpsInits()[0].getType()).getDimSize(0) > kFewRows)
     return {};
   return t.getInput();
 }

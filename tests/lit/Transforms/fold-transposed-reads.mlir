@@ -108,19 +108,42 @@ func.func @both_transposed(%a: tensor<5x4xf32>, %b: tensor<3x5xf32>) -> (tensor<
 // CHECK-LABEL: func @hoisted_transpose
 // CHECK: %[[RT:.*]] = linalg.transpose
 // CHECK: scf.for
-// CHECK: linalg.matmul ins(%{{.*}}, %[[RT]] : tensor<4x5xf32>, tensor<5x5xf32>)
-func.func @hoisted_transpose(%h0: tensor<4x5xf32>, %r: tensor<5x5xf32>) -> tensor<4x5xf32> {
+// CHECK: linalg.matmul ins(%{{.*}}, %[[RT]] : tensor<8x5xf32>, tensor<5x5xf32>)
+func.func @hoisted_transpose(%h0: tensor<8x5xf32>, %r: tensor<5x5xf32>) -> tensor<8x5xf32> {
   %e = tensor.empty() : tensor<5x5xf32>
   %rt = linalg.transpose ins(%r : tensor<5x5xf32>) outs(%e : tensor<5x5xf32>) permutation = [1, 0]
   %zero = arith.constant 0.0 : f32
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %c3 = arith.constant 3 : index
-  %h = scf.for %t = %c0 to %c3 step %c1 iter_args(%hc = %h0) -> (tensor<4x5xf32>) {
-    %o = tensor.empty() : tensor<4x5xf32>
-    %f = linalg.fill ins(%zero : f32) outs(%o : tensor<4x5xf32>) -> tensor<4x5xf32>
-    %y = linalg.matmul ins(%hc, %rt : tensor<4x5xf32>, tensor<5x5xf32>) outs(%f : tensor<4x5xf32>) -> tensor<4x5xf32>
-    scf.yield %y : tensor<4x5xf32>
+  %h = scf.for %t = %c0 to %c3 step %c1 iter_args(%hc = %h0) -> (tensor<8x5xf32>) {
+    %o = tensor.empty() : tensor<8x5xf32>
+    %f = linalg.fill ins(%zero : f32) outs(%o : tensor<8x5xf32>) -> tensor<8x5xf32>
+    %y = linalg.matmul ins(%hc, %rt : tensor<8x5xf32>, tensor<5x5xf32>) outs(%f : tensor<8x5xf32>) -> tensor<8x5xf32>
+    scf.yield %y : tensor<8x5xf32>
   }
-  return %h : tensor<4x5xf32>
+  return %h : tensor<8x5xf32>
+}
+
+// -----
+
+// The same recurrence at batch 1: a product of one row reads the weight once per step
+// either way, so it reads it transposed (N x K) and the copy before the loop goes.
+// CHECK-LABEL: func @hoisted_transpose_one_row
+// CHECK: scf.for
+// CHECK: linalg.matmul indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}] ins(%{{.*}}, %arg1 : tensor<1x5xf32>, tensor<5x5xf32>)
+func.func @hoisted_transpose_one_row(%h0: tensor<1x5xf32>, %r: tensor<5x5xf32>) -> tensor<1x5xf32> {
+  %e = tensor.empty() : tensor<5x5xf32>
+  %rt = linalg.transpose ins(%r : tensor<5x5xf32>) outs(%e : tensor<5x5xf32>) permutation = [1, 0]
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3 = arith.constant 3 : index
+  %h = scf.for %t = %c0 to %c3 step %c1 iter_args(%hc = %h0) -> (tensor<1x5xf32>) {
+    %o = tensor.empty() : tensor<1x5xf32>
+    %f = linalg.fill ins(%zero : f32) outs(%o : tensor<1x5xf32>) -> tensor<1x5xf32>
+    %y = linalg.matmul ins(%hc, %rt : tensor<1x5xf32>, tensor<5x5xf32>) outs(%f : tensor<1x5xf32>) -> tensor<1x5xf32>
+    scf.yield %y : tensor<1x5xf32>
+  }
+  return %h : tensor<1x5xf32>
 }

@@ -11,7 +11,7 @@ def VectorizeMatmul : Pass<"dlc-vectorize-matmul", "mlir::func::FuncOp"> {
     Each `MR x (2 * vector-width)` block of C lives in vector registers for the whole K
     loop (scf.for iter_args): per k, two vectors of B are loaded and every row's A element
     is broadcast into a `vector.fma`. Column blocks are the outer loop so that the K x NR
-    panel of B stays in cache while A streams. Leftover rows use 1-row tiles, leftover
+    panel of B stays in cache while A streams. Leftover rows form one smaller tile, leftover
     columns single-vector tiles and then scalar loops.
 
     Products of at least 2^18 multiply-adds, 32 rows and 2 panels of B run cache-blocked

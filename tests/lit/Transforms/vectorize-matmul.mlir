@@ -1,7 +1,8 @@
 // RUN: dlc-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(dlc-vectorize-matmul{vector-width=8 rows=4}))" | FileCheck %s
 
 // 8x40 = one 16-wide strip (2 vectors), one 8-wide strip, no scalar columns; rows in
-// tiles of 4 then single rows; the accumulators are loop-carried through K.
+// tiles of 4 (the leftover rows would be one smaller tile); the accumulators are
+// loop-carried through K.
 // CHECK-LABEL: func @matmul
 // CHECK-NOT: linalg.matmul
 // CHECK: scf.for %{{.*}} = %c0{{.*}} to %c32{{.*}} step %c16
@@ -56,8 +57,8 @@ func.func @batched(%a: memref<3x4x5xf32>, %b: memref<3x5x16xf32>, %c: memref<3x4
 
 // -----
 
-// B transposed (C += A B^T): both operands read along K in vectors, 4x4 blocks of C as
-// 16 accumulators, the last K % 8 = 2 elements through masked loads, then each
+// B transposed (C += A B^T) with a long K (34): both operands read along K in vectors,
+// 4x4 blocks of C as 16 accumulators, the last K % 8 = 2 elements through masked loads, then each
 // accumulator reduced into C. 6 columns: one parallel 4-column strip, then 2 columns.
 // CHECK-LABEL: func @transposed_b
 // CHECK-NOT: linalg.matmul
@@ -69,10 +70,10 @@ func.func @batched(%a: memref<3x4x5xf32>, %b: memref<3x5x16xf32>, %c: memref<3x4
 // CHECK: vector.maskedload %arg0
 // CHECK: vector.reduction <add>
 // CHECK: } {dlc.parallel}
-func.func @transposed_b(%a: memref<4x18xf32>, %b: memref<6x18xf32>, %c: memref<4x6xf32>) {
+func.func @transposed_b(%a: memref<4x34xf32>, %b: memref<6x34xf32>, %c: memref<4x6xf32>) {
   linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>,
                                  affine_map<(m, n, k) -> (m, n)>]
-      ins(%a, %b : memref<4x18xf32>, memref<6x18xf32>) outs(%c : memref<4x6xf32>)
+      ins(%a, %b : memref<4x34xf32>, memref<6x34xf32>) outs(%c : memref<4x6xf32>)
   return
 }
 
@@ -89,5 +90,22 @@ func.func @transposed_a(%a: memref<5x8xf32>, %b: memref<5x16xf32>, %c: memref<8x
   linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (k, m)>, affine_map<(m, n, k) -> (k, n)>,
                                  affine_map<(m, n, k) -> (m, n)>]
       ins(%a, %b : memref<5x8xf32>, memref<5x16xf32>) outs(%c : memref<8x16xf32>)
+  return
+}
+
+// -----
+
+// B transposed with a short K (12): a K x N copy of B, then the direct kernel.
+// CHECK-LABEL: func @transposed_b_short
+// CHECK: %[[COPY:.*]] = memref.alloc() : memref<12x6xf32>
+// CHECK: linalg.transpose ins(%arg1 : memref<6x12xf32>) outs(%[[COPY]] : memref<12x6xf32>) permutation = [1, 0]
+// CHECK: vector.maskedload %[[COPY]]
+// CHECK: vector.fma
+// CHECK-NOT: vector.reduction
+// CHECK: memref.dealloc %[[COPY]]
+func.func @transposed_b_short(%a: memref<4x12xf32>, %b: memref<6x12xf32>, %c: memref<4x6xf32>) {
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>,
+                                 affine_map<(m, n, k) -> (m, n)>]
+      ins(%a, %b : memref<4x12xf32>, memref<6x12xf32>) outs(%c : memref<4x6xf32>)
   return
 }

@@ -145,17 +145,13 @@ struct PackedMatmulEmitter {
           OpBuilder::InsertionGuard g(b);
           b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
           Value aAt = add(aBase, mul(k, MR)), bAt = add(bBase, mul(k, NR));
-          SmallVector<Value> bv, next;
+          SmallVector<Value> bv, av;
           for (int64_t c = 0; c < nvec; ++c)
             bv.push_back(b.create<vector::LoadOp>(l, vt, packB, ValueRange{add(bAt, c * VL)}));
-          for (int64_t r = 0; r < rows; ++r) {
-            Value a = directA ? b.create<memref::LoadOp>(l, A, ValueRange{add(i, r), add(k0, k)}).getResult()
-                              : b.create<memref::LoadOp>(l, packA, ValueRange{add(aAt, r)}).getResult();
-            Value av = b.create<vector::BroadcastOp>(l, vt, a);
-            for (int64_t c = 0; c < nvec; ++c)
-              next.push_back(b.create<vector::FMAOp>(l, av, bv[c], accs[r * nvec + c]));
-          }
-          b.create<scf::YieldOp>(l, next);
+          for (int64_t r = 0; r < rows; ++r)
+            av.push_back(directA ? b.create<memref::LoadOp>(l, A, ValueRange{add(i, r), add(k0, k)}).getResult()
+                                 : b.create<memref::LoadOp>(l, packA, ValueRange{add(aAt, r)}).getResult());
+          b.create<scf::YieldOp>(l, outerProductStep(b, l, av, bv, accs));
         });
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t c = 0; c < nvec; ++c) {
@@ -225,6 +221,17 @@ struct PackedMatmulEmitter {
 };
 
 } // namespace
+
+SmallVector<Value> outerProductStep(OpBuilder &b, Location loc, ArrayRef<Value> a, ArrayRef<Value> bRow,
+                                    ValueRange accs) {
+  SmallVector<Value> next;
+  for (auto [r, scalar] : llvm::enumerate(a)) {
+    Value av = b.create<vector::BroadcastOp>(loc, bRow.front().getType(), scalar);
+    for (auto [c, bv] : llvm::enumerate(bRow))
+      next.push_back(b.create<vector::FMAOp>(loc, av, bv, accs[r * bRow.size() + c]));
+  }
+  return next;
+}
 
 bool worthPacking(const PackedMatmulShape &shape, int64_t M, int64_t N, int64_t K) {
   // Copying B costs K * N, a 2M-th of the product: below 32 rows the direct kernels win

@@ -16,6 +16,12 @@ struct PackedMatmulShape {
   int64_t mc = 0;      // rows of A per packed block (L2); 0: 20 register tiles
 };
 
+/// One k of a register tile, the step both micro-kernels share: each row's A scalar is
+/// broadcast and multiplied into every vector of B's row, `accs[r * |bRow| + c]` +=
+/// a[r] * bRow[c]. Returns the new accumulators in the same order.
+llvm::SmallVector<mlir::Value> outerProductStep(mlir::OpBuilder &b, mlir::Location loc, llvm::ArrayRef<mlir::Value> a,
+                                                llvm::ArrayRef<mlir::Value> bRow, mlir::ValueRange accs);
+
 /// Whether C[M x N] += A[M x K] * B[K x N] is large enough for packing to pay off.
 bool worthPacking(const PackedMatmulShape &shape, int64_t M, int64_t N, int64_t K);
 

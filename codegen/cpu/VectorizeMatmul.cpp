@@ -62,17 +62,14 @@ struct MatmulEmitter : EmitterBase {
         init.push_back(load(b, loc, C, ValueRange{rowIdx[r], colIdx[c]}));
     auto kLoop = b.create<scf::ForOp>(
         loc, idx(0), idx(K), idx(1), init, [&](OpBuilder &nb, Location l, Value k, ValueRange accs) {
-          SmallVector<Value> bv, next;
+          SmallVector<Value> bv, av;
           for (int64_t c = 0; c < nvec; ++c)
             bv.push_back(load(nb, l, B, ValueRange{k, colIdx[c]}));
           for (int64_t r = 0; r < rows; ++r) {
             SmallVector<Value, 2> at = transA ? SmallVector<Value, 2>{k, rowIdx[r]} : SmallVector<Value, 2>{rowIdx[r], k};
-            Value a = nb.create<memref::LoadOp>(l, A, at);
-            Value av = nb.create<vector::BroadcastOp>(l, vt, a);
-            for (int64_t c = 0; c < nvec; ++c)
-              next.push_back(nb.create<vector::FMAOp>(l, av, bv[c], accs[r * nvec + c]));
+            av.push_back(nb.create<memref::LoadOp>(l, A, at));
           }
-          nb.create<scf::YieldOp>(l, next);
+          nb.create<scf::YieldOp>(l, dlc::outerProductStep(nb, l, av, bv, accs));
         });
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t c = 0; c < nvec; ++c) {
@@ -292,13 +289,13 @@ struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass>
       auto at = cast<MemRefType>(A.getType()), ct = cast<MemRefType>(C.getType());
       int64_t M = ct.getDimSize(0), N = ct.getDimSize(1), K = at.getDimSize(transA ? 0 : 1);
       OpBuilder b(mm);
-      if (packing && dlc::worthPacking(packedShape(), M, N, K))
+      if (!transB) // packed when large enough, else the direct kernel
+        emitMatmul(b, mm.getLoc(), A, B, C, M, N, K, transA);
+      else if (packing && dlc::worthPacking(packedShape(), M, N, K))
         dlc::emitPackedMatmul(b, mm.getLoc(), A, B, C, transA, transB, M, N, K, packedShape());
-      else if (transB && !transA && K >= kLongReduction)
+      else if (!transA && K >= kLongReduction)
         DotEmitter{{b, mm.getLoc(), A, B, C, K, vectorWidth, VectorType::get({vectorWidth}, b.getF32Type())}}.emit(
             M, N, std::min<int64_t>(4, M), std::min<int64_t>(4, N));
-      else if (!transB)
-        emitMatmul(b, mm.getLoc(), A, B, C, M, N, K, transA);
       else
         emitWithTransposedCopy(b, mm.getLoc(), A, B, C, M, N, K, transA);
       mm.erase();

@@ -456,7 +456,8 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
     nestOuterLoops(b, loc, outerDims, ranges, total, ivs, [&](OpBuilder &ob) {
       Value start = ob.create<arith::ConstantOp>(loc, vt, DenseElementsAttr::get(vt, comb.neutral));
       Value acc = reduce(ob, 0, start);
-      Value lanes = ob.create<vector::ReductionOp>(loc, comb.kind, acc);
+      // reassoc: combine the lanes as a tree, not as an ordered chain of scalar ops.
+      Value lanes = ob.create<vector::ReductionOp>(loc, comb.kind, acc, arith::FastMathFlags::reassoc);
       // The output's indices do not use the reduction dims.
       for (unsigned d = 0; d < loops; ++d)
         if (iters[d] == utils::IteratorType::reduction)

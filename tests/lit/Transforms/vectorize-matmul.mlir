@@ -59,7 +59,8 @@ func.func @batched(%a: memref<3x4x5xf32>, %b: memref<3x5x16xf32>, %c: memref<3x4
 
 // B transposed (C += A B^T) with a long K (34): both operands read along K in vectors,
 // 4x4 blocks of C as 16 accumulators, the last K % 8 = 2 elements through masked loads, then each
-// accumulator reduced into C. 6 columns: one parallel 4-column strip, then 2 columns.
+// accumulator reduced into C as a tree (reassoc; LLVM orders a plain reduction as a
+// chain of scalar adds). 6 columns: one parallel 4-column strip, then 2 columns.
 // CHECK-LABEL: func @transposed_b
 // CHECK-NOT: linalg.matmul
 // CHECK: scf.for %{{.*}} = %c0{{.*}} to %c4{{.*}} step %c4
@@ -68,7 +69,7 @@ func.func @batched(%a: memref<3x4x5xf32>, %b: memref<3x5x16xf32>, %c: memref<3x4
 // CHECK-COUNT-16: vector.fma
 // CHECK: vector.constant_mask [2] : vector<8xi1>
 // CHECK: vector.maskedload %arg0
-// CHECK: vector.reduction <add>
+// CHECK: vector.reduction <add>, %{{.*}} fastmath<reassoc>
 // CHECK: } {dlc.parallel}
 func.func @transposed_b(%a: memref<4x34xf32>, %b: memref<6x34xf32>, %c: memref<4x6xf32>) {
   linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>,

@@ -41,6 +41,7 @@ struct PackedMatmulEmitter {
   // come from MR lines that stay in L1 over 16 k, measured as fast as packing (1024^3,
   // 2048^3) or faster (256^3: packing A twice, once per column block, cost 30%).
   bool directA = false;
+  bool zeroC = false; // C holds zeros: the first K block's tiles start from zeros
 
   Value idx(int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); }
   Value add(Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); }
@@ -131,13 +132,31 @@ struct PackedMatmulEmitter {
                                                     ArrayRef<int64_t>{cols - c * VL});
     }
     Value zeros = b.create<arith::ConstantOp>(loc, vt, DenseElementsAttr::get(vt, b.getF32FloatAttr(0)));
-    for (int64_t r = 0; r < rows; ++r) {
+    for (int64_t r = 0; r < rows; ++r)
       rowIdx.push_back(add(i, r));
-      for (int64_t c = 0; c < nvec; ++c) {
-        SmallVector<Value, 2> at{rowIdx[r], colIdx[c]};
-        init.push_back(masks[c] ? b.create<vector::MaskedLoadOp>(loc, vt, C, at, masks[c], zeros).getResult()
-                                : b.create<vector::LoadOp>(loc, vt, C, at).getResult());
-      }
+    auto loadC = [&] {
+      SmallVector<Value> loaded;
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t c = 0; c < nvec; ++c) {
+          SmallVector<Value, 2> at{rowIdx[r], colIdx[c]};
+          loaded.push_back(masks[c] ? b.create<vector::MaskedLoadOp>(loc, vt, C, at, masks[c], zeros).getResult()
+                                    : b.create<vector::LoadOp>(loc, vt, C, at).getResult());
+        }
+      return loaded;
+    };
+    if (!zeroC) {
+      init = loadC();
+    } else if (K <= KC) { // one K block: C is never read
+      init.assign(rows * nvec, zeros);
+    } else { // zeros in the first K block, C's partial sums after it
+      SmallVector<Type> types(rows * nvec, vt);
+      auto first = b.create<scf::IfOp>(loc, types, eq(k0, idx(0)), /*withElseRegion=*/true);
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(first.thenBlock());
+      b.create<scf::YieldOp>(loc, SmallVector<Value>(rows * nvec, zeros));
+      b.setInsertionPointToStart(first.elseBlock());
+      b.create<scf::YieldOp>(loc, loadC());
+      init.assign(first.getResults().begin(), first.getResults().end());
     }
     Value aBase = mul(sub(i, ic), KC), bBase = mul(sub(j, j0), KC);
     auto kLoop = b.create<scf::ForOp>(
@@ -240,7 +259,7 @@ bool worthPacking(const PackedMatmulShape &shape, int64_t M, int64_t N, int64_t 
 }
 
 void emitPackedMatmul(OpBuilder &b, Location loc, Value A, Value B, Value C, bool transposedA, bool transposedB,
-                      int64_t M, int64_t N, int64_t K, const PackedMatmulShape &shape) {
+                      int64_t M, int64_t N, int64_t K, const PackedMatmulShape &shape, bool zeroC) {
   int64_t kc = std::min(shape.kc, K);
   kc = roundUp(ceilDiv(K, ceilDiv(K, kc)), 4); // equal K blocks rather than a short last one
   int64_t mc = shape.mc ? roundUp(shape.mc, shape.mr) : 20 * shape.mr;
@@ -249,6 +268,7 @@ void emitPackedMatmul(OpBuilder &b, Location loc, Value A, Value B, Value C, boo
                         shape.nr,    kc,  mc, VectorType::get({shape.vectorWidth}, b.getF32Type()), {}, {}, {}, {},
                         {},          {}};
   e.directA = !transposedA;
+  e.zeroC = zeroC;
   e.emit();
 }
 

@@ -27,10 +27,11 @@ bool worthPacking(const PackedMatmulShape &shape, int64_t M, int64_t N, int64_t 
 
 /// Emits C += op(A) * op(B) at the builder's point, where op(A) is A[M x K] or, with
 /// transposedA, A[K x M] read transposed, and op(B) is B[K x N] or B[N x K] with
-/// transposedB. Every operand is a static f32 memref with unit inner stride.
+/// transposedB. Every operand is a static f32 memref with unit inner stride. With zeroC,
+/// C holds zeros and is not read: C = op(A) * op(B).
 void emitPackedMatmul(mlir::OpBuilder &b, mlir::Location loc, mlir::Value A, mlir::Value B, mlir::Value C,
                       bool transposedA, bool transposedB, int64_t M, int64_t N, int64_t K,
-                      const PackedMatmulShape &shape);
+                      const PackedMatmulShape &shape, bool zeroC = false);
 
 } // namespace dlc
 

@@ -125,8 +125,14 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
     // Every output element is written by one (parallel) iteration or accumulated over the
     // reduction dims, which a projected permutation leaves out.
     if (!op.hasPureBufferSemantics() || op.getNumLoops() == 0 || op->getNumRegions() != 1 ||
-        op.getNumDpsInits() != 1 || op.hasIndexSemantics() ||
+        op.getNumDpsInits() == 0 || op.hasIndexSemantics() ||
         !op.getMatchingIndexingMap(op.getDpsInitOperand(0)).isProjectedPermutation())
+      return false;
+    // Several outputs (an LSTM cell's h and c): all parallel, written at the same indices.
+    if (op.getNumDpsInits() > 1 &&
+        (op.getNumReductionLoops() != 0 || llvm::any_of(op.getDpsInitsMutable(), [&](OpOperand &init) {
+           return op.getMatchingIndexingMap(&init) != op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+         })))
       return false;
     std::optional<unsigned> vdim = vectorDim(op);
     if (!vdim)
@@ -241,9 +247,11 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
     llvm_unreachable("unsupported access");
   }
 
-  /// The body on vectors at the loop point `ivs`, `lanes` lanes valid along `vdim`; `acc`
-  /// stands for the output's block argument.
-  Value computeBody(OpBuilder &ob, linalg::LinalgOp op, ArrayRef<Value> ivs, unsigned vdim, int64_t lanes, Value acc) {
+  /// The body on vectors at the loop point `ivs`, `lanes` lanes valid along `vdim`; `accs`
+  /// (null where unread) stand for the outputs' block arguments. Returns one vector per
+  /// output.
+  SmallVector<Value> computeBody(OpBuilder &ob, linalg::LinalgOp op, ArrayRef<Value> ivs, unsigned vdim, int64_t lanes,
+                                 ArrayRef<Value> accs) {
     Location loc = op.getLoc();
     int64_t vl = vectorWidth;
     Block *block = op.getBlock();
@@ -260,8 +268,9 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
         map.map(arg, load(ob, loc, v, op.getMatchingIndexingMap(in), accessOf(op.getMatchingIndexingMap(in), vdim), ivs,
                           lanes));
     }
-    if (acc)
-      map.map(block->getArgument(op.getDpsInitOperand(0)->getOperandNumber()), acc);
+    for (auto [init, acc] : llvm::zip(op.getDpsInitsMutable(), accs))
+      if (acc)
+        map.map(block->getArgument(init.getOperandNumber()), acc);
     for (Operation &inner : block->without_terminator()) {
       SmallVector<Value> operands;
       for (Value o : inner.getOperands()) {
@@ -276,10 +285,12 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
       OperationState state(loc, inner.getName().getStringRef(), operands, types, inner.getAttrs());
       map.map(inner.getResults(), ob.create(state)->getResults());
     }
-    Value result = block->getTerminator()->getOperand(0);
-    if (Value vec = map.lookupOrNull(result))
-      return vec;
-    return ob.create<vector::BroadcastOp>(loc, vecOf(result.getType()), result);
+    SmallVector<Value> results;
+    for (Value result : block->getTerminator()->getOperands()) {
+      Value vec = map.lookupOrNull(result);
+      results.push_back(vec ? vec : ob.create<vector::BroadcastOp>(loc, vecOf(result.getType()), result));
+    }
+    return results;
   }
 
   /// The vector loop over the last dim (outer induction variables already in `ivs`), with
@@ -299,14 +310,17 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
       Value zero = ob.create<arith::ConstantIndexOp>(loc, 0);
       for (unsigned d : reductionDims)
         ivs[d] = zero;
-      Value acc;
-      bool readsOut = !block->getArgument(init->getOperandNumber()).use_empty();
-      if (readsOut || !reductionDims.empty())
-        acc = load(ob, loc, init->get(), outMap, {Access::Strided, 1}, ivs, lanes);
-      // Reduction dims: nested loops carrying the accumulator.
+      SmallVector<Value> accs;
+      for (OpOperand &out : op.getDpsInitsMutable()) {
+        bool readsOut = !block->getArgument(out.getOperandNumber()).use_empty();
+        accs.push_back(readsOut || !reductionDims.empty()
+                           ? load(ob, loc, out.get(), outMap, {Access::Strided, 1}, ivs, lanes)
+                           : Value());
+      }
+      // Reduction dims (one output only): nested loops carrying the accumulator.
       std::function<Value(OpBuilder &, unsigned, Value)> reduce = [&](OpBuilder &rb, unsigned i, Value a) -> Value {
         if (i == reductionDims.size())
-          return computeBody(rb, op, ivs, last, lanes, a);
+          return computeBody(rb, op, ivs, last, lanes, a).front();
         unsigned d = reductionDims[i];
         auto loop = rb.create<scf::ForOp>(loc, rb.create<arith::ConstantIndexOp>(loc, 0),
                                           rb.create<arith::ConstantIndexOp>(loc, ranges[d]),
@@ -317,17 +331,21 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
                                           });
         return loop.getResult(0);
       };
-      Value vec = reduce(ob, 0, acc);
+      SmallVector<Value> vecs =
+          reductionDims.empty() ? computeBody(ob, op, ivs, last, lanes, accs) : SmallVector<Value>{reduce(ob, 0, accs[0])};
       for (unsigned d : reductionDims)
         ivs[d] = zero;
       SmallVector<Value> at;
       for (AffineExpr e : outMap.getResults())
         at.push_back(ob.create<affine::AffineApplyOp>(loc, AffineMap::get(outMap.getNumDims(), 0, e), ivs));
-      if (lanes < vl) {
-        Value mask = ob.create<vector::ConstantMaskOp>(loc, VectorType::get({vl}, ob.getI1Type()), ArrayRef<int64_t>{lanes});
-        ob.create<vector::MaskedStoreOp>(loc, init->get(), at, mask, vec);
-      } else {
-        ob.create<vector::StoreOp>(loc, vec, init->get(), at);
+      Value mask;
+      if (lanes < vl)
+        mask = ob.create<vector::ConstantMaskOp>(loc, VectorType::get({vl}, ob.getI1Type()), ArrayRef<int64_t>{lanes});
+      for (auto [out, vec] : llvm::zip(op.getDpsInitsMutable(), vecs)) {
+        if (mask)
+          ob.create<vector::MaskedStoreOp>(loc, out.get(), at, mask, vec);
+        else
+          ob.create<vector::StoreOp>(loc, vec, out.get(), at);
       }
     };
     if (full > 0)
@@ -430,12 +448,12 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
         acc = ob.create<scf::ForOp>(loc, idx(ob, 0), idx(ob, full), idx(ob, vl), ValueRange{acc},
                                     [&](OpBuilder &nb, Location l, Value j, ValueRange carried) {
                                       ivs[last] = j;
-                                      nb.create<scf::YieldOp>(l, computeBody(nb, op, ivs, last, vl, carried[0]));
+                                      nb.create<scf::YieldOp>(l, computeBody(nb, op, ivs, last, vl, carried[0]).front());
                                     })
                   .getResult(0);
       if (full < n) {
         ivs[last] = idx(ob, full);
-        Value next = computeBody(ob, op, ivs, last, n - full, acc);
+        Value next = computeBody(ob, op, ivs, last, n - full, acc).front();
         Value mask =
             ob.create<vector::ConstantMaskOp>(loc, VectorType::get({vl}, ob.getI1Type()), ArrayRef<int64_t>{n - full});
         acc = ob.create<arith::SelectOp>(loc, mask, next, acc);

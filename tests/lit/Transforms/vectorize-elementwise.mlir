@@ -203,3 +203,41 @@ func.func @bools(%a: memref<16xi1>, %b: memref<16xi1>, %c: memref<16xi1>) {
   }
   return
 }
+
+// -----
+
+// Two outputs at the same indices (an LSTM cell's h and c): one vector loop computes both
+// and stores each. Outputs at different indices stay a linalg.generic.
+// CHECK-LABEL: func @two_outputs
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for
+// CHECK: %[[X:.*]] = vector.load %arg0
+// CHECK: %[[S:.*]] = arith.addf %[[X]], %[[X]] : vector<8xf32>
+// CHECK: %[[P:.*]] = arith.mulf %[[X]], %[[X]] : vector<8xf32>
+// CHECK: vector.store %[[S]], %arg1
+// CHECK: vector.store %[[P]], %arg2
+// CHECK: vector.maskedstore %arg1
+// CHECK: vector.maskedstore %arg2
+// CHECK-LABEL: func @two_outputs_transposed
+// CHECK: linalg.generic
+func.func @two_outputs(%x: memref<4x20xf32>, %s: memref<4x20xf32>, %p: memref<4x20xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<4x20xf32>) outs(%s, %p : memref<4x20xf32>, memref<4x20xf32>) {
+  ^bb0(%a: f32, %o1: f32, %o2: f32):
+    %sum = arith.addf %a, %a : f32
+    %prod = arith.mulf %a, %a : f32
+    linalg.yield %sum, %prod : f32, f32
+  }
+  return
+}
+func.func @two_outputs_transposed(%x: memref<4x4xf32>, %s: memref<4x4xf32>, %p: memref<4x4xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (j, i)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<4x4xf32>) outs(%s, %p : memref<4x4xf32>, memref<4x4xf32>) {
+  ^bb0(%a: f32, %o1: f32, %o2: f32):
+    %sum = arith.addf %a, %a : f32
+    linalg.yield %sum, %a : f32, f32
+  }
+  return
+}

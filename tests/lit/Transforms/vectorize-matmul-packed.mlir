@@ -80,3 +80,22 @@ func.func @packed_transposed_a(%a: memref<64x70xf32>, %b: memref<64x64xf32>, %c:
       ins(%a, %b : memref<64x70xf32>, memref<64x64xf32>) outs(%c : memref<70x64xf32>)
   return
 }
+
+// -----
+
+// Zero-filled C and K over three blocks (600 = 3 x 200): the fill goes; each tile starts from
+// zeros in the first K block and from C's partial sums after it.
+// CHECK-LABEL: func @packed_zero_filled
+// CHECK-NOT: linalg.fill
+// CHECK: scf.for %[[K0:.*]] = %c0 to %c600 step %c200
+// CHECK: %[[FIRST:.*]] = arith.cmpi eq, %[[K0]], %c0
+// CHECK: scf.if %[[FIRST]] -> (vector<8xf32>
+// CHECK: scf.yield %cst
+// CHECK: } else {
+// CHECK: vector.load %arg2
+func.func @packed_zero_filled(%a: memref<64x600xf32>, %b: memref<600x64xf32>, %c: memref<64x64xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<64x64xf32>)
+  linalg.matmul ins(%a, %b : memref<64x600xf32>, memref<600x64xf32>) outs(%c : memref<64x64xf32>)
+  return
+}

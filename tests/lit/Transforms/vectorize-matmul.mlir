@@ -110,3 +110,46 @@ func.func @transposed_b_short(%a: memref<4x12xf32>, %b: memref<6x12xf32>, %c: me
       ins(%a, %b : memref<4x12xf32>, memref<6x12xf32>) outs(%c : memref<4x6xf32>)
   return
 }
+
+// -----
+
+// A zero fill of C right before the matmul goes: the tiles start from zero vectors and
+// never read C (direct kernel), and the dot-product kernel stores its sums without adding
+// C's old value. A fill of another value, or of another buffer, stays.
+// CHECK-LABEL: func @zero_filled
+// CHECK-NOT: linalg.fill
+// CHECK: %[[Z:.*]] = arith.constant dense<0.000000e+00> : vector<8xf32>
+// CHECK: scf.for %{{.*}} iter_args(%{{.*}} = %[[Z]],
+// CHECK-NOT: vector.load %arg2
+// CHECK: vector.store %{{.*}}, %arg2
+// CHECK-LABEL: func @zero_filled_dots
+// CHECK-NOT: linalg.fill
+// CHECK: vector.reduction
+// CHECK-NOT: memref.load %arg2
+// CHECK: memref.store %{{.*}}, %arg2
+// CHECK-LABEL: func @other_fills
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%arg2
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%arg3
+// CHECK: vector.load %arg2
+func.func @zero_filled(%a: memref<8x40xf32>, %b: memref<40x16xf32>, %c: memref<8x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<8x16xf32>)
+  linalg.matmul ins(%a, %b : memref<8x40xf32>, memref<40x16xf32>) outs(%c : memref<8x16xf32>)
+  return
+}
+func.func @zero_filled_dots(%a: memref<4x34xf32>, %b: memref<6x34xf32>, %c: memref<4x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x6xf32>)
+  linalg.matmul indexing_maps = [affine_map<(m, n, k) -> (m, k)>, affine_map<(m, n, k) -> (n, k)>,
+                                 affine_map<(m, n, k) -> (m, n)>]
+      ins(%a, %b : memref<4x34xf32>, memref<6x34xf32>) outs(%c : memref<4x6xf32>)
+  return
+}
+func.func @other_fills(%a: memref<8x40xf32>, %b: memref<40x16xf32>, %c: memref<8x16xf32>, %d: memref<8x16xf32>) {
+  %one = arith.constant 1.0 : f32
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%one : f32) outs(%c : memref<8x16xf32>)
+  linalg.fill ins(%zero : f32) outs(%d : memref<8x16xf32>)
+  linalg.matmul ins(%a, %b : memref<8x40xf32>, memref<40x16xf32>) outs(%c : memref<8x16xf32>)
+  return
+}

@@ -20,9 +20,26 @@ bool isContraction(Operation *op) {
   return linalgOp.getNumReductionLoops() > 0 && linalgOp.getNumDpsInputs() > 1;
 }
 
+/// A transpose whose one user is an elementwise generic becomes a generic too, so that the
+/// fusion below reads the transposed operand through the consumer's indexing map instead of
+/// copying it first (a convolution's [C_out, N, H, W] product into NCHW, then its ReLU:
+/// two passes over the output become one).
+struct GeneralizeTransposeIntoElementwise : OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::TransposeOp op, PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() || !op->getResult(0).hasOneUse())
+      return failure();
+    auto user = dyn_cast<linalg::GenericOp>(*op->getResult(0).getUsers().begin());
+    if (!user || user.getNumLoops() != user.getNumParallelLoops() || isContraction(user))
+      return failure();
+    return linalg::generalizeNamedOp(rewriter, op);
+  }
+};
+
 struct FuseElementwisePass : dlc::impl::FuseElementwiseBase<FuseElementwisePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
+    patterns.add<GeneralizeTransposeIntoElementwise>(&getContext());
     linalg::ControlFusionFn control = [](OpOperand *fused) {
       Operation *producer = fused->get().getDefiningOp();
       return producer && !isContraction(fused->getOwner()) && !isContraction(producer);

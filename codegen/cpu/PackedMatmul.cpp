@@ -41,7 +41,7 @@ struct PackedMatmulEmitter {
   // come from MR lines that stay in L1 over 16 k, measured as fast as packing (1024^3,
   // 2048^3) or faster (256^3: packing A twice, once per column block, cost 30%).
   bool directA = false;
-  bool zeroC = false; // C holds zeros: the first K block's tiles start from zeros
+  InitialC initC; // unless Memory, the first K block's tiles start from it, not from C
 
   Value idx(int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); }
   Value add(Value x, Value y) { return b.create<arith::AddIOp>(loc, x, y); }
@@ -134,28 +134,25 @@ struct PackedMatmulEmitter {
     Value zeros = b.create<arith::ConstantOp>(loc, vt, DenseElementsAttr::get(vt, b.getF32FloatAttr(0)));
     for (int64_t r = 0; r < rows; ++r)
       rowIdx.push_back(add(i, r));
-    auto loadC = [&] {
+    auto startFrom = [&](const InitialC &from) {
       SmallVector<Value> loaded;
       for (int64_t r = 0; r < rows; ++r)
-        for (int64_t c = 0; c < nvec; ++c) {
-          SmallVector<Value, 2> at{rowIdx[r], colIdx[c]};
-          loaded.push_back(masks[c] ? b.create<vector::MaskedLoadOp>(loc, vt, C, at, masks[c], zeros).getResult()
-                                    : b.create<vector::LoadOp>(loc, vt, C, at).getResult());
-        }
+        for (int64_t c = 0; c < nvec; ++c)
+          loaded.push_back(from.vectorAt(b, loc, vt, C, rowIdx[r], colIdx[c], masks[c]));
       return loaded;
     };
-    if (!zeroC) {
-      init = loadC();
+    if (initC.kind == InitialC::Memory) {
+      init = startFrom(initC);
     } else if (K <= KC) { // one K block: C is never read
-      init.assign(rows * nvec, zeros);
-    } else { // zeros in the first K block, C's partial sums after it
+      init = startFrom(initC);
+    } else { // the initial value in the first K block, C's partial sums after it
       SmallVector<Type> types(rows * nvec, vt);
       auto first = b.create<scf::IfOp>(loc, types, eq(k0, idx(0)), /*withElseRegion=*/true);
       OpBuilder::InsertionGuard g(b);
       b.setInsertionPointToStart(first.thenBlock());
-      b.create<scf::YieldOp>(loc, SmallVector<Value>(rows * nvec, zeros));
+      b.create<scf::YieldOp>(loc, startFrom(initC));
       b.setInsertionPointToStart(first.elseBlock());
-      b.create<scf::YieldOp>(loc, loadC());
+      b.create<scf::YieldOp>(loc, startFrom(InitialC{}));
       init.assign(first.getResults().begin(), first.getResults().end());
     }
     Value aBase = mul(sub(i, ic), KC), bBase = mul(sub(j, j0), KC);
@@ -252,6 +249,45 @@ SmallVector<Value> outerProductStep(OpBuilder &b, Location loc, ArrayRef<Value> 
   return next;
 }
 
+Value InitialC::vectorAt(OpBuilder &b, Location loc, VectorType vt, Value C, Value row, Value col, Value mask) const {
+  Value zeros = b.create<arith::ConstantOp>(loc, vt, DenseElementsAttr::get(vt, b.getF32FloatAttr(0)));
+  auto vectorLoad = [&](Value mem, ValueRange at) -> Value {
+    if (mask)
+      return b.create<vector::MaskedLoadOp>(loc, vt, mem, at, mask, zeros);
+    return b.create<vector::LoadOp>(loc, vt, mem, at);
+  };
+  Value c0 = b.create<arith::ConstantIndexOp>(loc, 0);
+  bool flat = bias && cast<MemRefType>(bias.getType()).getRank() == 1;
+  switch (kind) {
+  case Memory:
+    return vectorLoad(C, ValueRange{row, col});
+  case Zero:
+    return zeros;
+  case RowBias:
+    return b.create<vector::BroadcastOp>(
+        loc, vt, b.create<memref::LoadOp>(loc, bias, flat ? ValueRange{row} : ValueRange{row, c0}));
+  case ColumnBias:
+    return vectorLoad(bias, flat ? ValueRange{col} : ValueRange{c0, col});
+  }
+  llvm_unreachable("unknown InitialC kind");
+}
+
+Value InitialC::scalarAt(OpBuilder &b, Location loc, Value C, Value row, Value col) const {
+  Value c0 = b.create<arith::ConstantIndexOp>(loc, 0);
+  bool flat = bias && cast<MemRefType>(bias.getType()).getRank() == 1;
+  switch (kind) {
+  case Memory:
+    return b.create<memref::LoadOp>(loc, C, ValueRange{row, col});
+  case Zero:
+    return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
+  case RowBias:
+    return b.create<memref::LoadOp>(loc, bias, flat ? ValueRange{row} : ValueRange{row, c0});
+  case ColumnBias:
+    return b.create<memref::LoadOp>(loc, bias, flat ? ValueRange{col} : ValueRange{c0, col});
+  }
+  llvm_unreachable("unknown InitialC kind");
+}
+
 bool worthPacking(const PackedMatmulShape &shape, int64_t M, int64_t N, int64_t K) {
   // Copying B costs K * N, a 2M-th of the product: below 32 rows the direct kernels win
   // (LeNet's 16-channel convolution gradients, measured).
@@ -259,7 +295,7 @@ bool worthPacking(const PackedMatmulShape &shape, int64_t M, int64_t N, int64_t 
 }
 
 void emitPackedMatmul(OpBuilder &b, Location loc, Value A, Value B, Value C, bool transposedA, bool transposedB,
-                      int64_t M, int64_t N, int64_t K, const PackedMatmulShape &shape, bool zeroC) {
+                      int64_t M, int64_t N, int64_t K, const PackedMatmulShape &shape, const InitialC &init) {
   int64_t kc = std::min(shape.kc, K);
   kc = roundUp(ceilDiv(K, ceilDiv(K, kc)), 4); // equal K blocks rather than a short last one
   int64_t mc = shape.mc ? roundUp(shape.mc, shape.mr) : 20 * shape.mr;
@@ -268,7 +304,7 @@ void emitPackedMatmul(OpBuilder &b, Location loc, Value A, Value B, Value C, boo
                         shape.nr,    kc,  mc, VectorType::get({shape.vectorWidth}, b.getF32Type()), {}, {}, {}, {},
                         {},          {}};
   e.directA = !transposedA;
-  e.zeroC = zeroC;
+  e.initC = init;
   e.emit();
 }
 

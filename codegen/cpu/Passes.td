@@ -22,6 +22,11 @@ def VectorizeMatmul : Pass<"dlc-vectorize-matmul", "mlir::func::FuncOp"> {
     blocks (or row blocks when C is narrow), each with its own copy. C += A * B^T of that
     size takes the same path; smaller ones keep the dot-product kernel below.
 
+    When C was just initialized by a zero `linalg.fill` or by a generic that copies a bias
+    across its rows or columns (with only ops that touch neither C nor its views in
+    between), that op goes and the tiles start from zeros or the bias instead of loading C
+    (the packed kernel: in its first K block).
+
     ```mlir
     linalg.matmul ins(%a, %b : memref<64x784xf32>, memref<784x256xf32>) outs(%c : memref<64x256xf32>)
     // becomes

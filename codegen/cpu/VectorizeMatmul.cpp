@@ -31,7 +31,7 @@ struct EmitterBase {
   Value A, B, C;
   int64_t K, VL;
   VectorType vt;
-  bool zeroC = false; // C holds zeros: start from them instead of loading C
+  dlc::InitialC initC; // what the tiles start from (Memory: C itself)
 
   Value idx(int64_t v) { return b.create<arith::ConstantIndexOp>(loc, v); }
   Value add(Value x, int64_t v) { return v ? (Value)b.create<arith::AddIOp>(loc, x, idx(v)) : x; }
@@ -58,10 +58,9 @@ struct MatmulEmitter : EmitterBase {
       rowIdx.push_back(add(i0, r));
     for (int64_t c = 0; c < nvec; ++c)
       colIdx.push_back(add(j0, c * VL));
-    Value zeros = b.create<arith::ConstantOp>(loc, vt, DenseElementsAttr::get(vt, b.getF32FloatAttr(0)));
     for (int64_t r = 0; r < rows; ++r)
       for (int64_t c = 0; c < nvec; ++c)
-        init.push_back(zeroC ? zeros : load(b, loc, C, ValueRange{rowIdx[r], colIdx[c]}));
+        init.push_back(initC.vectorAt(b, loc, vt, C, rowIdx[r], colIdx[c], mask));
     auto kLoop = b.create<scf::ForOp>(
         loc, idx(0), idx(K), idx(1), init, [&](OpBuilder &nb, Location l, Value k, ValueRange accs) {
           SmallVector<Value> bv, av;
@@ -162,8 +161,8 @@ struct DotEmitter : EmitterBase {
         // vector-width scalar adds (LSTM b1 spent 60% of its recurrence in those chains).
         Value sum = b.create<vector::ReductionOp>(loc, vector::CombiningKind::ADD, accs[r * cols + c],
                                                   arith::FastMathFlags::reassoc);
-        if (!zeroC)
-          sum = b.create<arith::AddFOp>(loc, b.create<memref::LoadOp>(loc, C, ValueRange{rowIdx[r], colIdx[c]}), sum);
+        if (initC.kind != dlc::InitialC::Zero)
+          sum = b.create<arith::AddFOp>(loc, initC.scalarAt(b, loc, C, rowIdx[r], colIdx[c]), sum);
         b.create<memref::StoreOp>(loc, sum, C, ValueRange{rowIdx[r], colIdx[c]});
       }
   }
@@ -199,21 +198,61 @@ struct DotEmitter : EmitterBase {
   }
 };
 
-/// The linalg.fill of +0.0 into exactly `C` that `mm` follows, with nothing between them but
-/// ops without memory effects: the kernels then start their accumulators from zeros instead
-/// of reading C (a pass over C saved, and the fill's: LSTM b64's input projection spent 6% in
-/// the fill's memset and more in loading C back).
-linalg::FillOp zeroFillOf(Operation *mm, Value C) {
-  for (Operation *op = mm->getPrevNode(); op; op = op->getPrevNode()) {
-    if (auto fill = dyn_cast<linalg::FillOp>(op)) {
-      if (!fill.hasPureBufferSemantics() || fill.getDpsInits()[0] != C ||
-          !matchPattern(fill.getDpsInputs()[0], m_PosZeroFloat()))
-        return {};
-      return fill;
-    }
-    if (!isMemoryEffectFree(op))
-      return {};
+/// How `C` was initialized right before `mm` (nothing between them but ops without memory
+/// effects): a linalg.fill of +0.0, or a generic that only copies a row or column vector
+/// across C (a conv's or a Linear layer's bias). The kernels then start their accumulators
+/// from that value instead of reading C, and the initializing op goes: a pass over C
+/// saved, and the initializer's (LSTM b64's input projection spent 6% in the fill's
+/// memset and more in loading C back). Returns Memory and null otherwise.
+std::pair<dlc::InitialC, Operation *> initialValueOf(Operation *mm, Value C) {
+  // Between the initializer and the matmul may lie ops without memory effects and linalg
+  // ops that touch neither C nor a view of it (a conv's im2col gather). Buffers live at the
+  // same time never share memory (dlc-plan-memory), so those cannot write C another way.
+  llvm::SmallPtrSet<Value, 8> viewsOfC{C};
+  SmallVector<Value> work{C};
+  while (!work.empty())
+    for (Operation *user : work.pop_back_val().getUsers())
+      if (isa<ViewLikeOpInterface>(user))
+        for (Value v : user->getResults())
+          if (viewsOfC.insert(v).second)
+            work.push_back(v);
+  auto independent = [&](Operation *op) {
+    if (isMemoryEffectFree(op))
+      return true;
+    return isa<linalg::LinalgOp>(op) &&
+           llvm::none_of(op->getOperands(), [&](Value v) { return viewsOfC.contains(v); });
+  };
+  Operation *op = mm->getPrevNode();
+  while (op && independent(op))
+    op = op->getPrevNode();
+  if (auto fill = dyn_cast_or_null<linalg::FillOp>(op)) {
+    if (fill.hasPureBufferSemantics() && fill.getDpsInits()[0] == C &&
+        matchPattern(fill.getDpsInputs()[0], m_PosZeroFloat()))
+      return {{dlc::InitialC::Zero, Value()}, fill};
+    return {};
   }
+  auto copy = dyn_cast_or_null<linalg::GenericOp>(op);
+  if (!copy || !copy.hasPureBufferSemantics() || copy.getNumDpsInputs() != 1 || copy.getNumDpsInits() != 1 ||
+      copy.getDpsInits()[0] != C || copy.getNumLoops() != 2 || copy.getNumParallelLoops() != 2 ||
+      !copy.getMatchingIndexingMap(copy.getDpsInitOperand(0)).isIdentity())
+    return {};
+  Block *body = copy.getBody();
+  auto yield = cast<linalg::YieldOp>(body->getTerminator());
+  if (body->getOperations().size() != 1 || yield.getOperand(0) != body->getArgument(0))
+    return {};
+  Value bias = copy.getDpsInputs()[0];
+  auto biasType = dyn_cast<MemRefType>(bias.getType());
+  if (!biasType || !biasType.getElementType().isF32() || !unitInnerStride(biasType))
+    return {};
+  MLIRContext *ctx = mm->getContext();
+  AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx), zero = getAffineConstantExpr(0, ctx);
+  auto readsAs = [&](ArrayRef<AffineExpr> results) {
+    return copy.getMatchingIndexingMap(copy.getDpsInputOperand(0)) == AffineMap::get(2, 0, results, ctx);
+  };
+  if (readsAs({d0}) || readsAs({d0, zero}))
+    return {{dlc::InitialC::RowBias, bias}, copy};
+  if (readsAs({d1}) || readsAs({zero, d1}))
+    return {{dlc::InitialC::ColumnBias, bias}, copy};
   return {};
 }
 
@@ -236,10 +275,10 @@ struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass>
   }
 
   void emitMatmul(OpBuilder &b, Location loc, Value A, Value B, Value C, int64_t M, int64_t N, int64_t K,
-                  bool transA = false, bool zeroC = false) {
+                  bool transA = false, const dlc::InitialC &initC = {}) {
     if (packing && dlc::worthPacking(packedShape(), M, N, K))
-      return dlc::emitPackedMatmul(b, loc, A, B, C, transA, false, M, N, K, packedShape(), zeroC);
-    MatmulEmitter e{{b, loc, A, B, C, K, vectorWidth, VectorType::get({vectorWidth}, b.getF32Type()), zeroC}, transA};
+      return dlc::emitPackedMatmul(b, loc, A, B, C, transA, false, M, N, K, packedShape(), initC);
+    MatmulEmitter e{{b, loc, A, B, C, K, vectorWidth, VectorType::get({vectorWidth}, b.getF32Type()), initC}, transA};
     int64_t nr = 2 * vectorWidth;
     int64_t nWide = N - N % nr, nSingle = N - N % vectorWidth;
     int64_t mr = std::min<int64_t>(tileRows(), M);
@@ -265,11 +304,11 @@ struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass>
 
   /// C += op(A) * B^T through a K x N copy of B (freed after).
   void emitWithTransposedCopy(OpBuilder &b, Location loc, Value A, Value B, Value C, int64_t M, int64_t N,
-                              int64_t K, bool transA, bool zeroC) {
+                              int64_t K, bool transA, const dlc::InitialC &initC) {
     auto copyType = MemRefType::get({K, N}, b.getF32Type());
     Value copy = b.create<memref::AllocOp>(loc, copyType);
     b.create<linalg::TransposeOp>(loc, B, copy, ArrayRef<int64_t>{1, 0});
-    emitMatmul(b, loc, A, copy, C, M, N, K, transA, zeroC);
+    emitMatmul(b, loc, A, copy, C, M, N, K, transA, initC);
     b.create<memref::DeallocOp>(loc, copy);
   }
 
@@ -321,20 +360,19 @@ struct VectorizeMatmulPass : dlc::impl::VectorizeMatmulBase<VectorizeMatmulPass>
       auto at = cast<MemRefType>(A.getType()), ct = cast<MemRefType>(C.getType());
       int64_t M = ct.getDimSize(0), N = ct.getDimSize(1), K = at.getDimSize(transA ? 0 : 1);
       OpBuilder b(mm);
-      linalg::FillOp fill = zeroFillOf(mm, C);
-      bool zeroC = static_cast<bool>(fill);
+      auto [initC, initOp] = initialValueOf(mm, C);
       if (!transB) // packed when large enough, else the direct kernel
-        emitMatmul(b, mm.getLoc(), A, B, C, M, N, K, transA, zeroC);
+        emitMatmul(b, mm.getLoc(), A, B, C, M, N, K, transA, initC);
       else if (packing && dlc::worthPacking(packedShape(), M, N, K))
-        dlc::emitPackedMatmul(b, mm.getLoc(), A, B, C, transA, transB, M, N, K, packedShape(), zeroC);
+        dlc::emitPackedMatmul(b, mm.getLoc(), A, B, C, transA, transB, M, N, K, packedShape(), initC);
       else if (!transA && K >= kLongReduction)
-        DotEmitter{{b, mm.getLoc(), A, B, C, K, vectorWidth, VectorType::get({vectorWidth}, b.getF32Type()), zeroC}}
+        DotEmitter{{b, mm.getLoc(), A, B, C, K, vectorWidth, VectorType::get({vectorWidth}, b.getF32Type()), initC}}
             .emit(M, N, std::min<int64_t>(4, M), std::min<int64_t>(4, N));
       else
-        emitWithTransposedCopy(b, mm.getLoc(), A, B, C, M, N, K, transA, zeroC);
+        emitWithTransposedCopy(b, mm.getLoc(), A, B, C, M, N, K, transA, initC);
       mm.erase();
-      if (fill)
-        fill.erase();
+      if (initOp)
+        initOp->erase();
     }
   }
 };

@@ -30,17 +30,22 @@ if p.returncode != 0:
 # line "user (share) wall (share) name") whose shares add up to the total.
 p = subprocess.run([tool("dlc"), "compile", good, "-o", path("timed.so"), "--time-passes"], capture_output=True,
                    text=True)
-stages = {}
+stages, rest = {}, 0.0
 for line in p.stderr.splitlines():
     # A stage is a tree's top level: its name 2 spaces after the wall time, passes deeper.
+    # "Rest" is the time outside every stage (writing the artifact): a few percent of this
+    # 0.1 s compile, so the stages alone may sum to less than 99%.
     m = re.match(r"\s+[0-9.]+ \(\s*[0-9.]+%\)\s+[0-9.]+ \(\s*([0-9.]+)%\)  (\S+)$", line)
-    if m and m.group(2) not in ("Total", "Rest"):
+    if m and m.group(2) == "Rest":
+        rest = float(m.group(1))
+    elif m and m.group(2) != "Total":
         stages[m.group(2)] = float(m.group(1))
 want = ["onnx-import", "graph-to-kernel", "kernel-to-linalg", "bufferize", "lowering", "llvm-codegen"]
 cases.check("--time-passes reports each stage's share of the compile",
             p.returncode == 0 and os.path.getsize(path("timed.so")) > 0 and all(s in stages for s in want)
-            and 99.0 <= sum(stages.values()) <= 101.0 and "VectorizeMatmul" in p.stderr,
-            f"exit {p.returncode}, stages {stages}, stderr {p.stderr[:400]!r}")
+            and 99.0 <= sum(stages.values()) + rest <= 101.0 and sum(stages.values()) >= 90.0
+            and "VectorizeMatmul" in p.stderr,
+            f"exit {p.returncode}, stages {stages}, rest {rest}, stderr {p.stderr[:400]!r}")
 
 # dlc compile
 with open(path("garbage.onnx"), "wb") as f:

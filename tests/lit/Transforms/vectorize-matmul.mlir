@@ -153,3 +153,56 @@ func.func @other_fills(%a: memref<8x40xf32>, %b: memref<40x16xf32>, %c: memref<8
   linalg.matmul ins(%a, %b : memref<8x40xf32>, memref<40x16xf32>) outs(%c : memref<8x16xf32>)
   return
 }
+
+// -----
+
+// A bias copied across C's rows (a conv's: one value per output channel) before the
+// matmul, with an independent op between them (the im2col gather, here a copy into %t):
+// the copy goes and each tile row starts from its bias broadcast. A bias copied across the
+// columns starts each tile from the bias vector. A copy that reads C's own view stays.
+// CHECK-LABEL: func @row_bias
+// CHECK-NOT: linalg.generic
+// CHECK: linalg.copy
+// CHECK: memref.load %arg3[%{{.*}}, %c0{{.*}}] : memref<8x1xf32>
+// CHECK: vector.broadcast %{{.*}} : f32 to vector<8xf32>
+// CHECK-NOT: vector.load %arg2
+// CHECK: vector.store %{{.*}}, %arg2
+// CHECK-LABEL: func @column_bias
+// CHECK-NOT: linalg.generic
+// CHECK: vector.load %arg3[%{{.*}}] : memref<16xf32>, vector<8xf32>
+// CHECK-NOT: vector.load %arg2
+// CHECK-LABEL: func @bias_then_reader
+// CHECK: linalg.generic
+// CHECK: linalg.copy ins(%arg2
+// CHECK: vector.load %arg2
+func.func @row_bias(%a: memref<8x40xf32>, %b: memref<40x16xf32>, %c: memref<8x16xf32>, %bias: memref<8x1xf32>,
+                    %s: memref<40x16xf32>, %t: memref<40x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, 0)>, affine_map<(i, j) -> (i, j)>],
+                  iterator_types = ["parallel", "parallel"]} ins(%bias : memref<8x1xf32>) outs(%c : memref<8x16xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  }
+  linalg.copy ins(%s : memref<40x16xf32>) outs(%t : memref<40x16xf32>)
+  linalg.matmul ins(%a, %b : memref<8x40xf32>, memref<40x16xf32>) outs(%c : memref<8x16xf32>)
+  return
+}
+func.func @column_bias(%a: memref<8x40xf32>, %b: memref<40x16xf32>, %c: memref<8x16xf32>, %bias: memref<16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>],
+                  iterator_types = ["parallel", "parallel"]} ins(%bias : memref<16xf32>) outs(%c : memref<8x16xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  }
+  linalg.matmul ins(%a, %b : memref<8x40xf32>, memref<40x16xf32>) outs(%c : memref<8x16xf32>)
+  return
+}
+func.func @bias_then_reader(%a: memref<8x40xf32>, %b: memref<40x16xf32>, %c: memref<8x16xf32>, %bias: memref<16xf32>,
+                            %t: memref<8x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (j)>, affine_map<(i, j) -> (i, j)>],
+                  iterator_types = ["parallel", "parallel"]} ins(%bias : memref<16xf32>) outs(%c : memref<8x16xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  }
+  linalg.copy ins(%c : memref<8x16xf32>) outs(%t : memref<8x16xf32>)
+  linalg.matmul ins(%a, %b : memref<8x40xf32>, memref<40x16xf32>) outs(%c : memref<8x16xf32>)
+  return
+}

@@ -105,7 +105,11 @@ llvm::Error compileModel(onnx_frontend::ImportedModel &model, const CompileOptio
     return err;
   if (stop("kernel"))
     return llvm::Error::success();
-  if (auto err = run(module, buildKernelToLinalgPipeline, "kernel-to-linalg", timing))
+  KernelToLinalgOptions linalgOptions;
+  if (options.target == "cpu") // one big GEMM suits the GPU; the CPU keeps im2col blocks in cache
+    linalgOptions.convBlockBytes = kCpuConvBlockBytes;
+  if (auto err = run(module, [&](OpPassManager &pm) { buildKernelToLinalgPipeline(pm, linalgOptions); },
+                     "kernel-to-linalg", timing))
     return err;
   if (stop("linalg"))
     return llvm::Error::success();

@@ -56,7 +56,9 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const CpuPipelineOptions &opti
 
 void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
   buildGraphToKernelPipeline(pm);
-  buildKernelToLinalgPipeline(pm);
+  KernelToLinalgOptions linalg;
+  linalg.convBlockBytes = kCpuConvBlockBytes;
+  buildKernelToLinalgPipeline(pm, linalg);
   buildLinalgToLLVMPipeline(pm, options);
 }
 

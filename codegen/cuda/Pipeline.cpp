@@ -62,7 +62,7 @@ void buildCudaLowerPipeline(OpPassManager &pm, const CudaPipelineOptions &option
 
 void buildCudaPipeline(OpPassManager &pm, const CudaPipelineOptions &options) {
   buildGraphToKernelPipeline(pm);
-  buildKernelToLinalgPipeline(pm);
+  buildKernelToLinalgPipeline(pm, KernelToLinalgOptions());
   buildBufferizePipeline(pm);
   buildCudaLowerPipeline(pm, options);
 }

@@ -7,7 +7,8 @@
 
 namespace dlc {
 void populateElementwiseLoweringPatterns(mlir::RewritePatternSet &patterns);
-void populateConvLoweringPatterns(mlir::RewritePatternSet &patterns);
+/// convBlockBytes: see dlc-lower-graph-to-linalg's conv-block-bytes.
+void populateConvLoweringPatterns(mlir::RewritePatternSet &patterns, int64_t convBlockBytes = 0);
 void populatePoolLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateNNLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateReduceLoweringPatterns(mlir::RewritePatternSet &patterns);
@@ -15,9 +16,9 @@ void populateShapeLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateRnnLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateRandomLoweringPatterns(mlir::RewritePatternSet &patterns);
 
-inline void populateGraphToLinalgPatterns(mlir::RewritePatternSet &patterns) {
+inline void populateGraphToLinalgPatterns(mlir::RewritePatternSet &patterns, int64_t convBlockBytes = 0) {
   populateElementwiseLoweringPatterns(patterns);
-  populateConvLoweringPatterns(patterns);
+  populateConvLoweringPatterns(patterns, convBlockBytes);
   populatePoolLoweringPatterns(patterns);
   populateNNLoweringPatterns(patterns);
   populateReduceLoweringPatterns(patterns);

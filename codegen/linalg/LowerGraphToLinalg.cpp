@@ -14,6 +14,7 @@ using namespace dlc;
 
 namespace {
 struct LowerGraphToLinalgPass : dlc::impl::LowerGraphToLinalgBase<LowerGraphToLinalgPass> {
+  using LowerGraphToLinalgBase::LowerGraphToLinalgBase;
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     ConversionTarget target(*ctx);
@@ -23,7 +24,7 @@ struct LowerGraphToLinalgPass : dlc::impl::LowerGraphToLinalgBase<LowerGraphToLi
     // The recurrent layers lower to an scf.for over time.
     target.addLegalDialect<scf::SCFDialect>();
     RewritePatternSet patterns(ctx);
-    populateGraphToLinalgPatterns(patterns);
+    populateGraphToLinalgPatterns(patterns, convBlockBytes);
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();
   }

@@ -24,6 +24,12 @@ def LowerGraphToLinalg : Pass<"dlc-lower-graph-to-linalg", "mlir::ModuleOp"> {
   let dependentDialects = ["::dlc::abi::AbiDialect", "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
                            "::mlir::scf::SCFDialect"];
+  let options = [
+    Option<"convBlockBytes", "conv-block-bytes", "int64_t", "0",
+           "An f32 conv whose im2col matrix exceeds this many bytes runs as an scf.for over groups "
+           "of images, each gathering only its own columns (which stay in cache) and multiplying "
+           "them into its slice of the output; 0: one gather and one matmul for the whole batch">,
+  ];
 }
 
 def SignlessIntegers : Pass<"dlc-signless-integers", "mlir::ModuleOp"> {

@@ -44,9 +44,11 @@ void addHostToLLVM(OpPassManager &pm) {
   pm.addPass(createConvertFuncToLLVMPass(funcOptions));
 }
 
-void buildKernelToLinalgPipeline(OpPassManager &pm) {
+void buildKernelToLinalgPipeline(OpPassManager &pm, const KernelToLinalgOptions &options) {
   pm.addPass(createOutlineKernels());
-  pm.addPass(createLowerGraphToLinalg());
+  LowerGraphToLinalgOptions lowering;
+  lowering.convBlockBytes = options.convBlockBytes;
+  pm.addPass(createLowerGraphToLinalg(lowering));
   pm.addPass(createSignlessIntegers());
   pm.addNestedPass<func::FuncOp>(createFuseElementwise());
   pm.addPass(createInlinerPass());
@@ -57,6 +59,10 @@ void buildKernelToLinalgPipeline(OpPassManager &pm) {
 }
 
 void buildBufferizePipeline(OpPassManager &pm) {
+  // A tensor.empty computed into and then inserted into a slice of another tensor (a conv
+  // block's columns and output) is computed in that slice instead of a buffer of its own
+  // and a copy.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(bufferization::createEmptyTensorToAllocTensorPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
@@ -68,6 +74,9 @@ void buildBufferizePipeline(OpPassManager &pm) {
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // CSE makes the two subviews of an in-place insert_slice one value, and the canonicalizer
+  // then drops the copy from a buffer onto itself.
+  pm.addPass(createCSEPass());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createPlanMemory());
   pm.addNestedPass<func::FuncOp>(createRetypeEmptyArguments());
@@ -75,8 +84,9 @@ void buildBufferizePipeline(OpPassManager &pm) {
 
 void registerLinalgPipelines() {
   registerDLCLinalgPasses();
-  PassPipelineRegistration<>("dlc-kernel-to-linalg", "fusion groups -> linalg on tensors, one entry function",
-                             buildKernelToLinalgPipeline);
+  PassPipelineRegistration<KernelToLinalgOptions>("dlc-kernel-to-linalg",
+                                                  "fusion groups -> linalg on tensors, one entry function",
+                                                  buildKernelToLinalgPipeline);
   PassPipelineRegistration<>("dlc-bufferize", "linalg on tensors -> memrefs in one planned arena",
                              buildBufferizePipeline);
 }

@@ -5,6 +5,7 @@
 #define DLC_CODEGEN_ARTIFACTWRITER_H
 
 #include "codegen/Manifest.h"
+#include "codegen/linalg/Pipelines.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/PassManager.h"
@@ -21,6 +22,9 @@ public:
 
   /// The manifest's target name ("cpu", "cuda").
   virtual llvm::StringRef target() const = 0;
+
+  /// This target's choices for the shared kernel -> linalg lowering (default: none).
+  virtual void configureKernelToLinalg(KernelToLinalgOptions &) const {}
 
   /// The bufferized module -> what print() and write() take: host code in the LLVM
   /// dialect (and, on CUDA, the kernels' binary).

@@ -106,8 +106,7 @@ llvm::Error compileModel(onnx_frontend::ImportedModel &model, const CompileOptio
   if (stop("kernel"))
     return llvm::Error::success();
   KernelToLinalgOptions linalgOptions;
-  if (options.target == "cpu") // one big GEMM suits the GPU; the CPU keeps im2col blocks in cache
-    linalgOptions.convBlockBytes = kCpuConvBlockBytes;
+  (*writer)->configureKernelToLinalg(linalgOptions);
   if (auto err = run(module, [&](OpPassManager &pm) { buildKernelToLinalgPipeline(pm, linalgOptions); },
                      "kernel-to-linalg", timing))
     return err;

@@ -27,6 +27,8 @@ public:
 
   StringRef target() const override { return "cpu"; }
 
+  void configureKernelToLinalg(KernelToLinalgOptions &options) const override { configureCpuKernelToLinalg(options); }
+
   void buildLowering(OpPassManager &pm) const override {
     CpuPipelineOptions options;
     options.optLevel = optLevel;

@@ -141,9 +141,7 @@ struct PackedMatmulEmitter {
           loaded.push_back(from.vectorAt(b, loc, vt, C, rowIdx[r], colIdx[c], masks[c]));
       return loaded;
     };
-    if (initC.kind == InitialC::Memory) {
-      init = startFrom(initC);
-    } else if (K <= KC) { // one K block: C is never read
+    if (initC.kind == InitialC::Memory || K <= KC) { // one K block: C is never read back
       init = startFrom(initC);
     } else { // the initial value in the first K block, C's partial sums after it
       SmallVector<Type> types(rows * nvec, vt);
@@ -249,6 +247,14 @@ SmallVector<Value> outerProductStep(OpBuilder &b, Location loc, ArrayRef<Value> 
   return next;
 }
 
+/// Where `bias` holds row (alongRows) or column `i`: [i], or [i, 0] / [0, i].
+static SmallVector<Value, 2> biasIndex(OpBuilder &b, Location loc, Value bias, Value i, bool alongRows) {
+  if (cast<MemRefType>(bias.getType()).getRank() == 1)
+    return {i};
+  Value c0 = b.create<arith::ConstantIndexOp>(loc, 0);
+  return alongRows ? SmallVector<Value, 2>{i, c0} : SmallVector<Value, 2>{c0, i};
+}
+
 Value InitialC::vectorAt(OpBuilder &b, Location loc, VectorType vt, Value C, Value row, Value col, Value mask) const {
   Value zeros = b.create<arith::ConstantOp>(loc, vt, DenseElementsAttr::get(vt, b.getF32FloatAttr(0)));
   auto vectorLoad = [&](Value mem, ValueRange at) -> Value {
@@ -256,37 +262,33 @@ Value InitialC::vectorAt(OpBuilder &b, Location loc, VectorType vt, Value C, Val
       return b.create<vector::MaskedLoadOp>(loc, vt, mem, at, mask, zeros);
     return b.create<vector::LoadOp>(loc, vt, mem, at);
   };
-  Value c0 = b.create<arith::ConstantIndexOp>(loc, 0);
-  bool flat = bias && cast<MemRefType>(bias.getType()).getRank() == 1;
   switch (kind) {
   case Memory:
     return vectorLoad(C, ValueRange{row, col});
   case Zero:
     return zeros;
-  case RowBias:
-    return b.create<vector::BroadcastOp>(
-        loc, vt, b.create<memref::LoadOp>(loc, bias, flat ? ValueRange{row} : ValueRange{row, c0}));
+  case RowBias: // one value per row, in every lane
+    return b.create<vector::BroadcastOp>(loc, vt, scalarAt(b, loc, C, row, col));
   case ColumnBias:
-    return vectorLoad(bias, flat ? ValueRange{col} : ValueRange{c0, col});
+    return vectorLoad(bias, biasIndex(b, loc, bias, col, /*alongRows=*/false));
   }
   llvm_unreachable("unknown InitialC kind");
 }
 
 Value InitialC::scalarAt(OpBuilder &b, Location loc, Value C, Value row, Value col) const {
-  Value c0 = b.create<arith::ConstantIndexOp>(loc, 0);
-  bool flat = bias && cast<MemRefType>(bias.getType()).getRank() == 1;
   switch (kind) {
   case Memory:
     return b.create<memref::LoadOp>(loc, C, ValueRange{row, col});
   case Zero:
     return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(0));
   case RowBias:
-    return b.create<memref::LoadOp>(loc, bias, flat ? ValueRange{row} : ValueRange{row, c0});
+    return b.create<memref::LoadOp>(loc, bias, biasIndex(b, loc, bias, row, /*alongRows=*/true));
   case ColumnBias:
-    return b.create<memref::LoadOp>(loc, bias, flat ? ValueRange{col} : ValueRange{c0, col});
+    return b.create<memref::LoadOp>(loc, bias, biasIndex(b, loc, bias, col, /*alongRows=*/false));
   }
   llvm_unreachable("unknown InitialC kind");
 }
+
 
 bool worthPacking(const PackedMatmulShape &shape, int64_t M, int64_t N, int64_t K) {
   // Copying B costs K * N, a 2M-th of the product: below 32 rows the direct kernels win

@@ -3,10 +3,15 @@
 #ifndef DLC_CODEGEN_CPU_PIPELINE_H
 #define DLC_CODEGEN_CPU_PIPELINE_H
 
+#include "codegen/linalg/Pipelines.h"
+
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
 namespace dlc {
+
+/// The CPU's choices for the kernel -> linalg lowering: im2col blocks of 256 KiB.
+void configureCpuKernelToLinalg(KernelToLinalgOptions &options);
 
 struct CpuPipelineOptions : mlir::PassPipelineOptions<CpuPipelineOptions> {
   Option<int> optLevel{*this, "opt-level", llvm::cl::desc("Optimization level 0-3"), llvm::cl::init(2)};

@@ -223,11 +223,9 @@ Value buildConvIm2col(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
   int64_t s = sh.s, n = sh.n, kk = sh.kk, cols2 = sh.cols2, c = sh.xs[1], m = ws[0];
   auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
   auto outType = RankedTensorType::get({m, cols2}, elem);
-  Value wm, init;
-  if (group == 1) {
+  Value wm;
+  if (group == 1)
     wm = reshapeTensor(b, loc, w, {m, c * kk});
-    init = biasOrZeros(b, loc, outType, bias, {m, 1});
-  }
   Value out;
   if (group > 1) {
     out = buildGroupedIm2colMatmul(b, loc, x, w, bias, strides, dilations, group, resultType);
@@ -235,6 +233,7 @@ Value buildConvIm2col(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
     // A long reduction onto few columns (the weight gradient's conv, batch as channels):
     // the windows as rows, [N, O1..Os, C, K1..Ks], contiguous along the window, and
     // out = W rows^T, both operands read along the reduction.
+    Value init = biasOrZeros(b, loc, outType, bias, {m, 1});
     SmallVector<int64_t> rowShape{n};
     rowShape.append(ys.begin() + 2, ys.end());
     rowShape.push_back(c);
@@ -283,6 +282,7 @@ Value buildConvIm2col(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
           perBlock = g;
     }
     if (perBlock == n) {
+      Value init = biasOrZeros(b, loc, outType, bias, {m, 1});
       out = multiply(b, loc, gatherInto(b, loc, x, n), n, init);
     } else {
       // Blocks of images: each gathers its columns and multiplies them right away, while

@@ -8,9 +8,8 @@
 
 namespace dlc {
 
-/// kernel -> linalg: outline kernels, lower graph ops, fuse elementwise loops within each
-/// kernel, then inline the kernels into their entry point.
-/// The target-dependent choices of the kernel -> linalg lowering.
+/// The target-dependent choices of the kernel -> linalg lowering (each target's
+/// ArtifactWriter::configureKernelToLinalg sets them).
 struct KernelToLinalgOptions : mlir::PassPipelineOptions<KernelToLinalgOptions> {
   Option<int64_t> convBlockBytes{*this, "conv-block-bytes",
                                  llvm::cl::desc("im2col bytes above which a conv runs in groups of images "
@@ -18,10 +17,8 @@ struct KernelToLinalgOptions : mlir::PassPipelineOptions<KernelToLinalgOptions> 
                                  llvm::cl::init(0)};
 };
 
-/// The CPU's choice: a group's im2col block within a quarter of a 1 MiB L2 (Zen's 512 KiB
-/// and Sapphire Rapids' 2 MiB both hold it with the weights and the output slice).
-constexpr int64_t kCpuConvBlockBytes = 256 * 1024;
-
+/// kernel -> linalg: outline kernels, lower graph ops, fuse elementwise loops within each
+/// kernel, then inline the kernels into their entry point.
 void buildKernelToLinalgPipeline(mlir::OpPassManager &pm, const KernelToLinalgOptions &options);
 /// linalg on tensors -> memrefs: bufferize, results to out-params, plan the arena.
 void buildBufferizePipeline(mlir::OpPassManager &pm);

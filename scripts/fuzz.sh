@@ -6,6 +6,10 @@
 # into tests/fuzz/regressions/TARGET/ once fixed: ctest -L fuzz replays them).
 #
 # usage: scripts/fuzz.sh [SECONDS [TARGET...]]     (default 60 s, every target)
+#
+# DLC_FUZZ_SEED=N fixes libFuzzer's random seed (scripts/test.sh sets it: CI is a gate, so
+# the same commit fuzzes along the same path and a red run can be replayed); unset, every
+# run draws a new one, as exploration should. The seed is in each target's log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
@@ -34,7 +38,9 @@ for t in "${targets[@]}"; do
   log=$fuzz/logs/$t.log
   start=$(date +%s)
   rc=0
-  (cd "$fuzz" && "$root/build-fuzz/bin/fuzz_$t" -max_total_time="$seconds" -timeout=25 \
+  seed=()
+  [ -n "${DLC_FUZZ_SEED:-}" ] && seed=(-seed="$DLC_FUZZ_SEED")
+  (cd "$fuzz" && "$root/build-fuzz/bin/fuzz_$t" "${seed[@]}" -max_total_time="$seconds" -timeout=25 \
      -rss_limit_mb=3072 -print_final_stats=1 -artifact_prefix="$fuzz/crashes/$t/" \
      "${inputs[@]}") >"$log" 2>&1 || rc=$?
   secs=$(( $(date +%s) - start ))

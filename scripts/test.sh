@@ -18,6 +18,6 @@ if [ $# -eq 0 ]; then
     seconds=20
     echo "test.sh: ${SECONDS}s used so far; fuzzing ${seconds}s per target" >&2
   fi
-  bash scripts/fuzz.sh "$seconds"
+  DLC_FUZZ_SEED=${DLC_FUZZ_SEED:-1} bash scripts/fuzz.sh "$seconds"
   bash scripts/sanitize.sh --runtime
 fi

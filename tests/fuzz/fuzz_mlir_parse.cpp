@@ -1,11 +1,13 @@
 // dlc-opt's parser: .mlir text through every dialect dlc-opt registers (dlc's graph,
-// kernel and abi dialects among MLIR's), parsed and verified, as dlc-opt reads its input.
+// kernel and abi dialects among MLIR's), parsed and verified, as dlc-opt reads its input:
+// what dlc-opt refuses before parsing (ParserHazards.h) is refused here too.
 #include <memory>
 #include <string>
 
 #include "dialects/Abi/AbiDialect.h"
 #include "dialects/Graph/GraphDialect.h"
 #include "dialects/Kernel/KernelDialect.h"
+#include "tools/dlc-opt/ParserHazards.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
@@ -31,6 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // NUL-terminated, as dlc-opt's input (a file's MemoryBuffer) is: MLIR's lexer reads the
   // terminator at the end.
   std::string text(reinterpret_cast<const char *>(data), size);
+  if (dlc::findParserHazard(text))
+    return 0;
   mlir::OwningOpRef<mlir::ModuleOp> module = mlir::parseSourceString<mlir::ModuleOp>(text, ctx.get());
   return 0;
 }

@@ -27,7 +27,7 @@ public:
 
   StringRef target() const override { return "cpu"; }
 
-  void configureKernelToLinalg(KernelToLinalgOptions &options) const override { configureCpuKernelToLinalg(options); }
+  void configureKernelToLinalg(KernelToLinalgOptions &options) const override { configureCpuKernelToLinalg(options, vectorWidth); }
 
   void buildLowering(OpPassManager &pm) const override {
     CpuPipelineOptions options;

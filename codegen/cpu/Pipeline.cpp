@@ -54,17 +54,18 @@ void buildLinalgToLLVMPipeline(OpPassManager &pm, const CpuPipelineOptions &opti
   buildLowerToLLVMPipeline(pm, options);
 }
 
-void configureCpuKernelToLinalg(KernelToLinalgOptions &options) {
+void configureCpuKernelToLinalg(KernelToLinalgOptions &options, int64_t vectorWidth) {
   // A block's im2col columns within a quarter of a 1 MiB L2 (Zen's 512 KiB and Sapphire
   // Rapids' 2 MiB both hold it with the weights and the output slice); the GPU keeps one
   // large GEMM.
   options.convBlockBytes = 256 * 1024;
+  options.depthwiseFlatLanes = vectorWidth;
 }
 
 void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options) {
   buildGraphToKernelPipeline(pm);
   KernelToLinalgOptions linalg;
-  configureCpuKernelToLinalg(linalg);
+  configureCpuKernelToLinalg(linalg, options.vectorWidth);
   buildKernelToLinalgPipeline(pm, linalg);
   buildLinalgToLLVMPipeline(pm, options);
 }

@@ -10,8 +10,9 @@
 
 namespace dlc {
 
-/// The CPU's choices for the kernel -> linalg lowering: im2col blocks of 256 KiB.
-void configureCpuKernelToLinalg(KernelToLinalgOptions &options);
+/// The CPU's choices for the kernel -> linalg lowering: im2col blocks of 256 KiB, depthwise
+/// convs over flat planes where that fills more of `vectorWidth` lanes.
+void configureCpuKernelToLinalg(KernelToLinalgOptions &options, int64_t vectorWidth);
 
 struct CpuPipelineOptions : mlir::PassPipelineOptions<CpuPipelineOptions> {
   Option<int> optLevel{*this, "opt-level", llvm::cl::desc("Optimization level 0-3"), llvm::cl::init(2)};

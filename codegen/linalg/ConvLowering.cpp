@@ -350,10 +350,63 @@ Value buildConvIm2col(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
   return b.create<linalg::TransposeOp>(loc, out, t, perm).getResult()[0];
 }
 
+/// A 2-D depthwise conv with dilation 1 and the same stride s (1 or 2, which the vector
+/// loops read) along both axes, over each channel's padded plane read as one flat row:
+/// output position p = oh * W + ow (W the padded width) reads the input at
+/// s * p + kh * W + kw, so one vector loop runs over the whole plane instead of one per
+/// output row, which fills the lanes where rows are narrow (MobileNet's 2x2 to 8x8 maps).
+/// The W - OW positions past each row's end are computed and dropped: a copy that reads
+/// the plane through p = oh * W + ow, which elementwise fusion folds into the conv's
+/// consumer (its activation). Null where that would not take fewer vectors than the rows.
+Value buildDepthwiseFlat(OpBuilder &b, Location loc, Value x, Value w, Value bias, ArrayRef<int64_t> strides,
+                         ArrayRef<int64_t> dilations, RankedTensorType resultType, int64_t lanes) {
+  auto xs = cast<RankedTensorType>(x.getType()).getShape();
+  auto ws = cast<RankedTensorType>(w.getType()).getShape();
+  auto ys = resultType.getShape();
+  if (lanes <= 0 || xs.size() != 4 || strides[0] != strides[1] || strides[0] > 2 ||
+      llvm::any_of(dilations, [](int64_t v) { return v != 1; }))
+    return {};
+  int64_t stride = strides[0];
+  int64_t n = xs[0], c = xs[1], ih = xs[2], iw = xs[3], kh = ws[2], kw = ws[3], oh = ys[2], ow = ys[3];
+  // The last valid output is at (oh - 1) * iw + ow - 1. Every position up to it reads
+  // within the plane: s * (oh - 1) + kh <= ih and s * (ow - 1) + kw <= iw.
+  int64_t flat = (oh - 1) * iw + ow;
+  auto vectors = [&](int64_t len) { return (len + lanes - 1) / lanes; };
+  if (vectors(flat) >= oh * vectors(ow))
+    return {};
+  MLIRContext *ctx = b.getContext();
+  Type elem = resultType.getElementType();
+  Value xf = reshapeTensor(b, loc, x, {n, c, ih * iw});
+  Value wf = reshapeTensor(b, loc, w, {c, kh, kw});
+  auto flatType = RankedTensorType::get({n, c, flat}, elem);
+  Value init = biasOrZeros(b, loc, flatType, bias, {c, 1});
+  // Loop dims: n, c, p, kh, kw.
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineMap> maps{AffineMap::get(5, 0, {d(0), d(1), d(2) * stride + d(3) * iw + d(4)}, ctx),
+                              AffineMap::get(5, 0, {d(1), d(3), d(4)}, ctx),
+                              AffineMap::get(5, 0, {d(0), d(1), d(2)}, ctx)};
+  SmallVector<utils::IteratorType> iters(3, utils::IteratorType::parallel);
+  iters.append(2, utils::IteratorType::reduction);
+  Value yf = b.create<linalg::GenericOp>(loc, TypeRange{flatType}, ValueRange{xf, wf}, ValueRange{init}, maps,
+                                         iters,
+                                         [&](OpBuilder &nb, Location l, ValueRange a) {
+                                           nb.create<linalg::YieldOp>(l, mulAdd(nb, l, a[2], a[0], a[1]));
+                                         })
+                 .getResult(0);
+  SmallVector<AffineMap> cropMaps{AffineMap::get(4, 0, {d(0), d(1), d(2) * iw + d(3)}, ctx),
+                                  AffineMap::getMultiDimIdentityMap(4, ctx)};
+  SmallVector<utils::IteratorType> cropIters(4, utils::IteratorType::parallel);
+  return b
+      .create<linalg::GenericOp>(loc, TypeRange{resultType}, ValueRange{yf}, ValueRange{emptyTensor(b, loc, resultType)},
+                                 cropMaps, cropIters,
+                                 [&](OpBuilder &nb, Location l, ValueRange a) { nb.create<linalg::YieldOp>(l, a[0]); })
+      .getResult(0);
+}
+
 /// conv of `x` (already padded) with `w` (M x C/g x K...), stride and dilation, plus bias.
-/// blockBytes: see dlc-lower-graph-to-linalg's conv-block-bytes.
 Value buildConv(OpBuilder &b, Location loc, Value x, Value w, Value bias, ArrayRef<int64_t> strides,
-                ArrayRef<int64_t> dilations, int64_t group, RankedTensorType resultType, int64_t blockBytes = 0) {
+                ArrayRef<int64_t> dilations, int64_t group, RankedTensorType resultType,
+                const ConvLoweringOptions &options = {}) {
   MLIRContext *ctx = b.getContext();
   auto xs = cast<RankedTensorType>(x.getType()).getShape();
   auto ws = cast<RankedTensorType>(w.getType()).getShape();
@@ -364,7 +417,10 @@ Value buildConv(OpBuilder &b, Location loc, Value x, Value w, Value bias, ArrayR
   // the window loops inside, rather than im2col's copies and a one-row batch_matmul.
   bool depthwise = group > 1 && ws[1] == 1 && ws[0] == group;
   if (elem.isF32() && !depthwise)
-    return buildConvIm2col(b, loc, x, w, bias, strides, dilations, group, resultType, blockBytes);
+    return buildConvIm2col(b, loc, x, w, bias, strides, dilations, group, resultType, options.blockBytes);
+  if (depthwise)
+    if (Value y = buildDepthwiseFlat(b, loc, x, w, bias, strides, dilations, resultType, options.depthwiseFlatLanes))
+      return y;
   int64_t s = xs.size() - 2, mg = ws[0] / group, cg = ws[1];
   SmallVector<int64_t> xg{xs[0], group, cg}, wg{group, mg, cg}, yg{ys[0], group, mg};
   xg.append(xs.begin() + 2, xs.end());
@@ -398,8 +454,8 @@ Value buildConv(OpBuilder &b, Location loc, Value x, Value w, Value bias, ArrayR
 }
 
 struct ConvLowering : OpConversionPattern<ConvOp> {
-  ConvLowering(MLIRContext *ctx, int64_t blockBytes) : OpConversionPattern(ctx), blockBytes(blockBytes) {}
-  int64_t blockBytes;
+  ConvLowering(MLIRContext *ctx, const ConvLoweringOptions &options) : OpConversionPattern(ctx), options(options) {}
+  ConvLoweringOptions options;
   LogicalResult matchAndRewrite(ConvOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
@@ -409,7 +465,7 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     Value x = padSpatial(rewriter, loc, adaptor.getInput(), pads.take_front(s), pads.drop_front(s),
                          scalarConstant(rewriter, loc, elem, 0));
     rewriter.replaceOp(op, buildConv(rewriter, loc, x, adaptor.getWeight(), adaptor.getBias(), op.getStrides(),
-                                     op.getDilations(), op.getGroup(), op.getType(), blockBytes));
+                                     op.getDilations(), op.getGroup(), op.getType(), options));
     return success();
   }
 };
@@ -561,7 +617,7 @@ Value padSpatialTensor(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> lo
 }
 } // namespace dlc
 
-void dlc::populateConvLoweringPatterns(RewritePatternSet &patterns, int64_t convBlockBytes) {
+void dlc::populateConvLoweringPatterns(RewritePatternSet &patterns, const ConvLoweringOptions &options) {
   patterns.add<MatMulLowering, ConvTransposeLowering>(patterns.getContext());
-  patterns.add<ConvLowering>(patterns.getContext(), convBlockBytes);
+  patterns.add<ConvLowering>(patterns.getContext(), options);
 }

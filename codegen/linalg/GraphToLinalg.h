@@ -7,8 +7,13 @@
 
 namespace dlc {
 void populateElementwiseLoweringPatterns(mlir::RewritePatternSet &patterns);
-/// convBlockBytes: see dlc-lower-graph-to-linalg's conv-block-bytes.
-void populateConvLoweringPatterns(mlir::RewritePatternSet &patterns, int64_t convBlockBytes = 0);
+/// The target's choices for convolutions (dlc-lower-graph-to-linalg's options of the same
+/// names); zeros: im2col over the whole batch, depthwise convs by output rows.
+struct ConvLoweringOptions {
+  int64_t blockBytes = 0;         // conv-block-bytes
+  int64_t depthwiseFlatLanes = 0; // depthwise-flat-lanes
+};
+void populateConvLoweringPatterns(mlir::RewritePatternSet &patterns, const ConvLoweringOptions &options = {});
 void populatePoolLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateNNLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateReduceLoweringPatterns(mlir::RewritePatternSet &patterns);
@@ -16,9 +21,9 @@ void populateShapeLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateRnnLoweringPatterns(mlir::RewritePatternSet &patterns);
 void populateRandomLoweringPatterns(mlir::RewritePatternSet &patterns);
 
-inline void populateGraphToLinalgPatterns(mlir::RewritePatternSet &patterns, int64_t convBlockBytes = 0) {
+inline void populateGraphToLinalgPatterns(mlir::RewritePatternSet &patterns, const ConvLoweringOptions &conv = {}) {
   populateElementwiseLoweringPatterns(patterns);
-  populateConvLoweringPatterns(patterns, convBlockBytes);
+  populateConvLoweringPatterns(patterns, conv);
   populatePoolLoweringPatterns(patterns);
   populateNNLoweringPatterns(patterns);
   populateReduceLoweringPatterns(patterns);

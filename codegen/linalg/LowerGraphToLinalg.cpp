@@ -24,7 +24,7 @@ struct LowerGraphToLinalgPass : dlc::impl::LowerGraphToLinalgBase<LowerGraphToLi
     // The recurrent layers lower to an scf.for over time.
     target.addLegalDialect<scf::SCFDialect>();
     RewritePatternSet patterns(ctx);
-    populateGraphToLinalgPatterns(patterns, convBlockBytes);
+    populateGraphToLinalgPatterns(patterns, ConvLoweringOptions{convBlockBytes, depthwiseFlatLanes});
     if (failed(applyPartialConversion(getOperation(), target, std::move(patterns))))
       signalPassFailure();
   }

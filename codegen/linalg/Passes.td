@@ -29,6 +29,11 @@ def LowerGraphToLinalg : Pass<"dlc-lower-graph-to-linalg", "mlir::ModuleOp"> {
            "An f32 conv whose im2col matrix exceeds this many bytes runs as an scf.for over groups "
            "of images, each gathering only its own columns (which stay in cache) and multiplying "
            "them into its slice of the output; 0: one gather and one matmul for the whole batch">,
+    Option<"depthwiseFlatLanes", "depthwise-flat-lanes", "int64_t", "0",
+           "Vector lanes of the target: a 2-D depthwise conv with stride and dilation 1 runs over "
+           "each channel's padded plane as one flat row (the padding columns computed, then "
+           "dropped) where that takes fewer vectors of this many lanes than its output rows; "
+           "0: always by output rows">,
   ];
 }
 

@@ -48,6 +48,7 @@ void buildKernelToLinalgPipeline(OpPassManager &pm, const KernelToLinalgOptions 
   pm.addPass(createOutlineKernels());
   LowerGraphToLinalgOptions lowering;
   lowering.convBlockBytes = options.convBlockBytes;
+  lowering.depthwiseFlatLanes = options.depthwiseFlatLanes;
   pm.addPass(createLowerGraphToLinalg(lowering));
   pm.addPass(createSignlessIntegers());
   pm.addNestedPass<func::FuncOp>(createFuseElementwise());

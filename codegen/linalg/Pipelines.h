@@ -15,6 +15,10 @@ struct KernelToLinalgOptions : mlir::PassPipelineOptions<KernelToLinalgOptions> 
                                  llvm::cl::desc("im2col bytes above which a conv runs in groups of images "
                                                 "(dlc-lower-graph-to-linalg); 0: never"),
                                  llvm::cl::init(0)};
+  Option<int64_t> depthwiseFlatLanes{*this, "depthwise-flat-lanes",
+                                     llvm::cl::desc("vector lanes for which a depthwise conv runs over each "
+                                                    "flattened plane (dlc-lower-graph-to-linalg); 0: never"),
+                                     llvm::cl::init(0)};
 };
 
 /// kernel -> linalg: outline kernels, lower graph ops, fuse elementwise loops within each

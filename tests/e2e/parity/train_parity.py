@@ -101,9 +101,11 @@ def small(name):
         return nn.Sequential(nn.Conv2d(1, 4, 3, stride=2, padding=1), nn.ReLU(), nn.Conv2d(4, 8, 3, stride=2, padding=1),
                              nn.ReLU(), nn.ConvTranspose2d(8, 4, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
                              nn.ConvTranspose2d(4, 1, 3, stride=2, padding=1, output_padding=1)), (1, 8, 8)
-    if name == "grouped_cnn":  # grouped, depthwise (strided) and grouped transposed convs
+    if name == "grouped_cnn":  # grouped, depthwise (strides 2 and 1, over flat planes) and grouped transposed convs
         return nn.Sequential(nn.Conv2d(2, 8, 3, padding=1, groups=2), nn.ReLU(),
                              nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=8), nn.Tanh(),
+                             nn.Conv2d(8, 8, 3, padding=1, groups=8), nn.ReLU6(),
+                             nn.Conv2d(8, 8, 5, padding=2, groups=8, bias=False), nn.Tanh(),
                              nn.ConvTranspose2d(8, 4, 2, stride=2, groups=2), nn.ReLU(), nn.Flatten(),
                              nn.Linear(4 * 8 * 8, 3)), (2, 8, 8)
     model = peer["build"](name)

@@ -7,6 +7,7 @@
 // pool and its gradient, bias-gradient sums. LLVM alone leaves many of these scalar
 // (short rows are fully unrolled before its loop vectorizer runs, and it cannot prove
 // the arena's buffers apart).
+#include "codegen/cpu/Initializer.h"
 #include "codegen/cpu/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -117,8 +118,49 @@ int64_t partitionLoops(linalg::LinalgOp op, unsigned last, SmallVectorImpl<unsig
   return total;
 }
 
+/// What the output of a generic with reduction dims holds before it, when the op just
+/// before wrote it whole: a fill's value, or a copy's input (a conv's bias broadcast) read
+/// through `map` (the copy's input map after the generic's output map). The accumulators
+/// start from it, and the writer goes: a pass over the output saved.
+struct InitialOut {
+  Operation *writer = nullptr;
+  Value scalar; // a fill's value
+  Value mem;    // else the copy's input, read at `map` of the generic's loop indices
+  AffineMap map;
+  Access access{Access::Other};
+};
+
 struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeElementwisePass> {
   using VectorizeElementwiseBase::VectorizeElementwiseBase;
+
+  /// The writer of `op`'s output that the vector loop can start from (see InitialOut).
+  InitialOut initialOutOf(linalg::LinalgOp op) {
+    if (op.getNumDpsInits() != 1 || op.getNumReductionLoops() == 0)
+      return {};
+    Value out = op.getDpsInits()[0];
+    Operation *writer = dlc::precedingWriterOf(op, out);
+    if (auto fill = dyn_cast_or_null<linalg::FillOp>(writer)) {
+      if (fill.hasPureBufferSemantics() && fill.getDpsInits()[0] == out)
+        return {fill, fill.getDpsInputs()[0]};
+      return {};
+    }
+    linalg::GenericOp copy = dlc::asWholeCopyInto(writer, out);
+    if (!copy)
+      return {};
+    Value input = copy.getDpsInputs()[0];
+    auto inputType = cast<MemRefType>(input.getType());
+    if (inputType.getElementType() != cast<MemRefType>(out.getType()).getElementType() ||
+        !vectorizableElement(inputType.getElementType()))
+      return {};
+    AffineMap map = copy.getMatchingIndexingMap(copy.getDpsInputOperand(0))
+                        .compose(op.getMatchingIndexingMap(op.getDpsInitOperand(0)));
+    Access access = accessOf(map, *vectorDim(op));
+    bool readable = access.kind == Access::Invariant ||
+                    (access.kind == Access::Strided && access.factor == 1 && unitInnerStride(inputType));
+    if (!readable)
+      return {};
+    return {copy, Value(), input, map, access};
+  }
 
   /// Whether `op` can be rewritten: every check is made before anything is built.
   bool supported(linalg::LinalgOp op) {
@@ -183,7 +225,7 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
     nest(b, 0);
   }
 
-  void rewrite(linalg::LinalgOp op) {
+  void rewrite(linalg::LinalgOp op, const InitialOut &initial) {
     OpBuilder b(op);
     Location loc = op.getLoc();
     unsigned loops = op.getNumLoops(), last = *vectorDim(op);
@@ -194,8 +236,10 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
 
     // Parallel dims outside, then the vector loop over the last dim, then the reductions.
     nestOuterLoops(b, loc, outerDims, ranges, total, ivs,
-                   [&](OpBuilder &ob) { emitInner(ob, op, ivs, ranges, reductionDims); });
+                   [&](OpBuilder &ob) { emitInner(ob, op, ivs, ranges, reductionDims, initial); });
     op->erase();
+    if (initial.writer)
+      initial.writer->erase();
   }
 
   /// Loads `lanes` (<= vector width) lanes of `operand` at the loop point `ivs`.
@@ -296,7 +340,7 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
   /// The vector loop over the last dim (outer induction variables already in `ivs`), with
   /// the reduction loops inside it carrying the output vector.
   void emitInner(OpBuilder &b, linalg::LinalgOp op, SmallVector<Value> &ivs, ArrayRef<int64_t> ranges,
-                 ArrayRef<unsigned> reductionDims) {
+                 ArrayRef<unsigned> reductionDims, const InitialOut &initial) {
     Location loc = op.getLoc();
     unsigned last = *vectorDim(op);
     int64_t vl = vectorWidth, n = ranges[last], full = n - n % vl;
@@ -311,7 +355,14 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
       for (unsigned d : reductionDims)
         ivs[d] = zero;
       SmallVector<Value> accs;
+      if (initial.scalar)
+        accs.push_back(ob.create<vector::BroadcastOp>(loc, VectorType::get({vl}, initial.scalar.getType()),
+                                                      initial.scalar));
+      else if (initial.mem)
+        accs.push_back(load(ob, loc, initial.mem, initial.map, initial.access, ivs, lanes));
       for (OpOperand &out : op.getDpsInitsMutable()) {
+        if (initial.writer)
+          break;
         bool readsOut = !block->getArgument(out.getOperandNumber()).use_empty();
         accs.push_back(readsOut || !reductionDims.empty()
                            ? load(ob, loc, out.get(), outMap, {Access::Strided, 1}, ivs, lanes)
@@ -499,8 +550,17 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
       else if (supportedReduction(op))
         reductions.push_back(op);
     });
-    for (linalg::LinalgOp op : ops)
-      rewrite(op);
+    // The writers are found before any op is rewritten: a bias copy is itself an op here.
+    SmallVector<InitialOut> initials;
+    llvm::SmallPtrSet<Operation *, 8> writers;
+    for (linalg::LinalgOp op : ops) {
+      initials.push_back(initialOutOf(op));
+      if (initials.back().writer)
+        writers.insert(initials.back().writer);
+    }
+    for (auto [op, initial] : llvm::zip(ops, initials))
+      if (!writers.contains(op))
+        rewrite(op, initial);
     for (linalg::LinalgOp op : reductions)
       rewriteReduction(op);
   }

@@ -1,5 +1,6 @@
 // dlc-vectorize-matmul: f32 linalg.matmul on memrefs -> register-blocked vector loops.
 #include "codegen/cpu/Passes.h"
+#include "codegen/cpu/Initializer.h"
 #include "codegen/cpu/PackedMatmul.h"
 #include "codegen/linalg/LoweringUtils.h"
 
@@ -198,47 +199,21 @@ struct DotEmitter : EmitterBase {
   }
 };
 
-/// How `C` was initialized right before `mm` (nothing between them but ops without memory
-/// effects): a linalg.fill of +0.0, or a generic that only copies a row or column vector
+/// How `C` was initialized right before `mm` (dlc::precedingWriterOf): a linalg.fill of +0.0, or a generic that only copies a row or column vector
 /// across C (a conv's or a Linear layer's bias). The kernels then start their accumulators
 /// from that value instead of reading C, and the initializing op goes: a pass over C
 /// saved, and the initializer's (LSTM b64's input projection spent 6% in the fill's
 /// memset and more in loading C back). Returns Memory and null otherwise.
 std::pair<dlc::InitialC, Operation *> initialValueOf(Operation *mm, Value C) {
-  // Between the initializer and the matmul may lie ops without memory effects and linalg
-  // ops that touch neither C nor a view of it (a conv's im2col gather). Buffers live at the
-  // same time never share memory (dlc-plan-memory), so those cannot write C another way.
-  llvm::SmallPtrSet<Value, 8> viewsOfC{C};
-  SmallVector<Value> work{C};
-  while (!work.empty())
-    for (Operation *user : work.pop_back_val().getUsers())
-      if (isa<ViewLikeOpInterface>(user))
-        for (Value v : user->getResults())
-          if (viewsOfC.insert(v).second)
-            work.push_back(v);
-  auto independent = [&](Operation *op) {
-    if (isMemoryEffectFree(op))
-      return true;
-    return isa<linalg::LinalgOp>(op) &&
-           llvm::none_of(op->getOperands(), [&](Value v) { return viewsOfC.contains(v); });
-  };
-  Operation *op = mm->getPrevNode();
-  while (op && independent(op))
-    op = op->getPrevNode();
+  Operation *op = dlc::precedingWriterOf(mm, C);
   if (auto fill = dyn_cast_or_null<linalg::FillOp>(op)) {
     if (fill.hasPureBufferSemantics() && fill.getDpsInits()[0] == C &&
         matchPattern(fill.getDpsInputs()[0], m_PosZeroFloat()))
       return {{dlc::InitialC::Zero, Value()}, fill};
     return {};
   }
-  auto copy = dyn_cast_or_null<linalg::GenericOp>(op);
-  if (!copy || !copy.hasPureBufferSemantics() || copy.getNumDpsInputs() != 1 || copy.getNumDpsInits() != 1 ||
-      copy.getDpsInits()[0] != C || copy.getNumLoops() != 2 || copy.getNumParallelLoops() != 2 ||
-      !copy.getMatchingIndexingMap(copy.getDpsInitOperand(0)).isIdentity())
-    return {};
-  Block *body = copy.getBody();
-  auto yield = cast<linalg::YieldOp>(body->getTerminator());
-  if (body->getOperations().size() != 1 || yield.getOperand(0) != body->getArgument(0))
+  linalg::GenericOp copy = dlc::asWholeCopyInto(op, C);
+  if (!copy || copy.getNumLoops() != 2)
     return {};
   Value bias = copy.getDpsInputs()[0];
   auto biasType = dyn_cast<MemRefType>(bias.getType());

@@ -241,3 +241,99 @@ func.func @two_outputs_transposed(%x: memref<4x4xf32>, %s: memref<4x4xf32>, %p: 
   }
   return
 }
+
+// -----
+
+// A window sum whose output was just written whole by a bias copy (a depthwise conv's):
+// the accumulators start from the bias, broadcast per channel, instead of loading the
+// output, and the copy goes. A pool's -inf fill likewise becomes the start vector; an
+// op in between that reads the output (or a view of it) keeps its writer.
+// CHECK-LABEL: func @window_sum_from_bias
+// CHECK-NOT: linalg.generic
+// CHECK: scf.for
+// CHECK: %[[B:.*]] = memref.load %arg2
+// CHECK: %[[START:.*]] = vector.broadcast %[[B]] : f32 to vector<8xf32>
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[START]])
+// CHECK: vector.maskedstore %arg3
+// CHECK-NOT: vector.maskedload %arg3
+func.func @window_sum_from_bias(%x: memref<2x4x36xf32>, %w: memref<4x3x3xf32>, %b: memref<4x1xf32>, %y: memref<2x4x22xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(n, c, p) -> (c, 0)>, affine_map<(n, c, p) -> (n, c, p)>],
+                  iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%b : memref<4x1xf32>) outs(%y : memref<2x4x22xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(n, c, p, kh, kw) -> (n, c, p + kh * 6 + kw)>,
+                                   affine_map<(n, c, p, kh, kw) -> (c, kh, kw)>,
+                                   affine_map<(n, c, p, kh, kw) -> (n, c, p)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %w : memref<2x4x36xf32>, memref<4x3x3xf32>) outs(%y : memref<2x4x22xf32>) {
+  ^bb0(%in: f32, %k: f32, %out: f32):
+    %m = arith.mulf %in, %k : f32
+    %s = arith.addf %out, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+// CHECK-LABEL: func @pool_from_fill
+// CHECK-NOT: linalg.fill
+// CHECK: %[[START:.*]] = vector.broadcast %cst : f32 to vector<8xf32>
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[START]])
+// CHECK: arith.maximumf
+func.func @pool_from_fill(%x: memref<2x12x12xf32>, %y: memref<2x6x6xf32>, %w: memref<2x2xf32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  linalg.fill ins(%ninf : f32) outs(%y : memref<2x6x6xf32>)
+  linalg.generic {indexing_maps = [affine_map<(c, h, v, kh, kw) -> (c, 2 * h + kh, 2 * v + kw)>,
+                                   affine_map<(c, h, v, kh, kw) -> (kh, kw)>,
+                                   affine_map<(c, h, v, kh, kw) -> (c, h, v)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %w : memref<2x12x12xf32>, memref<2x2xf32>) outs(%y : memref<2x6x6xf32>) {
+  ^bb0(%in: f32, %unused: f32, %out: f32):
+    %m = arith.maximumf %out, %in : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+// CHECK-LABEL: func @writer_read_between
+// CHECK: vector.broadcast %cst : f32 to vector<8xf32>
+// CHECK: vector.maskedstore %arg1
+// CHECK: memref.copy
+// CHECK: %[[OLD:.*]] = vector.maskedload %arg1
+// CHECK: scf.for {{.*}} iter_args(%{{.*}} = %[[OLD]])
+func.func @writer_read_between(%x: memref<2x12x12xf32>, %y: memref<2x6x6xf32>, %w: memref<2x2xf32>, %keep: memref<2x6xf32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  linalg.fill ins(%ninf : f32) outs(%y : memref<2x6x6xf32>)
+  %row = memref.subview %y[0, 0, 0] [2, 1, 6] [1, 1, 1] : memref<2x6x6xf32> to memref<2x6xf32, strided<[36, 1]>>
+  memref.copy %row, %keep : memref<2x6xf32, strided<[36, 1]>> to memref<2x6xf32>
+  linalg.generic {indexing_maps = [affine_map<(c, h, v, kh, kw) -> (c, 2 * h + kh, 2 * v + kw)>,
+                                   affine_map<(c, h, v, kh, kw) -> (kh, kw)>,
+                                   affine_map<(c, h, v, kh, kw) -> (c, h, v)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %w : memref<2x12x12xf32>, memref<2x2xf32>) outs(%y : memref<2x6x6xf32>) {
+  ^bb0(%in: f32, %unused: f32, %out: f32):
+    %m = arith.maximumf %out, %in : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+// A generic that also reads its output through an input keeps the fill it would read.
+// CHECK-LABEL: func @reads_output_as_input
+// CHECK: vector.maskedstore %arg1
+// CHECK: vector.maskedload %arg1
+// CHECK: scf.for {{.*}} iter_args
+func.func @reads_output_as_input(%x: memref<2x12x12xf32>, %y: memref<2x6x6xf32>, %w: memref<2x2xf32>) {
+  %ninf = arith.constant 0xFF800000 : f32
+  linalg.fill ins(%ninf : f32) outs(%y : memref<2x6x6xf32>)
+  linalg.generic {indexing_maps = [affine_map<(c, h, v, kh, kw) -> (c, 2 * h + kh, 2 * v + kw)>,
+                                   affine_map<(c, h, v, kh, kw) -> (kh, kw)>,
+                                   affine_map<(c, h, v, kh, kw) -> (c, h, v)>,
+                                   affine_map<(c, h, v, kh, kw) -> (c, h, v)>],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]}
+      ins(%x, %w, %y : memref<2x12x12xf32>, memref<2x2xf32>, memref<2x6x6xf32>) outs(%y : memref<2x6x6xf32>) {
+  ^bb0(%in: f32, %unused: f32, %prev: f32, %out: f32):
+    %m = arith.maximumf %out, %in : f32
+    %a = arith.addf %m, %prev : f32
+    linalg.yield %a : f32
+  }
+  return
+}

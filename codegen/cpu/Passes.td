@@ -59,7 +59,10 @@ def VectorizeElementwise : Pass<"dlc-vectorize-elementwise", "mlir::func::FuncOp
     last index may use that dim, and the output must be contiguous. The outer parallel
     dims become scf.for loops, the innermost a loop of `vector-width` lanes with masked
     loads and stores for the leftover lanes, and reduction dims loops inside it that carry
-    the output vector; the body is cloned on vectors. A reduction along the innermost
+    the output vector; the body is cloned on vectors. Where a fill or a whole copy (a bias
+    broadcast) wrote that output just before (codegen/cpu/Initializer.h), the carried
+    vector starts from the fill's value or the copy's input and the writer is erased. A
+    reduction along the innermost
     dim whose body combines the output with addf/addi/maximumf/minimumf/maxnumf/minnumf
     keeps vector-width partial results across its reduction loops (the masked tail
     selected in) and combines them into the output at the end. Ops with linalg.index,

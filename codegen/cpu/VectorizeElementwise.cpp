@@ -360,14 +360,13 @@ struct VectorizeElementwisePass : dlc::impl::VectorizeElementwiseBase<VectorizeE
                                                       initial.scalar));
       else if (initial.mem)
         accs.push_back(load(ob, loc, initial.mem, initial.map, initial.access, ivs, lanes));
-      for (OpOperand &out : op.getDpsInitsMutable()) {
-        if (initial.writer)
-          break;
-        bool readsOut = !block->getArgument(out.getOperandNumber()).use_empty();
-        accs.push_back(readsOut || !reductionDims.empty()
-                           ? load(ob, loc, out.get(), outMap, {Access::Strided, 1}, ivs, lanes)
-                           : Value());
-      }
+      else
+        for (OpOperand &out : op.getDpsInitsMutable()) {
+          bool readsOut = !block->getArgument(out.getOperandNumber()).use_empty();
+          accs.push_back(readsOut || !reductionDims.empty()
+                             ? load(ob, loc, out.get(), outMap, {Access::Strided, 1}, ivs, lanes)
+                             : Value());
+        }
       // Reduction dims (one output only): nested loops carrying the accumulator.
       std::function<Value(OpBuilder &, unsigned, Value)> reduce = [&](OpBuilder &rb, unsigned i, Value a) -> Value {
         if (i == reductionDims.size())

@@ -199,8 +199,9 @@ struct DotEmitter : EmitterBase {
   }
 };
 
-/// How `C` was initialized right before `mm` (dlc::precedingWriterOf): a linalg.fill of +0.0, or a generic that only copies a row or column vector
-/// across C (a conv's or a Linear layer's bias). The kernels then start their accumulators
+/// How `C` was initialized right before `mm` (dlc::precedingWriterOf): a linalg.fill of
+/// +0.0, or a generic that only copies a row or column vector across C (a conv's or a
+/// Linear layer's bias). The kernels then start their accumulators
 /// from that value instead of reading C, and the initializing op goes: a pass over C
 /// saved, and the initializer's (LSTM b64's input projection spent 6% in the fill's
 /// memset and more in loading C back). Returns Memory and null otherwise.
@@ -216,8 +217,8 @@ std::pair<dlc::InitialC, Operation *> initialValueOf(Operation *mm, Value C) {
   if (!copy || copy.getNumLoops() != 2)
     return {};
   Value bias = copy.getDpsInputs()[0];
-  auto biasType = dyn_cast<MemRefType>(bias.getType());
-  if (!biasType || !biasType.getElementType().isF32() || !unitInnerStride(biasType))
+  auto biasType = cast<MemRefType>(bias.getType());
+  if (!biasType.getElementType().isF32() || !unitInnerStride(biasType))
     return {};
   MLIRContext *ctx = mm->getContext();
   AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx), zero = getAffineConstantExpr(0, ctx);

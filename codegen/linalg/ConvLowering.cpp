@@ -9,6 +9,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 using namespace mlir;
@@ -21,6 +22,17 @@ Value mulAdd(OpBuilder &b, Location loc, Value acc, Value x, Value y) {
   if (isa<FloatType>(acc.getType()))
     return b.create<arith::AddFOp>(loc, acc, b.create<arith::MulFOp>(loc, x, y));
   return b.create<arith::AddIOp>(loc, acc, b.create<arith::MulIOp>(loc, x, y));
+}
+
+/// The generic init += x * y, the operands read through `maps` (x, y, init).
+Value multiplyAccumulate(OpBuilder &b, Location loc, Value x, Value y, Value init, ArrayRef<AffineMap> maps,
+                         ArrayRef<utils::IteratorType> iters) {
+  return b
+      .create<linalg::GenericOp>(loc, TypeRange{init.getType()}, ValueRange{x, y}, ValueRange{init}, maps, iters,
+                                 [&](OpBuilder &nb, Location l, ValueRange a) {
+                                   nb.create<linalg::YieldOp>(l, mulAdd(nb, l, a[2], a[0], a[1]));
+                                 })
+      .getResult(0);
 }
 
 struct MatMulLowering : OpConversionPattern<MatMulOp> {
@@ -96,13 +108,7 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
                                   AffineMap::get(dims, 0, oe, ctx)};
       auto iters = parallelIterators(dims);
       iters.back() = utils::IteratorType::reduction;
-      result = rewriter
-                   .create<linalg::GenericOp>(loc, TypeRange{outType}, ValueRange{lhs, rhs}, ValueRange{init},
-                                              maps, iters,
-                                              [&](OpBuilder &b, Location l, ValueRange args) {
-                                                b.create<linalg::YieldOp>(l, mulAdd(b, l, args[2], args[0], args[1]));
-                                              })
-                   .getResult(0);
+      result = multiplyAccumulate(rewriter, loc, lhs, rhs, init, maps, iters);
     }
     rewriter.replaceOp(op, reshapeTensor(rewriter, loc, result, resultType.getShape()));
     return success();
@@ -124,22 +130,6 @@ Value biasOrZeros(OpBuilder &b, Location loc, RankedTensorType outType, Value bi
     return filledTensor(b, loc, outType, scalarConstant(b, loc, outType.getElementType(), 0));
   return buildElementwise(b, loc, outType, ValueRange{reshapeTensor(b, loc, bias, biasShape)},
                           [](OpBuilder &, Location, ValueRange a) { return a[0]; });
-}
-
-/// The bias of each of into's rows (`bias` has one value per row), or zeros, written into
-/// `into` ([M, cols]).
-Value rowBiasOrZerosInto(OpBuilder &b, Location loc, Value into, Value bias) {
-  auto type = cast<RankedTensorType>(into.getType());
-  if (!bias)
-    return b.create<linalg::FillOp>(loc, scalarConstant(b, loc, type.getElementType(), 0), into).getResult(0);
-  MLIRContext *ctx = b.getContext();
-  Value column = reshapeTensor(b, loc, bias, {type.getDimSize(0), 1});
-  SmallVector<AffineMap> maps{AffineMap::get(2, 0, {getAffineDimExpr(0, ctx), getAffineConstantExpr(0, ctx)}, ctx),
-                              b.getMultiDimIdentityMap(2)};
-  return b
-      .create<linalg::GenericOp>(loc, TypeRange{type}, ValueRange{column}, ValueRange{into}, maps, parallelIterators(2),
-                                 [](OpBuilder &nb, Location l, ValueRange a) { nb.create<linalg::YieldOp>(l, a[0]); })
-      .getResult(0);
 }
 
 /// The shapes of an im2col conv of x (N x C x ...) with w (M x C/g x K...) into y, and
@@ -168,7 +158,8 @@ struct Im2colShapes {
 };
 
 /// Copies `x` into a new `shape` x `elem` tensor (or into `into`, of that type) whose
-/// element at the loop indices reads x at `xIndex`: the window gather of im2col.
+/// element at the loop indices reads x at `xIndex`: im2col's window gather, a bias spread
+/// across rows, the valid positions of a flat plane.
 Value gatherWindows(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> shape, Type elem,
                     ArrayRef<AffineExpr> xIndex, Value into = {}) {
   unsigned dims = shape.size();
@@ -181,6 +172,17 @@ Value gatherWindows(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> shape
                                        nb.create<linalg::YieldOp>(l, a[0]);
                                      })
       .getResult(0);
+}
+
+/// The bias of each of into's rows (`bias` has one value per row), or zeros, written into
+/// `into` ([M, cols]).
+Value rowBiasOrZerosInto(OpBuilder &b, Location loc, Value into, Value bias) {
+  auto type = cast<RankedTensorType>(into.getType());
+  if (!bias)
+    return b.create<linalg::FillOp>(loc, scalarConstant(b, loc, type.getElementType(), 0), into).getResult(0);
+  Value column = reshapeTensor(b, loc, bias, {type.getDimSize(0), 1});
+  return gatherWindows(b, loc, column, type.getShape(), type.getElementType(),
+                       {getAffineDimExpr(0, b.getContext()), getAffineConstantExpr(0, b.getContext())}, into);
 }
 
 /// A grouped conv as one batch_matmul over the groups (im2col per group):
@@ -295,12 +297,7 @@ Value buildConvIm2col(OpBuilder &b, Location loc, Value x, Value w, Value bias, 
       auto xt = cast<RankedTensorType>(x.getType());
       SmallVector<int64_t> xBlock(xt.getShape());
       xBlock[0] = perBlock;
-      auto attrs = [&](OpBuilder &ob, ArrayRef<int64_t> v) {
-        SmallVector<OpFoldResult> r;
-        for (int64_t e : v)
-          r.push_back(ob.getIndexAttr(e));
-        return r;
-      };
+      auto attrs = [&](OpBuilder &ob, ArrayRef<int64_t> v) { return getAsIndexOpFoldResult(ob.getContext(), v); };
       Value c0 = b.create<arith::ConstantIndexOp>(loc, 0);
       auto loop = b.create<scf::ForOp>(
           loc, c0, b.create<arith::ConstantIndexOp>(loc, blocks), b.create<arith::ConstantIndexOp>(loc, 1),
@@ -387,20 +384,8 @@ Value buildDepthwiseFlat(OpBuilder &b, Location loc, Value x, Value w, Value bia
                               AffineMap::get(5, 0, {d(0), d(1), d(2)}, ctx)};
   SmallVector<utils::IteratorType> iters(3, utils::IteratorType::parallel);
   iters.append(2, utils::IteratorType::reduction);
-  Value yf = b.create<linalg::GenericOp>(loc, TypeRange{flatType}, ValueRange{xf, wf}, ValueRange{init}, maps,
-                                         iters,
-                                         [&](OpBuilder &nb, Location l, ValueRange a) {
-                                           nb.create<linalg::YieldOp>(l, mulAdd(nb, l, a[2], a[0], a[1]));
-                                         })
-                 .getResult(0);
-  SmallVector<AffineMap> cropMaps{AffineMap::get(4, 0, {d(0), d(1), d(2) * iw + d(3)}, ctx),
-                                  AffineMap::getMultiDimIdentityMap(4, ctx)};
-  SmallVector<utils::IteratorType> cropIters(4, utils::IteratorType::parallel);
-  return b
-      .create<linalg::GenericOp>(loc, TypeRange{resultType}, ValueRange{yf}, ValueRange{emptyTensor(b, loc, resultType)},
-                                 cropMaps, cropIters,
-                                 [&](OpBuilder &nb, Location l, ValueRange a) { nb.create<linalg::YieldOp>(l, a[0]); })
-      .getResult(0);
+  Value yf = multiplyAccumulate(b, loc, xf, wf, init, maps, iters);
+  return gatherWindows(b, loc, yf, ys, elem, {d(0), d(1), d(2) * iw + d(3)});
 }
 
 /// conv of `x` (already padded) with `w` (M x C/g x K...), stride and dilation, plus bias.
@@ -444,13 +429,7 @@ Value buildConv(OpBuilder &b, Location loc, Value x, Value w, Value bias, ArrayR
                               AffineMap::get(dims, 0, ye, ctx)};
   SmallVector<utils::IteratorType> iters(3 + s, utils::IteratorType::parallel);
   iters.append(1 + s, utils::IteratorType::reduction);
-  Value y = b.create<linalg::GenericOp>(loc, TypeRange{outType}, ValueRange{xv, wv}, ValueRange{init}, maps,
-                                        iters,
-                                        [&](OpBuilder &nb, Location l, ValueRange a) {
-                                          nb.create<linalg::YieldOp>(l, mulAdd(nb, l, a[2], a[0], a[1]));
-                                        })
-                .getResult(0);
-  return reshapeTensor(b, loc, y, ys);
+  return reshapeTensor(b, loc, multiplyAccumulate(b, loc, xv, wv, init, maps, iters), ys);
 }
 
 struct ConvLowering : OpConversionPattern<ConvOp> {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "llvm/ADT/APInt.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/SourceMgr.h"
@@ -153,8 +154,8 @@ public:
     return true;
   }
 
-private:
-  // An integer (decimal, or 0x and hex digits) or a float (digits '.' digits, exponent).
+  // Past an integer (decimal, or 0x and hex digits) or a float (digits '.' digits,
+  // exponent) that starts at the cursor.
   void skipNumber() {
     if (peek() == '0' && peek(1) == 'x') {
       if (!llvm::isHexDigit(peek(2))) {
@@ -181,6 +182,7 @@ private:
     }
   }
 
+private:
   llvm::StringRef text;
   size_t pos;
 };
@@ -193,26 +195,18 @@ std::optional<ParserHazard> checkInteger(Cursor &cur, llvm::StringRef text) {
   bool negative = cur.consume('-');
   cur.skipTrivia();
   size_t digitsAt = cur.offset();
-  bool hex = cur.peek() == '0' && cur.peek(1) == 'x' && llvm::isHexDigit(cur.peek(2));
-  unsigned radix = hex ? 16 : 10;
-  size_t end = digitsAt + (hex ? 2 : 0);
-  while (end < text.size() && (hex ? llvm::isHexDigit(text[end]) : llvm::isDigit(text[end])))
-    ++end;
-  size_t firstDigit = digitsAt + (hex ? 2 : 0);
-  if (end == firstDigit)
+  if (!llvm::isDigit(cur.peek()))
     return ParserHazard{digitsAt, "expected an integer"};
-  if (end < text.size() && isIdentChar(text[end])) // `1.5`, `1e3`, `0x` and a name
+  cur.skipNumber();
+  llvm::StringRef token = text.slice(digitsAt, cur.offset());
+  if (token.contains('.') || isIdentChar(cur.peek())) // `1.5`, `1e3`, `0x` and a name
     return ParserHazard{digitsAt, "expected an integer (a whole decimal or 0x hex number)"};
-  uint64_t magnitude = 0;
+  bool hex = token.starts_with("0x");
+  llvm::APInt magnitude;
+  (void)(hex ? token.drop_front(2) : token).getAsInteger(hex ? 16 : 10, magnitude); // digits only
   const uint64_t limit = negative ? uint64_t(1) << 63 : (uint64_t(1) << 63) - 1;
-  for (size_t i = firstDigit; i < end; ++i) {
-    uint64_t digit = llvm::hexDigitValue(text[i]);
-    if (magnitude > (limit - digit) / radix)
-      return ParserHazard{start, "integer " + text.slice(start, end).str() + " does not fit in 64 bits"};
-    magnitude = magnitude * radix + digit;
-  }
-  Cursor after(text, end);
-  cur = after;
+  if (magnitude.getActiveBits() > 64 || magnitude.getZExtValue() > limit)
+    return ParserHazard{start, "integer " + text.slice(start, cur.offset()).str() + " does not fit in 64 bits"};
   return std::nullopt;
 }
 
